@@ -1,0 +1,535 @@
+/**
+ * `google.longrunning.Operation` as a tagged union of the states an operation can be in, with codecs to
+ * and from the JSON Google sends.
+ *
+ * @since 0.1.0
+ */
+import { dual } from "effect/Function"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as Any from "./Any.js"
+import * as Proto from "./Proto.js"
+import * as Status from "./Status.js"
+
+/**
+ * Not done yet: `done` was false or absent, and there is no result.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Running<M = Any.Any> {
+  readonly _tag: "Running"
+  readonly name: string
+  readonly metadata?: M
+}
+
+/**
+ * Done, with a `response`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Succeeded<M = Any.Any, R = Any.Any> {
+  readonly _tag: "Succeeded"
+  readonly name: string
+  readonly metadata?: M
+  readonly response: R
+}
+
+/**
+ * Done, with an `error` (a cancelled operation ends here with code 1, CANCELLED).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Failed<M = Any.Any> {
+  readonly _tag: "Failed"
+  readonly name: string
+  readonly metadata?: M
+  readonly error: Status.Status
+}
+
+/**
+ * Done, with neither `error` nor `response`: "some services might not provide the result".
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DoneWithoutResult<M = Any.Any> {
+  readonly _tag: "DoneWithoutResult"
+  readonly name: string
+  readonly metadata?: M
+}
+
+/**
+ * An operation in one of its four states. Fields a newer server adds are kept on the value (not in its
+ * type) and written back when it is encoded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Operation<M = Any.Any, R = Any.Any> = Running<M> | Succeeded<M, R> | Failed<M> | DoneWithoutResult<M>
+
+/**
+ * An operation that is done, whichever way.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Done<M = Any.Any, R = Any.Any> = Succeeded<M, R> | Failed<M> | DoneWithoutResult<M>
+
+/**
+ * The JSON form of an operation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OperationEncoded<MI = Any.Any, RI = Any.Any> {
+  readonly name?: string | null | undefined
+  readonly metadata?: MI | null | undefined
+  readonly done?: boolean | null | undefined
+  readonly error?: Status.StatusEncoded | null | undefined
+  readonly response?: RI | null | undefined
+  readonly [field: string]: unknown
+}
+
+const knownFields = new Set(["name", "metadata", "done", "error", "response"])
+
+const make = <M, MI, R, RI>(
+  metadata: Schema.Schema<M, MI>,
+  response: Schema.Schema<R, RI>
+): Schema.Schema<Operation<M, R>, OperationEncoded<MI, RI>> => {
+  const wire = Schema.Struct({
+    name: Proto.optional(Schema.String),
+    metadata: Proto.optional(metadata),
+    done: Proto.optional(Schema.Boolean),
+    error: Proto.optional(Status.Status),
+    response: Proto.optional(response)
+  }).annotations({ identifier: "OperationJson", ...Proto.preserveUnknownFields })
+  const M = Schema.typeSchema(metadata)
+  const common = { name: Schema.String, metadata: Schema.optionalWith(M, { exact: true }) }
+  const state = Schema.Union(
+    Schema.TaggedStruct("Running", common),
+    Schema.TaggedStruct("Succeeded", { ...common, response: Schema.typeSchema(response) }),
+    Schema.TaggedStruct("Failed", { ...common, error: Schema.typeSchema(Status.Status) }),
+    Schema.TaggedStruct("DoneWithoutResult", common)
+  ).annotations({ ...Proto.preserveUnknownFields })
+
+  return Schema.transformOrFail(wire, state, {
+    strict: true,
+    decode: (json, _, ast) => {
+      const base: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(json)) {
+        if (!knownFields.has(key)) base[key] = value
+      }
+      if (Object.hasOwn(base, "_tag")) {
+        return ParseResult.fail(
+          new ParseResult.Pointer("_tag", json, new ParseResult.Type(ast, json, "\"_tag\" is not a field of an Operation"))
+        )
+      }
+      const fields = {
+        ...base,
+        name: json.name ?? "",
+        ...(json.metadata === undefined ? {} : { metadata: json.metadata })
+      }
+      if (json.done !== true) {
+        for (const key of ["error", "response"] as const) {
+          if (json[key] !== undefined) {
+            return ParseResult.fail(
+              new ParseResult.Pointer(
+                key,
+                json,
+                new ParseResult.Type(
+                  ast,
+                  json,
+                  `an operation that is not done (done is ${json.done ?? "absent"}) must not carry "${key}"`
+                )
+              )
+            )
+          }
+        }
+        return ParseResult.succeed({ ...fields, _tag: "Running" as const })
+      }
+      if (json.error !== undefined && json.response !== undefined) {
+        return ParseResult.fail(
+          new ParseResult.Type(ast, json, "an operation that is done carries \"error\" or \"response\", not both")
+        )
+      }
+      if (json.error !== undefined) return ParseResult.succeed({ ...fields, _tag: "Failed" as const, error: json.error })
+      if (json.response !== undefined) {
+        return ParseResult.succeed({ ...fields, _tag: "Succeeded" as const, response: json.response })
+      }
+      return ParseResult.succeed({ ...fields, _tag: "DoneWithoutResult" as const })
+    },
+    encode: (operation) => {
+      const { _tag, metadata: m, name, ...rest } = operation
+      const json = {
+        ...rest,
+        ...(name === "" ? {} : { name }),
+        ...(m === undefined ? {} : { metadata: m }),
+        ...(_tag === "Running" ? {} : { done: true })
+      }
+      return ParseResult.succeed(json)
+    }
+  }).annotations({ identifier: "Operation" })
+}
+
+/**
+ * The schema of an operation whose metadata and response are kept as untyped Anys.
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * const op = Schema.decodeUnknownSync(Operation.Operation)({
+ *   name: "projects/p/regions/us-central1/operations/123",
+ *   metadata: { "@type": "type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata" }
+ * })
+ * op._tag // "Running"
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Operation: Schema.Schema<Operation, OperationEncoded> = make(Any.Any, Any.Any)
+
+/**
+ * Makes the schema of a typed operation from the schemas of its metadata and response. A message schema
+ * (made with `Any.message`, like `Dataproc.ClusterOperationMetadata`) or a list of them is dispatched on
+ * `@type`, and an Any of another type is kept as it came; any other schema (`Schema.Unknown`) is used
+ * as it is.
+ *
+ * @example
+ * ```ts
+ * import { Dataproc, Operation } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * const ClusterOperation = Operation.schema({
+ *   metadata: Dataproc.ClusterOperationMetadata,
+ *   response: Schema.Unknown
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export function schema<
+  const MF extends Any.FieldInput = Schema.Schema<Any.Any>,
+  const RF extends Any.FieldInput = Schema.Schema<Any.Any>
+>(
+  options: { readonly metadata?: MF | undefined; readonly response?: RF | undefined }
+): Schema.Schema<
+  Operation<Any.FieldType<MF>, Any.FieldType<RF>>,
+  OperationEncoded<Any.FieldEncoded<MF>, Any.FieldEncoded<RF>>
+>
+export function schema(
+  options: { readonly metadata?: Any.FieldInput | undefined; readonly response?: Any.FieldInput | undefined }
+): Schema.Schema<Operation<unknown, unknown>, OperationEncoded<unknown, unknown>> {
+  return make<unknown, unknown, unknown, unknown>(
+    Any.field(options.metadata ?? Any.Any),
+    Any.field(options.response ?? Any.Any)
+  )
+}
+
+/**
+ * The response of `ListOperations`: a page of operations, the token of the next page (empty on the last),
+ * and the locations that could not be reached.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListOperationsResponse<M = Any.Any, R = Any.Any> {
+  readonly operations: ReadonlyArray<Operation<M, R>>
+  readonly nextPageToken: string
+  readonly unreachable: ReadonlyArray<string>
+}
+
+/**
+ * The JSON form of a {@link ListOperationsResponse}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListOperationsResponseEncoded<MI = Any.Any, RI = Any.Any> {
+  readonly operations?: ReadonlyArray<OperationEncoded<MI, RI>> | null
+  readonly nextPageToken?: string | null
+  readonly unreachable?: ReadonlyArray<string> | null
+}
+
+/**
+ * Makes the schema of a list response from the schema of its operations.
+ *
+ * @example
+ * ```ts
+ * import { Dataproc, Operation } from "@longrunning/schema"
+ *
+ * const ClusterOperations = Operation.listResponse(Operation.schema({ metadata: Dataproc.ClusterOperationMetadata }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const listResponse = <M, R, MI, RI>(
+  operation: Schema.Schema<Operation<M, R>, OperationEncoded<MI, RI>>
+): Schema.Schema<ListOperationsResponse<M, R>, ListOperationsResponseEncoded<MI, RI>> =>
+  Schema.Struct({
+    operations: Proto.withDefault(Schema.Array(operation), () => [], (ops) => ops.length === 0),
+    nextPageToken: Proto.withDefault(Schema.String, () => ""),
+    unreachable: Proto.withDefault(Schema.Array(Schema.String), () => [], (u) => u.length === 0)
+  }).annotations({ identifier: "ListOperationsResponse", ...Proto.preserveUnknownFields })
+
+/**
+ * The schema of a list response with untyped operations.
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * const page = Schema.decodeUnknownSync(Operation.ListOperationsResponse)({ operations: [], nextPageToken: "" })
+ * page.operations.length // 0
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListOperationsResponse: Schema.Schema<ListOperationsResponse, ListOperationsResponseEncoded> =
+  listResponse(Operation)
+
+// -----------------------------------------------------------------------------
+// constructors
+// -----------------------------------------------------------------------------
+
+type Common<M> = { readonly name: string; readonly metadata?: M | undefined }
+
+const common = <M>(options: Common<M>) => ({
+  name: options.name,
+  ...(options.metadata === undefined ? {} : { metadata: options.metadata })
+})
+
+/**
+ * Makes a running operation.
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ *
+ * Operation.running({ name: "operations/1" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const running = <M = Any.Any>(options: Common<M>): Running<M> => ({ _tag: "Running", ...common(options) })
+
+/**
+ * Makes an operation that succeeded.
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ *
+ * Operation.succeeded({ name: "operations/1", response: { "@type": "type.googleapis.com/google.protobuf.Empty" } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const succeeded = <M = Any.Any, R = Any.Any>(options: Common<M> & { readonly response: R }): Succeeded<M, R> => ({
+  _tag: "Succeeded",
+  ...common(options),
+  response: options.response
+})
+
+/**
+ * Makes an operation that failed.
+ *
+ * @example
+ * ```ts
+ * import { Operation, Status } from "@longrunning/schema"
+ *
+ * Operation.failed({ name: "operations/1", error: Status.make({ code: 1, message: "cancelled" }) })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const failed = <M = Any.Any>(options: Common<M> & { readonly error: Status.Status }): Failed<M> => ({
+  _tag: "Failed",
+  ...common(options),
+  error: options.error
+})
+
+/**
+ * Makes an operation that is done without a result.
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ *
+ * Operation.doneWithoutResult({ name: "operations/1" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const doneWithoutResult = <M = Any.Any>(options: Common<M>): DoneWithoutResult<M> => ({
+  _tag: "DoneWithoutResult",
+  ...common(options)
+})
+
+// -----------------------------------------------------------------------------
+// guards
+// -----------------------------------------------------------------------------
+
+/**
+ * Tells whether the operation is still running.
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ *
+ * Operation.isRunning(Operation.running({ name: "operations/1" })) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isRunning = <M, R>(operation: Operation<M, R>): operation is Running<M> => operation._tag === "Running"
+
+/**
+ * Tells whether the operation is done: succeeded, failed or done without a result.
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ *
+ * Operation.isDone(Operation.doneWithoutResult({ name: "operations/1" })) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isDone = <M, R>(operation: Operation<M, R>): operation is Done<M, R> => operation._tag !== "Running"
+
+/**
+ * Tells whether the operation succeeded.
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ *
+ * Operation.isSucceeded(Operation.running({ name: "operations/1" })) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isSucceeded = <M, R>(operation: Operation<M, R>): operation is Succeeded<M, R> =>
+  operation._tag === "Succeeded"
+
+/**
+ * Tells whether the operation failed (cancelled included).
+ *
+ * @example
+ * ```ts
+ * import { Operation, Status } from "@longrunning/schema"
+ *
+ * Operation.isFailed(Operation.failed({ name: "operations/1", error: Status.make({ code: 1 }) })) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isFailed = <M, R>(operation: Operation<M, R>): operation is Failed<M> => operation._tag === "Failed"
+
+/**
+ * Tells whether the operation is done without a result.
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ *
+ * Operation.isDoneWithoutResult(Operation.doneWithoutResult({ name: "operations/1" })) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isDoneWithoutResult = <M, R>(operation: Operation<M, R>): operation is DoneWithoutResult<M> =>
+  operation._tag === "DoneWithoutResult"
+
+/**
+ * Tells whether the operation was cancelled: failed with code 1 (CANCELLED).
+ *
+ * @example
+ * ```ts
+ * import { Operation, Status } from "@longrunning/schema"
+ *
+ * Operation.isCancelled(Operation.failed({ name: "operations/1", error: Status.make({ code: 1 }) })) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isCancelled = <M, R>(operation: Operation<M, R>): operation is Failed<M> =>
+  operation._tag === "Failed" && operation.error.code === 1
+
+/**
+ * Handles each state of an operation.
+ *
+ * @example
+ * ```ts
+ * import { Operation, Status } from "@longrunning/schema"
+ *
+ * declare const op: Operation.Operation
+ * const text = Operation.match(op, {
+ *   Running: () => "running",
+ *   Succeeded: (done) => `done: ${done.response["@type"]}`,
+ *   Failed: (failed) => Status.format(failed.error),
+ *   DoneWithoutResult: () => "done"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category pattern matching
+ */
+export const match: {
+  <M, R, A, B, C, D>(
+    cases: {
+      readonly Running: (operation: Running<M>) => A
+      readonly Succeeded: (operation: Succeeded<M, R>) => B
+      readonly Failed: (operation: Failed<M>) => C
+      readonly DoneWithoutResult: (operation: DoneWithoutResult<M>) => D
+    }
+  ): (self: Operation<M, R>) => A | B | C | D
+  <M, R, A, B, C, D>(
+    self: Operation<M, R>,
+    cases: {
+      readonly Running: (operation: Running<M>) => A
+      readonly Succeeded: (operation: Succeeded<M, R>) => B
+      readonly Failed: (operation: Failed<M>) => C
+      readonly DoneWithoutResult: (operation: DoneWithoutResult<M>) => D
+    }
+  ): A | B | C | D
+} = dual(2, <M, R, A, B, C, D>(
+  self: Operation<M, R>,
+  cases: {
+    readonly Running: (operation: Running<M>) => A
+    readonly Succeeded: (operation: Succeeded<M, R>) => B
+    readonly Failed: (operation: Failed<M>) => C
+    readonly DoneWithoutResult: (operation: DoneWithoutResult<M>) => D
+  }
+): A | B | C | D => {
+  switch (self._tag) {
+    case "Running":
+      return cases.Running(self)
+    case "Succeeded":
+      return cases.Succeeded(self)
+    case "Failed":
+      return cases.Failed(self)
+    case "DoneWithoutResult":
+      return cases.DoneWithoutResult(self)
+  }
+})

@@ -1,0 +1,469 @@
+/**
+ * proto3 JSON building blocks: timestamps, durations, enums, integers and messages, decoded the way
+ * Google's JSON printers and parsers agree on.
+ *
+ * @since 0.1.0
+ */
+import * as DateTime from "effect/DateTime"
+import * as Duration_ from "effect/Duration"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+// -----------------------------------------------------------------------------
+// integers
+// -----------------------------------------------------------------------------
+
+const decimalInteger = /^-?(0|[1-9][0-9]*)$/
+
+/**
+ * A proto3 `int32`: a JSON number, or a decimal string as proto3 parsers also accept.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(Proto.Int32)("7") // 7
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Int32: Schema.Schema<number, number | string> = Schema.transformOrFail(
+  Schema.Union(Schema.Number, Schema.String),
+  Schema.Int.pipe(Schema.between(-2147483648, 2147483647)),
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      if (typeof input === "number") return ParseResult.succeed(input)
+      return decimalInteger.test(input)
+        ? ParseResult.succeed(Number(input))
+        : ParseResult.fail(new ParseResult.Type(ast, input, `expected an int32, got ${JSON.stringify(input)}`))
+    },
+    encode: ParseResult.succeed
+  }
+).annotations({ identifier: "Int32" })
+
+/**
+ * A proto3 `int64`: a decimal string on the wire (numbers are accepted), a `bigint` in code.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(Proto.Int64)("9007199254740993") // 9007199254740993n
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Int64: Schema.Schema<bigint, string | number> = Schema.transformOrFail(
+  Schema.Union(Schema.String, Schema.Number),
+  Schema.BigIntFromSelf,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      const text = typeof input === "number" ? (Number.isInteger(input) ? input.toFixed(0) : "") : input
+      return decimalInteger.test(text)
+        ? ParseResult.succeed(BigInt(text))
+        : ParseResult.fail(new ParseResult.Type(ast, input, `expected an int64, got ${JSON.stringify(input)}`))
+    },
+    encode: (n) => ParseResult.succeed(n.toString())
+  }
+).annotations({ identifier: "Int64" })
+
+// -----------------------------------------------------------------------------
+// Timestamp
+// -----------------------------------------------------------------------------
+
+/**
+ * A `google.protobuf.Timestamp` with its full nanosecond precision, and a `DateTime` view.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * const t = Schema.decodeSync(Proto.Timestamp)("2024-05-01T10:00:00.123456789Z")
+ * t.nanos // 123456789
+ * t.dateTime // DateTime.Utc at millisecond precision
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class TimestampValue extends Schema.Class<TimestampValue>("@longrunning/schema/Timestamp")({
+  /** Seconds since the Unix epoch. */
+  seconds: Schema.Int,
+  /** Nanoseconds within the second, 0 to 999,999,999. */
+  nanos: Schema.Int.pipe(Schema.between(0, 999_999_999))
+}) {
+  /**
+   * The instant as an Effect `DateTime` (millisecond precision).
+   *
+   * @since 0.1.0
+   */
+  get dateTime(): DateTime.Utc {
+    return DateTime.unsafeMake(this.epochMillis)
+  }
+
+  /**
+   * Milliseconds since the Unix epoch, nanoseconds truncated.
+   *
+   * @since 0.1.0
+   */
+  get epochMillis(): number {
+    return this.seconds * 1000 + Math.floor(this.nanos / 1_000_000)
+  }
+
+  /**
+   * Nanoseconds since the Unix epoch, exact.
+   *
+   * @since 0.1.0
+   */
+  get epochNanos(): bigint {
+    return BigInt(this.seconds) * 1_000_000_000n + BigInt(this.nanos)
+  }
+
+  /**
+   * The canonical proto3 JSON text (UTC, with 0, 3, 6 or 9 fractional digits).
+   *
+   * @since 0.1.0
+   */
+  toJSON(): string {
+    return formatTimestamp(this.seconds, this.nanos)
+  }
+}
+
+const timestampPattern =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/
+
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range proto3 allows.
+const minSeconds = -62135596800
+const maxSeconds = 253402300799
+
+const fractionDigits = (nanos: number): string => {
+  if (nanos === 0) return ""
+  const nine = nanos.toString().padStart(9, "0")
+  if (nanos % 1_000_000 === 0) return "." + nine.slice(0, 3)
+  if (nanos % 1_000 === 0) return "." + nine.slice(0, 6)
+  return "." + nine
+}
+
+const formatTimestamp = (seconds: number, nanos: number): string =>
+  new Date(seconds * 1000).toISOString().slice(0, 19) + fractionDigits(nanos) + "Z"
+
+const parseTimestamp = (text: string): TimestampValue | string => {
+  const m = timestampPattern.exec(text)
+  if (m === null) return "expected an RFC 3339 timestamp such as 2024-05-01T10:00:00Z"
+  const [, y, mo, d, h, mi, s, frac, , sign, oh, om] = m
+  const year = Number(y), month = Number(mo), day = Number(d)
+  const hour = Number(h), minute = Number(mi), second = Number(s)
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  date.setUTCHours(hour, minute, second, 0)
+  if (
+    date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day ||
+    hour > 23 || minute > 59 || second > 59
+  ) {
+    return "the date or time of day is out of range"
+  }
+  let seconds = date.getTime() / 1000
+  if (sign !== undefined) {
+    const offsetHours = Number(oh), offsetMinutes = Number(om)
+    if (offsetHours > 23 || offsetMinutes > 59) return "the UTC offset is out of range"
+    const offset = (offsetHours * 60 + offsetMinutes) * 60
+    seconds += sign === "+" ? -offset : offset
+  }
+  if (seconds < minSeconds || seconds > maxSeconds) return "the timestamp is outside 0001-01-01 to 9999-12-31"
+  const nanos = frac === undefined ? 0 : Number(frac.padEnd(9, "0"))
+  return new TimestampValue({ seconds, nanos })
+}
+
+/**
+ * Decodes proto3 JSON timestamps (RFC 3339, any offset, up to 9 fractional digits) into `TimestampValue`,
+ * and encodes them in the canonical form Google's printers use.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * const t = Schema.decodeSync(Proto.Timestamp)("2024-05-01T12:00:00.500+02:00")
+ * Schema.encodeSync(Proto.Timestamp)(t) // "2024-05-01T10:00:00.500Z"
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Timestamp: Schema.Schema<TimestampValue, string> = Schema.transformOrFail(
+  Schema.String,
+  Schema.typeSchema(TimestampValue),
+  {
+    strict: true,
+    decode: (text, _, ast) => {
+      const result = parseTimestamp(text)
+      return typeof result === "string"
+        ? ParseResult.fail(new ParseResult.Type(ast, text, `${result}, got ${JSON.stringify(text)}`))
+        : ParseResult.succeed(result)
+    },
+    encode: (t) => ParseResult.succeed(formatTimestamp(t.seconds, t.nanos))
+  }
+).annotations({ identifier: "Timestamp" })
+
+/**
+ * Makes a `TimestampValue` from an Effect `DateTime` or epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ *
+ * Proto.timestampFromMillis(Date.UTC(2024, 0, 1)).toJSON() // "2024-01-01T00:00:00Z"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const timestampFromMillis = (millis: number): TimestampValue => {
+  const seconds = Math.floor(millis / 1000)
+  return new TimestampValue({ seconds, nanos: Math.round((millis - seconds * 1000) * 1_000_000) })
+}
+
+// -----------------------------------------------------------------------------
+// Duration
+// -----------------------------------------------------------------------------
+
+const durationPattern = /^(-)?(\d{1,12})(?:\.(\d{1,9}))?s$/
+
+/**
+ * Decodes proto3 JSON durations (`"2.463586755s"`) into Effect `Duration`s with nanosecond precision, and
+ * encodes them back with 0, 3, 6 or 9 fractional digits. Negative durations are refused: nothing in the
+ * operations API can use one.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Duration, Schema } from "effect"
+ *
+ * const d = Schema.decodeSync(Proto.Duration)("2.463586755s")
+ * Duration.toMillis(d) // 2463.586755
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Duration: Schema.Schema<Duration_.Duration, string> = Schema.transformOrFail(
+  Schema.String,
+  Schema.DurationFromSelf,
+  {
+    strict: true,
+    decode: (text, _, ast) => {
+      const m = durationPattern.exec(text)
+      if (m === null) {
+        return ParseResult.fail(
+          new ParseResult.Type(ast, text, `expected a duration such as "1.5s", got ${JSON.stringify(text)}`)
+        )
+      }
+      const [, minus, whole, frac] = m
+      const nanos = BigInt(whole!) * 1_000_000_000n + BigInt((frac ?? "").padEnd(9, "0"))
+      if (minus !== undefined && nanos !== 0n) {
+        return ParseResult.fail(new ParseResult.Type(ast, text, `expected a non-negative duration, got ${text}`))
+      }
+      return ParseResult.succeed(Duration_.nanos(nanos))
+    },
+    encode: (duration, _, ast) =>
+      Option.match(Duration_.toNanos(duration), {
+        onNone: () => ParseResult.fail(new ParseResult.Type(ast, duration, "an infinite duration has no proto3 form")),
+        onSome: (nanos) => {
+          const seconds = nanos / 1_000_000_000n
+          return ParseResult.succeed(`${seconds}${fractionDigits(Number(nanos % 1_000_000_000n))}s`)
+        }
+      })
+  }
+).annotations({ identifier: "Duration" })
+
+// -----------------------------------------------------------------------------
+// enums
+// -----------------------------------------------------------------------------
+
+/**
+ * An enum value: one of the names this version knows, or a value it does not know yet (a name or number
+ * sent by a newer server), kept as it came.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EnumValue<Name extends string> = Name | (string & {}) | number
+
+/**
+ * The schema of a proto3 enum, with its table of names and numbers.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Enum<Name extends string> extends Schema.Schema<EnumValue<Name>, string | number> {
+  readonly values: { readonly [K in Name]: number }
+}
+
+/**
+ * Makes the schema of a proto3 enum from its names and numbers. Names and numbers both decode to the
+ * name; values this table does not hold are kept as they came; encoding writes names, proto3's canonical
+ * form.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * const State = Proto.Enum("State", { UNKNOWN: 0, PENDING: 1, RUNNING: 2, DONE: 3 })
+ * Schema.decodeUnknownSync(State)(2) // "RUNNING"
+ * Schema.decodeUnknownSync(State)("FUTURE_STATE") // "FUTURE_STATE"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const Enum = <const Name extends string>(
+  identifier: string,
+  values: { readonly [K in Name]: number }
+): Enum<Name> => {
+  const byNumber = new Map<number, string>()
+  for (const [name, number] of Object.entries<number>(values)) byNumber.set(number, name)
+  const schema = Schema.transform(
+    Schema.Union(Schema.String, Schema.Int),
+    Schema.Union(Schema.String, Schema.Int),
+    {
+      strict: true,
+      decode: (value): EnumValue<Name> => (typeof value === "number" ? byNumber.get(value) ?? value : value),
+      encode: (value) => value
+    }
+  ).annotations({ identifier })
+  return Object.assign(schema, { values })
+}
+
+// -----------------------------------------------------------------------------
+// fields and messages
+// -----------------------------------------------------------------------------
+
+/**
+ * An optional message field: absent stays absent, and `null` (proto3 JSON's "default") reads as absent.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * const S = Proto.message("Example", { note: Proto.optional(Schema.String) })
+ * Schema.decodeUnknownSync(S)({ note: null }) // {}
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { nullable: true })
+
+/**
+ * A field whose proto3 default is materialized on decode and left out on encode, as Google's printers do.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * const S = Proto.message("Example", { count: Proto.withDefault(Schema.Number, () => 0) })
+ * Schema.decodeUnknownSync(S)({}) // { count: 0 }
+ * Schema.encodeSync(S)({ count: 0 }) // {}
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const withDefault = <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  defaultValue: () => A,
+  isDefault: (a: A) => boolean = (a) => a === defaultValue()
+) =>
+  Schema.optionalToRequired(Schema.NullOr(schema), Schema.typeSchema(schema), {
+    decode: (o) => (Option.isSome(o) && o.value !== null ? o.value : defaultValue()),
+    encode: (a) => (isDefault(a) ? Option.none() : Option.some(a))
+  })
+
+/**
+ * A JSON object as it arrives, before its fields are read.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const JsonObject: Schema.Schema<{ readonly [key: string]: unknown }> = Schema.declare(
+  (u): u is { readonly [key: string]: unknown } => Predicate.isRecord(u),
+  { identifier: "JsonObject", description: "a JSON object" }
+)
+
+const snakeCase = (camel: string): string => camel.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())
+
+/**
+ * Keeps fields this version does not know through decode and encode.
+ *
+ * @since 0.1.0
+ * @category annotations
+ */
+export const preserveUnknownFields = { parseOptions: { onExcessProperty: "preserve" } } as const
+
+/**
+ * The schema of a proto3 message.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Message<Fields extends Schema.Struct.Fields>
+  extends Schema.Schema<Schema.Struct<Fields>["Type"], { readonly [key: string]: unknown }, Schema.Struct.Context<Fields>>
+{
+  readonly fields: Fields
+}
+
+/**
+ * Makes the schema of a proto3 message: fields this version does not know are kept as they came, and the
+ * original snake_case spelling of a field (`cluster_uuid`) is read as its lowerCamel JSON name
+ * (`clusterUuid`), as proto3 parsers do. Encoding writes lowerCamel names.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * const Link = Proto.message("Link", { description: Proto.optional(Schema.String), url: Proto.optional(Schema.String) })
+ * Schema.decodeUnknownSync(Link)({ url: "https://cloud.google.com", rel: "docs" })
+ * // { url: "https://cloud.google.com", rel: "docs" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const message = <Fields extends Schema.Struct.Fields>(identifier: string, fields: Fields): Message<Fields> => {
+  const struct = Schema.Struct(fields).annotations({ identifier, ...preserveUnknownFields })
+  const renames: Array<readonly [snake: string, camel: string]> = []
+  for (const key of Object.keys(fields)) {
+    const snake = snakeCase(key)
+    if (snake !== key) renames.push([snake, key])
+  }
+  const normalize = (input: { readonly [key: string]: unknown }): { readonly [key: string]: unknown } => {
+    let out: Record<string, unknown> | undefined
+    for (const [snake, camel] of renames) {
+      if (Object.hasOwn(input, snake) && !Object.hasOwn(input, camel)) {
+        out ??= { ...input }
+        out[camel] = out[snake]
+        delete out[snake]
+      }
+    }
+    return out ?? input
+  }
+  const schema = Schema.compose(
+    Schema.transform(JsonObject, JsonObject, { strict: true, decode: normalize, encode: (o) => o }),
+    struct,
+    { strict: false }
+  ).annotations({ identifier })
+  return Object.assign(schema, { fields })
+}
