@@ -10,6 +10,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
-    sequence: { concurrent: false }
+    sequence: { concurrent: false },
+    passWithNoTests: true
   }
 })
