@@ -1,0 +1,108 @@
+import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as SynchronizedRef from "effect/SynchronizedRef"
+
+/** What a fetcher returns: the token and, when known, when it stops working. */
+export interface AccessToken {
+  readonly token: Redacted.Redacted<string>
+  readonly expiresAt: Option.Option<DateTime.DateTime | Date | number>
+}
+
+/** The service shape, repeated here so this module does not import the public one. */
+export interface CachedCredentials<E> {
+  readonly token: Effect.Effect<Option.Option<Redacted.Redacted<string>>, E>
+  readonly invalidate: Effect.Effect<void>
+}
+
+type State<E> =
+  | { readonly _tag: "Empty" }
+  | { readonly _tag: "Fetching"; readonly deferred: Deferred.Deferred<Redacted.Redacted<string>, E> }
+  | { readonly _tag: "Cached"; readonly token: Redacted.Redacted<string>; readonly refreshAt: number }
+
+const empty: State<never> = { _tag: "Empty" }
+
+const toMillis = (input: DateTime.DateTime | Date | number): number =>
+  DateTime.isDateTime(input) ? DateTime.toEpochMillis(input) : input instanceof Date ? input.getTime() : input
+
+/**
+ * When a token fetched at `now` should be replaced. `refreshBefore` is clamped to half the token's remaining
+ * lifetime, so a token that lives one minute is used for thirty seconds rather than never; a token already
+ * expired is handed to the callers that asked for it and refetched on the next call; a token without an
+ * expiry is kept until `invalidate`.
+ */
+export const refreshAt = (
+  now: number,
+  expiresAt: Option.Option<DateTime.DateTime | Date | number>,
+  refreshBefore: Duration.Duration
+): number => {
+  if (Option.isNone(expiresAt)) return Number.POSITIVE_INFINITY
+  const expiry = toMillis(expiresAt.value)
+  const lifetime = expiry - now
+  if (!(lifetime > 0)) return now
+  return expiry - Math.min(Duration.toMillis(refreshBefore), lifetime / 2)
+}
+
+/**
+ * A token cache over `fetch`, timed by Effect's `Clock`. Callers that find no fresh token share one fetch,
+ * which runs in `scope` so an interrupted caller does not cancel it for the others. A failed fetch is
+ * reported to the callers that waited for it and forgotten.
+ */
+export const make = Effect.fnUntraced(function*<E, R>(
+  fetch: Effect.Effect<AccessToken, E, R>,
+  refreshBefore: Duration.Duration
+): Effect.fn.Return<CachedCredentials<E>, never, R | Scope.Scope> {
+  const scope = yield* Effect.scope
+  const context = yield* Effect.context<R>()
+  const state = yield* SynchronizedRef.make<State<E>>(empty)
+
+  const startFetch = (deferred: Deferred.Deferred<Redacted.Redacted<string>, E>) =>
+    fetch.pipe(
+      Effect.provide(context),
+      Effect.withSpan("Credentials.refresh"),
+      Effect.onExit((exit) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          SynchronizedRef.set(
+            state,
+            Exit.isSuccess(exit)
+              ? { _tag: "Cached", token: exit.value.token, refreshAt: refreshAt(now, exit.value.expiresAt, refreshBefore) }
+              : empty
+          ).pipe(Effect.zipRight(Deferred.done(deferred, Exit.map(exit, (fetched) => fetched.token))))
+        )
+      ),
+      Effect.forkIn(scope)
+    )
+
+  const slowPath = SynchronizedRef.modifyEffect(
+    state,
+    Effect.fnUntraced(function*(current) {
+      const now = yield* Clock.currentTimeMillis
+      // Another caller may have refreshed or started a refresh while we waited for the lock.
+      if (current._tag === "Cached" && now < current.refreshAt) {
+        return [Effect.succeed(current.token), current] as const
+      }
+      if (current._tag === "Fetching") {
+        return [Deferred.await(current.deferred), current] as const
+      }
+      const deferred = yield* Deferred.make<Redacted.Redacted<string>, E>()
+      yield* startFetch(deferred)
+      return [Deferred.await(deferred), { _tag: "Fetching", deferred } as const] as const
+    })
+  ).pipe(Effect.flatten)
+
+  const token = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    Effect.flatMap(SynchronizedRef.get(state), (current) =>
+      current._tag === "Cached" && now < current.refreshAt ? Effect.succeed(current.token) : slowPath
+    )
+  ).pipe(Effect.map(Option.some))
+
+  const invalidate = SynchronizedRef.update(state, (current) => (current._tag === "Cached" ? empty : current))
+
+  return { token, invalidate }
+})
