@@ -189,6 +189,8 @@ export const oneOf = <const Messages extends ReadonlyArray<AnyMessageSchema>>(
     }
   }).annotations({
     identifier: `Any<${messages.map((m) => m.typeUrl.slice(typeUrlPrefix.length)).join(" | ")}>`,
+    // The decoded message is checked again against the type side, which would drop its unknown fields.
+    ...Proto.preserveUnknownFields,
     arbitrary: () => (fc) =>
       fc.oneof(...messages.map((m) => Arbitrary.makeLazy(Schema.typeSchema(m))(fc)), Arbitrary.makeLazy(Any)(fc))
   })

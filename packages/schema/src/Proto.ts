@@ -79,6 +79,10 @@ export const Int64: Schema.Schema<bigint, string | number> = Schema.transformOrF
 // Timestamp
 // -----------------------------------------------------------------------------
 
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range proto3 allows.
+const minSeconds = -62135596800
+const maxSeconds = 253402300799
+
 /**
  * A `google.protobuf.Timestamp` with its full nanosecond precision, and a `DateTime` view.
  *
@@ -96,8 +100,8 @@ export const Int64: Schema.Schema<bigint, string | number> = Schema.transformOrF
  * @category models
  */
 export class TimestampValue extends Schema.Class<TimestampValue>("@longrunning/schema/Timestamp")({
-  /** Seconds since the Unix epoch. */
-  seconds: Schema.Int,
+  /** Seconds since the Unix epoch, within 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+  seconds: Schema.Int.pipe(Schema.between(minSeconds, maxSeconds)),
   /** Nanoseconds within the second, 0 to 999,999,999. */
   nanos: Schema.Int.pipe(Schema.between(0, 999_999_999))
 }) {
@@ -140,10 +144,6 @@ export class TimestampValue extends Schema.Class<TimestampValue>("@longrunning/s
 
 const timestampPattern =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/
-
-// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range proto3 allows.
-const minSeconds = -62135596800
-const maxSeconds = 253402300799
 
 const fractionDigits = (nanos: number): string => {
   if (nanos === 0) return ""
@@ -238,6 +238,9 @@ export const timestampFromMillis = (millis: number): TimestampValue => {
 
 const durationPattern = /^(-)?(\d{1,12})(?:\.(\d{1,9}))?s$/
 
+// proto3 bounds a Duration at 10,000 years: 315,576,000,000 seconds.
+const maxDurationNanos = 315_576_000_000n * 1_000_000_000n + 999_999_999n
+
 /**
  * Decodes proto3 JSON durations (`"2.463586755s"`) into Effect `Duration`s with nanosecond precision, and
  * encodes them back with 0, 3, 6 or 9 fractional digits. Negative durations are refused: nothing in the
@@ -272,18 +275,27 @@ export const Duration: Schema.Schema<Duration_.Duration, string> = Schema.transf
       if (minus !== undefined && nanos !== 0n) {
         return ParseResult.fail(new ParseResult.Type(ast, text, `expected a non-negative duration, got ${text}`))
       }
+      if (nanos > maxDurationNanos) {
+        return ParseResult.fail(new ParseResult.Type(ast, text, `expected at most 315576000000s, got ${text}`))
+      }
       return ParseResult.succeed(Duration_.nanos(nanos))
     },
     encode: (duration, _, ast) =>
       Option.match(Duration_.toNanos(duration), {
         onNone: () => ParseResult.fail(new ParseResult.Type(ast, duration, "an infinite duration has no proto3 form")),
         onSome: (nanos) => {
+          if (nanos > maxDurationNanos) {
+            return ParseResult.fail(new ParseResult.Type(ast, duration, "a duration over 315576000000s has no proto3 form"))
+          }
           const seconds = nanos / 1_000_000_000n
           return ParseResult.succeed(`${seconds}${fractionDigits(Number(nanos % 1_000_000_000n))}s`)
         }
       })
   }
-).annotations({ identifier: "Duration" })
+).annotations({
+  identifier: "Duration",
+  arbitrary: () => (fc) => fc.bigInt({ min: 0n, max: maxDurationNanos }).map((nanos) => Duration_.nanos(nanos))
+})
 
 // -----------------------------------------------------------------------------
 // enums
@@ -338,9 +350,18 @@ export const Enum = <const Name extends string>(
     {
       strict: true,
       decode: (value): EnumValue<Name> => (typeof value === "number" ? byNumber.get(value) ?? value : value),
-      encode: (value) => value
+      encode: (value) => (typeof value === "number" ? byNumber.get(value) ?? value : value)
     }
-  ).annotations({ identifier })
+  ).annotations({
+    identifier,
+    // What decoding yields: a known name, or an unknown name or number kept as it came.
+    arbitrary: () => (fc) =>
+      fc.oneof(
+        fc.constantFrom(...byNumber.values()),
+        fc.stringMatching(/^[A-Z][A-Z0-9_]{0,15}$/),
+        fc.integer({ min: -2147483648, max: 2147483647 }).filter((n) => !byNumber.has(n))
+      )
+  })
   return Object.assign(schema, { values })
 }
 
