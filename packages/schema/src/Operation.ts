@@ -251,8 +251,8 @@ export interface ListOperationsResponse<M = Any.Any, R = Any.Any> {
  * @since 0.1.0
  * @category models
  */
-export interface ListOperationsResponseEncoded<MI = Any.Any, RI = Any.Any> {
-  readonly operations?: ReadonlyArray<OperationEncoded<MI, RI>> | null
+export interface ListOperationsResponseEncoded<OI = OperationEncoded> {
+  readonly operations?: ReadonlyArray<OI> | null
   readonly nextPageToken?: string | null
   readonly unreachable?: ReadonlyArray<string> | null
 }
@@ -270,9 +270,9 @@ export interface ListOperationsResponseEncoded<MI = Any.Any, RI = Any.Any> {
  * @since 0.1.0
  * @category constructors
  */
-export const listResponse = <M, R, MI, RI>(
-  operation: Schema.Schema<Operation<M, R>, OperationEncoded<MI, RI>>
-): Schema.Schema<ListOperationsResponse<M, R>, ListOperationsResponseEncoded<MI, RI>> =>
+export const listResponse = <M, R, OI>(
+  operation: Schema.Schema<Operation<M, R>, OI>
+): Schema.Schema<ListOperationsResponse<M, R>, ListOperationsResponseEncoded<OI>> =>
   Schema.Struct({
     operations: Proto.withDefault(Schema.Array(operation), () => [], (ops) => ops.length === 0),
     nextPageToken: Proto.withDefault(Schema.String, () => ""),

@@ -1,0 +1,263 @@
+/**
+ * Where requests go: Google's global, locational and regional hosts, a universe domain, or a fixed URL
+ * (an emulator, a proxy, another service).
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+
+/**
+ * An endpoint policy.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Endpoint = Global | Locational | Regional | Fixed
+
+/**
+ * `https://{service}.{universeDomain}/`: one host that routes every region through the path.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Global {
+  readonly _tag: "Global"
+  readonly service: string
+  readonly universeDomain: string
+}
+
+/**
+ * `https://{region}-{service}.{universeDomain}/`, the region taken from the operation name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Locational {
+  readonly _tag: "Locational"
+  readonly service: string
+  readonly universeDomain: string
+}
+
+/**
+ * `https://{service}.{region}.rep.{universeDomain}/`, regional endpoints that keep data in the region.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Regional {
+  readonly _tag: "Regional"
+  readonly service: string
+  readonly universeDomain: string
+}
+
+/**
+ * A fixed base URL, for emulators, proxies and other services.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Fixed {
+  readonly _tag: "Fixed"
+  readonly url: string
+}
+
+/**
+ * Options shared by the Google-hosted policies.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HostOptions {
+  /** The service's host prefix. Defaults to `dataproc`. */
+  readonly service?: string | undefined
+  /** The universe domain. Defaults to `googleapis.com`. */
+  readonly universeDomain?: string | undefined
+}
+
+const host = (options: HostOptions | undefined) => ({
+  service: options?.service ?? "dataproc",
+  universeDomain: options?.universeDomain ?? "googleapis.com"
+})
+
+/**
+ * The global endpoint, `https://dataproc.googleapis.com/` by default.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ *
+ * Endpoint.global({ service: "run" }) // https://run.googleapis.com/
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const global = (options?: HostOptions): Endpoint => ({ _tag: "Global", ...host(options) })
+
+/**
+ * Locational endpoints: `https://{region}-dataproc.googleapis.com/`.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ *
+ * Endpoint.locational()
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const locational = (options?: HostOptions): Endpoint => ({ _tag: "Locational", ...host(options) })
+
+/**
+ * Regional endpoints: `https://dataproc.{region}.rep.googleapis.com/`.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ *
+ * Endpoint.regional()
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const regional = (options?: HostOptions): Endpoint => ({ _tag: "Regional", ...host(options) })
+
+/**
+ * The global endpoint of another universe: `https://dataproc.{domain}/`.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ *
+ * Endpoint.universe("example-universe.net")
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const universe = (universeDomain: string, options?: { readonly service?: string | undefined }): Endpoint =>
+  global({ ...options, universeDomain })
+
+/**
+ * A fixed base URL. Plain `http://` is accepted only for loopback hosts (checked when a client is made).
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ *
+ * Endpoint.fixed("http://127.0.0.1:8085")
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fixed = (url: string): Endpoint => ({ _tag: "Fixed", url })
+
+/**
+ * The default policy: the global Dataproc endpoint.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultEndpoint: Endpoint = global()
+
+/**
+ * An endpoint that cannot be used: not a URL, not https (and not loopback), or a locational or regional
+ * policy for a name without a region.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidEndpoint extends Data.TaggedError("InvalidEndpoint")<{ readonly reason: string }> {
+  override get message(): string {
+    return `invalid endpoint: ${this.reason}`
+  }
+}
+
+const isLoopback = (hostname: string): boolean =>
+  hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+
+const hostLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
+
+/**
+ * Checks a URL for use as a base: https, or http on a loopback host; no credentials, query or fragment.
+ * Returns the URL with a trailing slash.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ *
+ * Endpoint.validateBaseUrl("http://127.0.0.1:8085") // Either.right("http://127.0.0.1:8085/")
+ * Endpoint.validateBaseUrl("http://example.com") // Either.left(InvalidEndpoint)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const validateBaseUrl = (input: string): Either.Either<string, InvalidEndpoint> => {
+  let url: URL
+  try {
+    url = new URL(input)
+  } catch {
+    return Either.left(new InvalidEndpoint({ reason: `${JSON.stringify(input)} is not a URL` }))
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    return Either.left(
+      new InvalidEndpoint({ reason: `${url.origin} must use https (plain http is allowed only for loopback hosts)` })
+    )
+  }
+  if (url.username !== "" || url.password !== "") {
+    return Either.left(new InvalidEndpoint({ reason: "the URL must not carry credentials" }))
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return Either.left(new InvalidEndpoint({ reason: "the URL must not carry a query or fragment" }))
+  }
+  const href = url.href
+  return Either.right(href.endsWith("/") ? href : href + "/")
+}
+
+/**
+ * The base URL (with a trailing slash) a request about a resource in `region` goes to.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ * import { Option } from "effect"
+ *
+ * Endpoint.baseUrl(Endpoint.locational(), Option.some("europe-west1"))
+ * // Either.right("https://europe-west1-dataproc.googleapis.com/")
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const baseUrl = (endpoint: Endpoint, region: Option.Option<string>): Either.Either<string, InvalidEndpoint> => {
+  switch (endpoint._tag) {
+    case "Fixed":
+      return validateBaseUrl(endpoint.url)
+    case "Global":
+      return validateBaseUrl(`https://${endpoint.service}.${endpoint.universeDomain}/`)
+    case "Locational":
+    case "Regional": {
+      if (Option.isNone(region)) {
+        return Either.left(
+          new InvalidEndpoint({
+            reason: `the ${endpoint._tag.toLowerCase()} endpoint needs a name with a region or location`
+          })
+        )
+      }
+      if (!hostLabel.test(region.value)) {
+        return Either.left(new InvalidEndpoint({ reason: `${JSON.stringify(region.value)} is not a region` }))
+      }
+      return validateBaseUrl(
+        endpoint._tag === "Locational"
+          ? `https://${region.value}-${endpoint.service}.${endpoint.universeDomain}/`
+          : `https://${endpoint.service}.${region.value}.rep.${endpoint.universeDomain}/`
+      )
+    }
+  }
+}

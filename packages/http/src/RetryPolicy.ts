@@ -1,0 +1,119 @@
+/**
+ * When a failed call is tried again, and after how long: a policy that is data users replace.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as OperationsError from "./OperationsError.js"
+
+/**
+ * A retry policy: which errors to retry, and the schedule of delays between attempts (its recurrences
+ * bound the number of retries). The delay a server asks for (RetryInfo, `Retry-After`) always wins over a
+ * shorter one from the schedule.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryPolicy {
+  readonly retryable: (error: OperationsError.OperationsError) => boolean
+  readonly schedule: Schedule.Schedule<unknown, unknown>
+}
+
+/**
+ * The default: transport failures, UNAVAILABLE, and RESOURCE_EXHAUSTED with a server-given delay are
+ * retried up to 5 times, 250 ms doubling to at most 30 s, with jitter (0.8x to 1.2x).
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient, RetryPolicy } from "@longrunning/http"
+ *
+ * OperationsClient.layer({ retryPolicy: RetryPolicy.defaultPolicy })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultPolicy: RetryPolicy = {
+  retryable: OperationsError.isRetryable,
+  schedule: Schedule.exponential(Duration.millis(250), 2).pipe(
+    Schedule.jittered,
+    Schedule.union(Schedule.spaced(Duration.seconds(30))),
+    Schedule.intersect(Schedule.recurs(5))
+  )
+}
+
+/**
+ * Never retries.
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient, RetryPolicy } from "@longrunning/http"
+ *
+ * OperationsClient.layer({ retryPolicy: RetryPolicy.none })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const none: RetryPolicy = { retryable: () => false, schedule: Schedule.stop }
+
+/**
+ * Makes a policy.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError, RetryPolicy } from "@longrunning/http"
+ * import { Schedule } from "effect"
+ *
+ * const patient = RetryPolicy.make({
+ *   retryable: OperationsError.isRetryable,
+ *   schedule: Schedule.exponential("1 second").pipe(Schedule.jittered, Schedule.upTo("2 minutes"))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: RetryPolicy): RetryPolicy => options
+
+/**
+ * The delay a server asked for before the next attempt, if the error carries one.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError, RetryPolicy } from "@longrunning/http"
+ *
+ * declare const error: OperationsError.OperationsError
+ * RetryPolicy.serverDelay(error) // Option<Duration>
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const serverDelay = (error: OperationsError.OperationsError): Option.Option<Duration.Duration> =>
+  error._tag === "ApiError" ? error.retryAfter : Option.none()
+
+/**
+ * The schedule `Effect.retry` runs for a policy, fed the errors: retry while the policy says the error is
+ * retryable, waiting the longer of the schedule's delay and the server's.
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@longrunning/http"
+ *
+ * const schedule = RetryPolicy.toSchedule(RetryPolicy.defaultPolicy)
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const toSchedule = (policy: RetryPolicy): Schedule.Schedule<unknown, unknown> =>
+  Schedule.identity<unknown>().pipe(
+    Schedule.whileInput((error) => OperationsError.isOperationsError(error) && policy.retryable(error)),
+    Schedule.addDelay((error) =>
+      OperationsError.isOperationsError(error) ? Option.getOrElse(serverDelay(error), () => Duration.zero) : Duration.zero
+    ),
+    Schedule.intersect(policy.schedule)
+  )
