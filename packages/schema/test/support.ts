@@ -38,9 +38,14 @@ export const corpus = (): ReadonlyArray<CorpusFile> =>
 
 export const fixture = (name: string): unknown => readJson(path.join(fixturesDirectory, name))
 
+// Plain assignment of a "__proto__" key would set the copy's prototype instead of copying the field.
+const setOwn = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
 /**
- * Removes what proto3 JSON treats as "the default": `null`, `false`, `0`, `""` and `[]` object fields, and
- * objects left empty, except where they are a whole value of an array or the top level.
+ * Removes the object fields proto3 JSON treats as "the default": `null`, `false`, `0`, `""` and `[]`
+ * (values inside arrays are kept).
  */
 export const withoutDefaults = (json: unknown): unknown => {
   if (Array.isArray(json)) return json.map(withoutDefaults)
@@ -49,7 +54,7 @@ export const withoutDefaults = (json: unknown): unknown => {
   for (const [key, value] of Object.entries(json)) {
     if (value === null || value === false || value === 0 || value === "") continue
     if (Array.isArray(value) && value.length === 0) continue
-    out[key] = withoutDefaults(value)
+    setOwn(out, key, withoutDefaults(value))
   }
   return out
 }
@@ -92,6 +97,6 @@ export const dropUndefined = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(dropUndefined)
   if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value
   const out: Record<string, unknown> = {}
-  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = dropUndefined(v)
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) setOwn(out, key, dropUndefined(v))
   return out
 }
