@@ -23,7 +23,7 @@ import * as Stream from "effect/Stream"
 import * as Credentials from "./Credentials.js"
 import * as Endpoint from "./Endpoint.js"
 import * as internal from "./internal/request.js"
-import type * as OperationsError from "./OperationsError.js"
+import * as OperationsError from "./OperationsError.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 
 /**
@@ -196,48 +196,123 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     maxResponseBytes: options.maxResponseBytes ?? 4 * 1024 * 1024
   })
 
-  const url = (method: OperationsError.Method, input: string, segments: ReadonlyArray<string>, region: Option.Option<string>, suffix = "") =>
+  const url = (
+    method: OperationsError.Method,
+    input: string,
+    region: Option.Option<string>,
+    suffix = ""
+  ): Effect.Effect<string, OperationsError.InvalidName> =>
     Either.match(Endpoint.baseUrl(endpoint, region), {
-      onLeft: (error) => Either.left(internal.invalidName(method, input, error.reason)),
+      onLeft: (error) => Effect.fail(internal.invalidName(method, input, error.reason)),
       onRight: (base) =>
-        Either.right(`${base}${apiVersion}/${segments.map(encodeURIComponent).join("/")}${suffix}`)
+        Effect.succeed(`${base}${apiVersion}/${input.split("/").map(encodeURIComponent).join("/")}${suffix}`)
     })
 
-  const operationUrl = (method: OperationsError.Method, input: string, suffix?: string) =>
-    Either.flatMap(
-      Either.mapLeft(OperationName.parse(input), (error) => internal.invalidName(method, input, internal.parseReason(error))),
-      (name) => url(method, input, name.split("/"), OperationName.region(name), suffix)
-    )
+  return fromTransport({
+    get: (name) =>
+      Effect.flatMap(url("get", name, OperationName.region(name)), (target) =>
+        send({ method: "get", name, request: HttpClientRequest.get(target) })),
+    list: (collection, options) =>
+      Effect.flatMap(url("list", collection, collectionRegion(collection)), (target) => {
+        const params: Array<[string, string]> = []
+        if (options.filter !== undefined) params.push(["filter", options.filter])
+        if (options.pageSize !== undefined) params.push(["pageSize", String(options.pageSize)])
+        if (options.pageToken !== undefined && options.pageToken !== "") params.push(["pageToken", options.pageToken])
+        if (options.returnPartialSuccess !== undefined) {
+          params.push(["returnPartialSuccess", String(options.returnPartialSuccess)])
+        }
+        return send({
+          method: "list",
+          name: collection,
+          request: HttpClientRequest.get(target).pipe(HttpClientRequest.setUrlParams(params))
+        })
+      }),
+    cancel: (name) =>
+      Effect.flatMap(url("cancel", name, OperationName.region(name), ":cancel"), (target) =>
+        send({ method: "cancel", name, request: HttpClientRequest.post(target) })),
+    delete: (name) =>
+      Effect.flatMap(url("delete", name, OperationName.region(name)), (target) =>
+        send({ method: "delete", name, request: HttpClientRequest.del(target) }))
+  })
+})
 
-  const collectionUrl = (input: string) =>
-    Either.flatMap(
-      Either.mapLeft(
-        OperationName.parseCollection(input),
-        (error) => internal.invalidName("list", input, internal.parseReason(error))
-      ),
-      (collection) => {
-        const parts = OperationName.collectionParts(collection)
-        const region = parts._tag === "Regional"
-          ? Option.some(parts.region)
-          : parts._tag === "Locational"
-          ? Option.some(parts.location)
-          : Option.none()
-        return url("list", input, collection.split("/"), region)
-      }
-    )
+const collectionRegion = (collection: OperationName.OperationCollection): Option.Option<string> => {
+  const parts = OperationName.collectionParts(collection)
+  return parts._tag === "Regional"
+    ? Option.some(parts.region)
+    : parts._tag === "Locational"
+    ? Option.some(parts.location)
+    : Option.none()
+}
+
+/**
+ * An answer of a transport: the body as parsed JSON (`undefined` for an empty body) and its HTTP status.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Answer {
+  readonly json: unknown
+  readonly httpStatus: number
+}
+
+/**
+ * What the client needs below it: the four calls on names that are already valid, answering JSON. The HTTP
+ * client is one transport; test doubles (`@longrunning/testing`) are others, and they get the same name
+ * checks, decoding and spans.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Transport {
+  readonly get: (name: OperationName.OperationName) => Effect.Effect<Answer, Error>
+  readonly list: (collection: OperationName.OperationCollection, options: ListOptions) => Effect.Effect<Answer, Error>
+  readonly cancel: (name: OperationName.OperationName) => Effect.Effect<Answer, Error>
+  readonly delete: (name: OperationName.OperationName) => Effect.Effect<Answer, Error>
+}
+
+/**
+ * Makes a client over a transport: names are checked before the transport sees them, answers decoded after.
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient } from "@longrunning/http"
+ * import { Effect } from "effect"
+ *
+ * const client = OperationsClient.fromTransport({
+ *   get: (name) => Effect.succeed({ json: { name, done: true }, httpStatus: 200 }),
+ *   list: () => Effect.succeed({ json: {}, httpStatus: 200 }),
+ *   cancel: () => Effect.succeed({ json: {}, httpStatus: 200 }),
+ *   delete: () => Effect.succeed({ json: {}, httpStatus: 200 })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromTransport = (transport: Transport): Service => {
+  const validName = (method: OperationsError.Method, input: string) =>
+    Either.match(OperationName.parse(input), {
+      onLeft: (error) => Effect.fail(internal.invalidName(method, input, internal.parseReason(error))),
+      onRight: Effect.succeed
+    })
+
+  const decode = <A>(method: OperationsError.Method, name: string, decoder: internal.Decoder<A>) => (answer: Answer) =>
+    Either.match(decoder(answer.json), {
+      onLeft: (malformed) =>
+        Effect.fail(
+          new OperationsError.MalformedResponse({ method, name, httpStatus: answer.httpStatus, ...malformed })
+        ),
+      onRight: (value) => Effect.succeed(value)
+    })
 
   const getWith = Effect.fn("OperationsClient.get")(function*<M, R, I>(
     name: string,
     schema: Schema.Schema<Operation.Operation<M, R>, I>
   ) {
     yield* Effect.annotateCurrentSpan("operation.name", name)
-    const target = yield* operationUrl("get", name)
-    return yield* send({
-      method: "get",
-      name,
-      request: HttpClientRequest.get(target),
-      decode: internal.operationDecoder(schema, name)
-    })
+    const valid = yield* validName("get", name)
+    return yield* Effect.flatMap(transport.get(valid), decode("get", name, internal.operationDecoder(schema, name)))
   })
 
   const listWith = Effect.fn("OperationsClient.list")(function*<M, R, I>(
@@ -246,20 +321,15 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     schema: Schema.Schema<Operation.ListOperationsResponse<M, R>, I>
   ) {
     yield* Effect.annotateCurrentSpan("operation.collection", collection)
-    const target = yield* collectionUrl(collection)
-    const params: Array<[string, string]> = []
-    if (options?.filter !== undefined) params.push(["filter", options.filter])
-    if (options?.pageSize !== undefined) params.push(["pageSize", String(options.pageSize)])
-    if (options?.pageToken !== undefined && options.pageToken !== "") params.push(["pageToken", options.pageToken])
-    if (options?.returnPartialSuccess !== undefined) {
-      params.push(["returnPartialSuccess", String(options.returnPartialSuccess)])
-    }
-    return yield* send({
-      method: "list",
-      name: collection,
-      request: HttpClientRequest.get(target).pipe(HttpClientRequest.setUrlParams(params)),
-      decode: internal.listDecoder(schema)
+    const valid = yield* Either.match(OperationName.parseCollection(collection), {
+      onLeft: (error) => Effect.fail(internal.invalidName("list", collection, internal.parseReason(error))),
+      onRight: Effect.succeed
     })
+    const { filter, pageSize, pageToken, returnPartialSuccess } = options ?? {}
+    return yield* Effect.flatMap(
+      transport.list(valid, { filter, pageSize, pageToken, returnPartialSuccess }),
+      decode("list", collection, internal.listDecoder(schema))
+    )
   })
 
   const listAllWith = <M, R, I>(
@@ -316,18 +386,18 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
 
   const cancel = Effect.fn("OperationsClient.cancel")(function*(name: string) {
     yield* Effect.annotateCurrentSpan("operation.name", name)
-    const target = yield* operationUrl("cancel", name, ":cancel")
-    yield* send({ method: "cancel", name, request: HttpClientRequest.post(target), decode: internal.emptyDecoder })
+    const valid = yield* validName("cancel", name)
+    yield* Effect.flatMap(transport.cancel(valid), decode("cancel", name, internal.emptyDecoder))
   })
 
   const delete_ = Effect.fn("OperationsClient.delete")(function*(name: string) {
     yield* Effect.annotateCurrentSpan("operation.name", name)
-    const target = yield* operationUrl("delete", name)
-    yield* send({ method: "delete", name, request: HttpClientRequest.del(target), decode: internal.emptyDecoder })
+    const valid = yield* validName("delete", name)
+    yield* Effect.flatMap(transport.delete(valid), decode("delete", name, internal.emptyDecoder))
   })
 
   return OperationsClient.of({ get, list, listAll, cancel, delete: delete_ })
-})
+}
 
 /**
  * A layer of the client. It needs an `HttpClient` (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`)

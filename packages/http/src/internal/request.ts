@@ -32,7 +32,7 @@ const renderPath = (path: ReadonlyArray<PropertyKey>): string =>
   "$" + path.map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("")
 
 /** What a decoder reports when a 2xx body is not what was promised. */
-interface Malformed {
+export interface Malformed {
   readonly path: string
   readonly detail: string
   readonly cause?: unknown
@@ -90,11 +90,10 @@ export interface SenderOptions {
 }
 
 /** @internal */
-export interface Call<A> {
+export interface Call {
   readonly method: OperationsError.Method
   readonly name: string
   readonly request: HttpClientRequest.HttpClientRequest
-  readonly decode: Decoder<A>
 }
 
 const excerptLength = 200
@@ -115,7 +114,7 @@ const parseRetryAfter = (value: string | undefined, now: number): Option.Option<
 const decodeErrorBody = Schema.decodeUnknownEither(Status.ErrorBody)
 
 const apiError = (
-  call: Call<unknown>,
+  call: Call,
   httpStatus: number,
   text: string,
   retryAfterHeader: string | undefined,
@@ -143,7 +142,7 @@ const apiError = (
 
 // The platform error holds the request, and so its headers: keep only what caused it, so that no token
 // travels with the error.
-const transportError = (call: Call<unknown>, error: HttpClientError.HttpClientError) =>
+const transportError = (call: Call, error: HttpClientError.HttpClientError) =>
   new OperationsError.TransportError({
     method: call.method,
     name: call.name,
@@ -153,7 +152,7 @@ const transportError = (call: Call<unknown>, error: HttpClientError.HttpClientEr
   })
 
 const readBody = (
-  call: Call<unknown>,
+  call: Call,
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number
 ): Effect.Effect<string, OperationsError.TransportError> => {
@@ -195,7 +194,9 @@ const readBody = (
 export const makeSender = (options: SenderOptions) => {
   const { credentials, httpClient } = options
 
-  const attempt = <A>(call: Call<A>): Effect.Effect<A, OperationsError.OperationsError | Credentials.CredentialsError> =>
+  const attempt = (
+    call: Call
+  ): Effect.Effect<{ readonly json: unknown; readonly httpStatus: number }, OperationsError.OperationsError | Credentials.CredentialsError> =>
     Effect.gen(function*() {
       const token = yield* credentials.token
       const base = HttpClientRequest.setHeaders(call.request, options.headers)
@@ -227,16 +228,7 @@ export const makeSender = (options: SenderOptions) => {
           })
         }
       }
-      const decoded = call.decode(json)
-      if (Either.isLeft(decoded)) {
-        return yield* new OperationsError.MalformedResponse({
-          method: call.method,
-          name: call.name,
-          httpStatus: response.status,
-          ...decoded.left
-        })
-      }
-      return decoded.right
+      return { json, httpStatus: response.status }
     }).pipe(
       Effect.timeoutFail({
         duration: options.timeout,
@@ -251,7 +243,7 @@ export const makeSender = (options: SenderOptions) => {
     )
 
   // One fresh token after a 401, then the error stands.
-  const attemptWithRefresh = <A>(call: Call<A>) =>
+  const attemptWithRefresh = (call: Call) =>
     Effect.catchIf(
       attempt(call),
       OperationsError.isUnauthenticated,
@@ -260,6 +252,8 @@ export const makeSender = (options: SenderOptions) => {
           Option.isNone(token) ? Effect.fail(error) : Effect.zipRight(credentials.invalidate, attempt(call)))
     )
 
-  return <A>(call: Call<A>): Effect.Effect<A, OperationsError.OperationsError | Credentials.CredentialsError> =>
+  return (
+    call: Call
+  ): Effect.Effect<{ readonly json: unknown; readonly httpStatus: number }, OperationsError.OperationsError | Credentials.CredentialsError> =>
     Effect.retry(attemptWithRefresh(call), options.retrySchedule)
 }
