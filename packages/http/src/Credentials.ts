@@ -15,7 +15,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
 import * as internal from "./internal/credentials.js"
 
 /**
@@ -198,8 +197,8 @@ export const layerConfig = (
  * Credentials over any effect that fetches a token. The token is cached until `refreshBefore` ahead of its
  * expiry by Effect's `Clock`; callers arriving while a fetch runs wait for that one fetch; a failed fetch is
  * reported to those callers and not remembered, so the next call tries again; `invalidate` makes the next call
- * fetch. A token without an expiry is kept until `invalidate`. The fetch runs in the given `Scope`, so an
- * interrupted caller does not cancel it for the others.
+ * fetch. A token without an expiry is kept until `invalidate`. If the caller running a fetch is interrupted, a
+ * caller still waiting starts a new one.
  *
  * @example
  * ```ts
@@ -216,7 +215,7 @@ export const layerConfig = (
  * const program = Effect.gen(function*() {
  *   const credentials = yield* Credentials.fromFetcher(fetchToken, { refreshBefore: "1 minute" })
  *   return yield* credentials.token
- * }).pipe(Effect.scoped)
+ * })
  * ```
  *
  * @since 0.1.0
@@ -225,7 +224,7 @@ export const layerConfig = (
 export const fromFetcher = <R>(
   fetch: Effect.Effect<AccessToken, CredentialsError, R>,
   options?: FetcherOptions | undefined
-): Effect.Effect<Credentials.Service, never, Scope.Scope | R> =>
+): Effect.Effect<Credentials.Service, never, R> =>
   internal.make(fetch, Duration.decode(options?.refreshBefore ?? defaultRefreshBefore))
 
 /**
@@ -249,5 +248,4 @@ export const fromFetcher = <R>(
 export const layerFetcher = <R>(
   fetch: Effect.Effect<AccessToken, CredentialsError, R>,
   options?: FetcherOptions | undefined
-): Layer.Layer<Credentials, never, Exclude<R, Scope.Scope>> =>
-  Layer.scoped(Credentials, fromFetcher(fetch, options))
+): Layer.Layer<Credentials, never, R> => Layer.effect(Credentials, fromFetcher(fetch, options))

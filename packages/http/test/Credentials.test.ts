@@ -118,7 +118,7 @@ describe("Credentials", () => {
   })
 
   describe("fromFetcher", () => {
-    it.scoped("caches the token until refreshBefore ahead of its expiry", () =>
+    it.effect("caches the token until refreshBefore ahead of its expiry", () =>
       Effect.gen(function*() {
         const { calls, fetch } = yield* counting({ lifetime: HOUR, latency: 0 })
         const credentials = yield* Credentials.fromFetcher(fetch)
@@ -132,7 +132,7 @@ describe("Credentials", () => {
         assert.strictEqual(yield* Ref.get(calls), 2)
       }))
 
-    it.scoped("honours a custom refreshBefore", () =>
+    it.effect("honours a custom refreshBefore", () =>
       Effect.gen(function*() {
         const { calls, fetch } = yield* counting({ lifetime: HOUR, latency: 0 })
         const credentials = yield* Credentials.fromFetcher(fetch, { refreshBefore: "20 minutes" })
@@ -145,7 +145,7 @@ describe("Credentials", () => {
         assert.strictEqual(yield* Ref.get(calls), 2)
       }))
 
-    it.scoped("uses a short-lived token for half its lifetime rather than refetching on every call", () =>
+    it.effect("uses a short-lived token for half its lifetime rather than refetching on every call", () =>
       Effect.gen(function*() {
         const { calls, fetch } = yield* counting({ lifetime: 60_000, latency: 0 })
         const credentials = yield* Credentials.fromFetcher(fetch)
@@ -157,7 +157,7 @@ describe("Credentials", () => {
         assert.deepStrictEqual(yield* tokenValue(credentials), Option.some("token-2"))
       }))
 
-    it.scoped("keeps a token without expiry until invalidated", () =>
+    it.effect("keeps a token without expiry until invalidated", () =>
       Effect.gen(function*() {
         const { calls, fetch } = yield* counting({ latency: 0 })
         const credentials = yield* Credentials.fromFetcher(fetch)
@@ -169,7 +169,7 @@ describe("Credentials", () => {
         assert.strictEqual(yield* Ref.get(calls), 2)
       }))
 
-    it.scoped("accepts expiry as DateTime, Date or epoch milliseconds", () =>
+    it.effect("accepts expiry as DateTime, Date or epoch milliseconds", () =>
       Effect.gen(function*() {
         const expiries = [
           (now: number) => DateTime.unsafeMake(now + HOUR),
@@ -195,7 +195,7 @@ describe("Credentials", () => {
         }
       }))
 
-    it.scoped("100 concurrent callers share one fetch, and one refresh after expiry", () =>
+    it.effect("100 concurrent callers share one fetch, and one refresh after expiry", () =>
       Effect.gen(function*() {
         const { calls, fetch } = yield* counting({ lifetime: HOUR })
         const credentials = yield* Credentials.fromFetcher(fetch)
@@ -212,7 +212,7 @@ describe("Credentials", () => {
         assert.deepStrictEqual(new Set(second.map(Option.getOrThrow)), new Set(["token-2"]))
       }))
 
-    it.scoped("a failed fetch fails its waiting callers once and is retried by the next call", () =>
+    it.effect("a failed fetch fails its waiting callers once and is retried by the next call", () =>
       Effect.gen(function*() {
         const { calls, fetch } = yield* counting({ lifetime: HOUR, failWhen: (call) => call === 1 })
         const credentials = yield* Credentials.fromFetcher(fetch)
@@ -228,7 +228,7 @@ describe("Credentials", () => {
         assert.strictEqual(yield* Ref.get(calls), 2)
       }))
 
-    it.scoped("invalidate makes the next call fetch a fresh token", () =>
+    it.effect("invalidate makes the next call fetch a fresh token", () =>
       Effect.gen(function*() {
         const { calls, fetch } = yield* counting({ lifetime: HOUR, latency: 0 })
         const credentials = yield* Credentials.fromFetcher(fetch)
@@ -239,7 +239,7 @@ describe("Credentials", () => {
         assert.strictEqual(yield* Ref.get(calls), 2)
       }))
 
-    it.scoped("invalidate during a fetch keeps that fetch rather than starting another", () =>
+    it.effect("invalidate during a fetch keeps that fetch rather than starting another", () =>
       Effect.gen(function*() {
         const { calls, fetch } = yield* counting({ lifetime: HOUR })
         const credentials = yield* Credentials.fromFetcher(fetch)
@@ -252,7 +252,7 @@ describe("Credentials", () => {
         assert.strictEqual(yield* Ref.get(calls), 1)
       }))
 
-    it.scoped("an interrupted caller does not cancel the fetch the others wait for", () =>
+    it.effect("when the fetching caller is interrupted, a waiting caller fetches again instead of hanging", () =>
       Effect.gen(function*() {
         const { calls, fetch } = yield* counting({ lifetime: HOUR })
         const credentials = yield* Credentials.fromFetcher(fetch)
@@ -262,8 +262,16 @@ describe("Credentials", () => {
         yield* TestClock.adjust("100 millis")
         yield* Fiber.interrupt(first)
         yield* TestClock.adjust("1 second")
-        assert.deepStrictEqual(yield* Fiber.join(second), Option.some("token-1"))
-        assert.strictEqual(yield* Ref.get(calls), 1)
+        assert.deepStrictEqual(yield* Fiber.join(second), Option.some("token-2"))
+        assert.strictEqual(yield* Ref.get(calls), 2)
+        assert.deepStrictEqual(yield* tokenValue(credentials), Option.some("token-2"))
+      }))
+
+    it.effect("keeps working after the scope it was built in is closed", () =>
+      Effect.gen(function*() {
+        const { fetch } = yield* counting({ lifetime: HOUR, latency: 0 })
+        const credentials = yield* Effect.provide(Credentials.Credentials, Credentials.layerFetcher(fetch))
+        assert.deepStrictEqual(yield* tokenValue(credentials), Option.some("token-1"))
       }))
 
     it.effect("layerFetcher provides the fetcher's requirements and caches", () =>
@@ -279,7 +287,7 @@ describe("Credentials", () => {
   })
 
   describe("redaction", () => {
-    it.scoped("tokens print as <redacted> and never reach errors", () =>
+    it.effect("tokens print as <redacted> and never reach errors", () =>
       Effect.gen(function*() {
         const secret = "ya29.very-secret-token"
         let call = 0

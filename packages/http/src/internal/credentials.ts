@@ -1,3 +1,4 @@
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Deferred from "effect/Deferred"
@@ -6,7 +7,6 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import type * as Scope from "effect/Scope"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 
 /** What a fetcher returns: the token and, when known, when it stops working. */
@@ -23,7 +23,10 @@ export interface CachedCredentials<E> {
 
 type State<E> =
   | { readonly _tag: "Empty" }
-  | { readonly _tag: "Fetching"; readonly deferred: Deferred.Deferred<Redacted.Redacted<string>, E> }
+  | {
+    readonly _tag: "Fetching"
+    readonly deferred: Deferred.Deferred<Redacted.Redacted<string> | undefined, E>
+  }
   | { readonly _tag: "Cached"; readonly token: Redacted.Redacted<string>; readonly refreshAt: number }
 
 const empty: State<never> = { _tag: "Empty" }
@@ -50,51 +53,69 @@ export const refreshAt = (
 }
 
 /**
- * A token cache over `fetch`, timed by Effect's `Clock`. Callers that find no fresh token share one fetch,
- * which runs in `scope` so an interrupted caller does not cancel it for the others. A failed fetch is
- * reported to the callers that waited for it and forgotten.
+ * A token cache over `fetch`, timed by Effect's `Clock`. The first caller that finds no fresh token runs the
+ * fetch; callers arriving meanwhile wait for it. A failed fetch is reported to the callers that waited for it
+ * and forgotten. If the fetching caller is interrupted, its fetch stops and a waiting caller starts another,
+ * so nobody waits on a fetch that no one runs.
  */
 export const make = Effect.fnUntraced(function*<E, R>(
   fetch: Effect.Effect<AccessToken, E, R>,
   refreshBefore: Duration.Duration
-): Effect.fn.Return<CachedCredentials<E>, never, R | Scope.Scope> {
-  const scope = yield* Effect.scope
+): Effect.fn.Return<CachedCredentials<E>, never, R> {
   const context = yield* Effect.context<R>()
   const state = yield* SynchronizedRef.make<State<E>>(empty)
 
-  const startFetch = (deferred: Deferred.Deferred<Redacted.Redacted<string>, E>) =>
-    fetch.pipe(
+  // `undefined` tells waiters that the fetch was interrupted and they should try again.
+  const lead = (
+    deferred: Deferred.Deferred<Redacted.Redacted<string> | undefined, E>,
+    restore: <A, E1, R1>(effect: Effect.Effect<A, E1, R1>) => Effect.Effect<A, E1, R1>
+  ) =>
+    restore(fetch).pipe(
       Effect.provide(context),
       Effect.withSpan("Credentials.refresh"),
       Effect.onExit((exit) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          SynchronizedRef.set(
-            state,
-            Exit.isSuccess(exit)
-              ? { _tag: "Cached", token: exit.value.token, refreshAt: refreshAt(now, exit.value.expiresAt, refreshBefore) }
-              : empty
-          ).pipe(Effect.zipRight(Deferred.done(deferred, Exit.map(exit, (fetched) => fetched.token))))
+          Exit.isSuccess(exit)
+            ? SynchronizedRef.set(state, {
+              _tag: "Cached",
+              token: exit.value.token,
+              refreshAt: refreshAt(now, exit.value.expiresAt, refreshBefore)
+            }).pipe(Effect.zipRight(Deferred.succeed(deferred, exit.value.token)))
+            : SynchronizedRef.set(state, empty).pipe(
+              Effect.zipRight(
+                Cause.isInterruptedOnly(exit.cause)
+                  ? Deferred.succeed(deferred, undefined)
+                  : Deferred.failCause(deferred, exit.cause)
+              )
+            )
         )
       ),
-      Effect.forkIn(scope)
+      Effect.map((fetched) => fetched.token)
     )
 
-  const slowPath = SynchronizedRef.modifyEffect(
-    state,
-    Effect.fnUntraced(function*(current) {
-      const now = yield* Clock.currentTimeMillis
-      // Another caller may have refreshed or started a refresh while we waited for the lock.
-      if (current._tag === "Cached" && now < current.refreshAt) {
-        return [Effect.succeed(current.token), current] as const
-      }
-      if (current._tag === "Fetching") {
-        return [Deferred.await(current.deferred), current] as const
-      }
-      const deferred = yield* Deferred.make<Redacted.Redacted<string>, E>()
-      yield* startFetch(deferred)
-      return [Deferred.await(deferred), { _tag: "Fetching", deferred } as const] as const
-    })
-  ).pipe(Effect.flatten)
+  // Uninterruptible from taking the lead to running `lead`'s finalizer, so the state never stays "Fetching"
+  // without a fetch; the fetch and the waiting themselves are interruptible.
+  const slowPath: Effect.Effect<Redacted.Redacted<string>, E> = Effect.uninterruptibleMask((restore) =>
+    SynchronizedRef.modifyEffect(
+      state,
+      Effect.fnUntraced(function*(current) {
+        const now = yield* Clock.currentTimeMillis
+        // Another caller may have refreshed, or started to, while we waited for the lock.
+        if (current._tag === "Cached" && now < current.refreshAt) {
+          return [Effect.succeed(current.token), current] as const
+        }
+        if (current._tag === "Fetching") {
+          const waiting = Effect.flatMap(
+            restore(Deferred.await(current.deferred)),
+            (token) => token === undefined ? slowPath : Effect.succeed(token)
+          )
+          return [waiting, current] as const
+        }
+        const deferred = yield* Deferred.make<Redacted.Redacted<string> | undefined, E>()
+        return [lead(deferred, restore), { _tag: "Fetching", deferred } as const] as const
+      })
+    ).pipe(Effect.flatten)
+  )
 
   const token = Effect.flatMap(Clock.currentTimeMillis, (now) =>
     Effect.flatMap(SynchronizedRef.get(state), (current) =>
