@@ -253,7 +253,6 @@ const fetchToken = (client: Effect.Effect<AuthClient, Credentials.CredentialsErr
  * @example
  * ```ts
  * import * as GoogleAuth from "@longrunning/http/GoogleAuth"
- * import * as Effect from "effect/Effect"
  *
  * const credentials = GoogleAuth.make({ keyFile: "/secrets/dataproc-sa.json" })
  * ```
