@@ -216,12 +216,14 @@ const applyFault = (
     case "ConnectionReset":
       return destroySocket(request)
     case "ResetMidBody":
+      // Destroyed only once the first half is handed to the kernel: destroying a socket drops unflushed writes.
       return Effect.flatMap(normal, (prepared) =>
         Effect.zipRight(
-          Effect.sync(() => {
+          Effect.async<void>((resume) => {
             const response = NodeHttpServerRequest.toServerResponse(request)
             response.writeHead(prepared.status, rawHeaders(prepared))
-            response.write(prepared.body.slice(0, Math.max(1, Math.floor(prepared.body.length / 2))))
+            response.write(prepared.body.slice(0, Math.max(1, Math.floor(prepared.body.length / 2))), () =>
+              resume(Effect.void))
           }),
           destroySocket(request)
         ))
@@ -245,7 +247,9 @@ const applyFault = (
     case "ProxyHtml":
       return Effect.succeed(HttpServerResponse.text(proxyHtml, { status: 502, contentType: "text/html; charset=UTF-8" }))
     case "EmptyBody":
-      return Effect.succeed(HttpServerResponse.text("", { status: 200, contentType: jsonContentType }))
+      return Effect.succeed(
+        HttpServerResponse.text("", { status: 200, contentType: jsonContentType, headers: { "content-length": "0" } })
+      )
     case "TruncatedJson":
       return Effect.map(normal, (prepared) =>
         toResponse({ ...prepared, body: prepared.body.slice(0, Math.floor(prepared.body.length / 2)) }))
