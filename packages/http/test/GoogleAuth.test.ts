@@ -2,6 +2,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
+import type * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -11,12 +12,14 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as TestClock from "effect/TestClock"
+import { expectTypeOf } from "vitest"
 import { generateKeyPairSync, verify } from "node:crypto"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Credentials from "../src/Credentials.js"
 import * as GoogleAuth from "../src/GoogleAuth.js"
+import { fetchVia } from "../src/internal/credentialsFetch.js"
 
 const TOKEN_URL = "https://oauth2.googleapis.com/token"
 
@@ -324,6 +327,64 @@ describe("GoogleAuth", () => {
   })
 
   describe("HttpClient bridge", () => {
+    it.effect("fetchVia sends method, headers and body through the HttpClient and answers a WHATWG Response", () =>
+      Effect.gen(function*() {
+        const seen = yield* Ref.make<ReadonlyArray<HttpClientRequest.HttpClientRequest>>([])
+        const urls = yield* Ref.make<ReadonlyArray<string>>([])
+        const client = HttpClient.make((request, url) =>
+          Ref.update(seen, (all) => [...all, request]).pipe(
+            Effect.zipRight(Ref.update(urls, (all) => [...all, url.toString()])),
+            Effect.as(HttpClientResponse.fromWeb(
+              request,
+              request.method === "DELETE"
+                ? new Response(null, { status: 204 })
+                : new Response("{\"ok\":true}", { status: 201, headers: { "content-type": "application/json" } })
+            ))
+          )
+        )
+        const fetch = fetchVia(client, yield* Effect.runtime<never>())
+        const created = yield* Effect.promise(() =>
+          fetch(new URL("https://example.test/v1/things?x=1"), {
+            method: "POST",
+            headers: { "x-custom": "yes" },
+            body: new URLSearchParams({ a: "1", b: "two" })
+          })
+        )
+        assert.strictEqual(created.status, 201)
+        assert.strictEqual(created.headers.get("content-type"), "application/json")
+        assert.deepStrictEqual(yield* Effect.promise(() => created.json()), { ok: true })
+        const deleted = yield* Effect.promise(() => fetch("https://example.test/v1/things/1", { method: "DELETE" }))
+        assert.strictEqual(deleted.status, 204)
+        assert.strictEqual(yield* Effect.promise(() => deleted.text()), "")
+
+        const [post, del] = yield* Ref.get(seen)
+        assert.strictEqual(post?.method, "POST")
+        assert.deepStrictEqual(yield* Ref.get(urls), [
+          "https://example.test/v1/things?x=1",
+          "https://example.test/v1/things/1"
+        ])
+        assert.strictEqual(post?.headers["x-custom"], "yes")
+        assert.include(post?.headers["content-type"] ?? "", "application/x-www-form-urlencoded")
+        assert.strictEqual(formOf(post!).get("b"), "two")
+        assert.strictEqual(del?.method, "DELETE")
+        assert.strictEqual(del?.body._tag, "Empty")
+      }))
+
+    it("layers carry the HttpClient requirement and their errors in their types", () => {
+      expectTypeOf(GoogleAuth.layer()).toEqualTypeOf<
+        Layer.Layer<Credentials.Credentials, Credentials.CredentialsError, HttpClient.HttpClient>
+      >()
+      expectTypeOf(GoogleAuth.layerConfig()).toEqualTypeOf<
+        Layer.Layer<
+          Credentials.Credentials,
+          Credentials.CredentialsError | ConfigError.ConfigError,
+          HttpClient.HttpClient
+        >
+      >()
+      expectTypeOf(Credentials.layerConfig()).toEqualTypeOf<Layer.Layer<Credentials.Credentials, ConfigError.ConfigError>>()
+      expectTypeOf(Credentials.layerFetcher(Effect.die("unused"))).toEqualTypeOf<Layer.Layer<Credentials.Credentials>>()
+    })
+
     it.scoped("an interrupted first caller leaves the exchange to the next", () =>
       Effect.gen(function*() {
         const { client, requests } = yield* tokenServer()
