@@ -98,7 +98,10 @@ export const Any: Schema.Schema<Any> = Schema.declare(isAny, {
   arbitrary: () => (fc) =>
     fc.tuple(
       fc.constantFrom("example.v1.Thing", "google.protobuf.Empty", "acme.Widget"),
-      fc.dictionary(fc.stringMatching(fieldName), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })
+      // Parsed JSON text rather than fc.jsonValue, which makes -0: JSON cannot carry it.
+      fc.dictionary(fc.stringMatching(fieldName), fc.json({ maxDepth: 2 }).map((text): unknown => JSON.parse(text)), {
+        maxKeys: 4
+      })
     ).map(([name, fields]) => ({ ...fields, "@type": typeUrl(name) })),
   pretty: () => (any) => `Any(${any["@type"]})`
 })

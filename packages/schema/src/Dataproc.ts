@@ -10,7 +10,7 @@ import * as Proto from "./Proto.js"
 
 const str = Proto.optional(Schema.String)
 const strings = Proto.optional(Schema.Array(Schema.String))
-const labels = Proto.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+const labels = Proto.optional(Proto.StringMap)
 const time = Proto.optional(Proto.Timestamp)
 
 /**

@@ -5,11 +5,13 @@
  * @since 0.1.0
  */
 import * as DateTime from "effect/DateTime"
+import type * as Effect from "effect/Effect"
 import * as Duration_ from "effect/Duration"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 
 // -----------------------------------------------------------------------------
 // integers
@@ -422,6 +424,48 @@ export const JsonObject: Schema.Schema<{ readonly [key: string]: unknown }> = Sc
   (u): u is { readonly [key: string]: unknown } => Predicate.isRecord(u),
   { identifier: "JsonObject", description: "a JSON object" }
 )
+
+const isStringMap = (u: unknown): u is { readonly [key: string]: string } =>
+  Predicate.isRecord(u) && Object.values(u).every(Predicate.isString)
+
+const readStringMap = (
+  u: unknown,
+  ast: SchemaAST.AST
+): Effect.Effect<{ readonly [key: string]: string }, ParseResult.ParseIssue> => {
+  if (isStringMap(u)) return ParseResult.succeed(u)
+  if (!Predicate.isRecord(u)) return ParseResult.fail(new ParseResult.Type(ast, u, "expected an object of strings"))
+  const bad = Object.entries(u).find(([, value]) => typeof value !== "string")
+  return ParseResult.fail(
+    bad === undefined
+      ? new ParseResult.Type(ast, u)
+      : new ParseResult.Pointer(bad[0], u, new ParseResult.Type(SchemaAST.stringKeyword, bad[1]))
+  )
+}
+
+/**
+ * A proto3 `map<string, string>` (labels, ErrorInfo metadata). Unlike `Schema.Record`, it returns the
+ * object it was given rather than a copy, so a key such as `"__proto__"` is kept as the field it is
+ * instead of being lost in an assignment; a value that is not a string fails naming its key.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(Proto.StringMap)({ team: "data" }) // { team: "data" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const StringMap: Schema.Schema<{ readonly [key: string]: string }> = Schema.declare([], {
+  decode: () => (u, _, ast) => readStringMap(u, ast),
+  encode: () => (u, _, ast) => readStringMap(u, ast)
+}, {
+  identifier: "StringMap",
+  description: "an object of strings",
+  arbitrary: () => (fc) => fc.dictionary(fc.string(), fc.string(), { maxKeys: 6 })
+})
 
 const snakeCase = (camel: string): string => camel.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())
 

@@ -15,7 +15,7 @@ import * as Proto from "./Proto.js"
 
 const str = Proto.optional(Schema.String)
 const strings = Proto.optional(Schema.Array(Schema.String))
-const stringMap = Proto.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+const stringMap = Proto.optional(Proto.StringMap)
 
 // -----------------------------------------------------------------------------
 // error details (google/rpc/error_details.proto)

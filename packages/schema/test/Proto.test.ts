@@ -193,6 +193,18 @@ describe("Proto", () => {
     })
   })
 
+  describe("StringMap", () => {
+    it("keeps every key, __proto__ included, and names a key whose value is not a string", () => {
+      const input = JSON.parse(`{"team": "data", "__proto__": "x", "constructor": "y"}`)
+      const decoded = decodeOrFail(Proto.StringMap, input)
+      assert.deepStrictEqual(Object.keys(decoded), ["team", "__proto__", "constructor"])
+      assert.strictEqual(Object.getPrototypeOf(decoded), Object.prototype)
+      assert.strictEqual(JSON.stringify(encodeOrFail(Proto.StringMap, decoded)), JSON.stringify(input))
+      assert.include(decodeError(Proto.StringMap, { team: "data", size: 3 }).message, "[\"size\"]")
+      for (const input of [null, [], "x"]) assert.isTrue(isLeft(Proto.StringMap, input), JSON.stringify(input))
+    })
+  })
+
   describe("fields and messages", () => {
     const Example = Proto.message("acme.v1.Example", {
       displayName: Proto.optional(Schema.String),
