@@ -1,0 +1,285 @@
+import { assert, describe, it } from "@effect/vitest"
+import { OperationPoller, Policy } from "@longrunning/polling"
+import { Code, Dataproc, Operation, Status } from "@longrunning/schema"
+import { Chunk, Duration, Effect, Exit, Fiber, Option, Stream, TestClock } from "effect"
+import * as Fake from "./fake.js"
+
+const name = "projects/demo/regions/us-central1/operations/op-1"
+const everySecond = { schedule: Policy.fixed("1 second") }
+
+/** Done after `polls` polls (the n-th poll, from 0, sees it done when n >= polls - 1). */
+const doneAfter = (polls: number) => (n: string, i: number) =>
+  i >= polls - 1 ? Fake.succeeded(n) : Fake.running(n, Math.round((i / polls) * 100))
+
+describe("OperationPoller.watch", () => {
+  it.effect("polls at once, then on the schedule, and ends after the done snapshot", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Stream.runCollect(OperationPoller.watch(name, everySecond)))
+      yield* TestClock.adjust(Duration.seconds(10))
+      const snapshots = Chunk.toArray(yield* Fiber.join(fiber))
+      assert.deepStrictEqual(snapshots.map((op) => op._tag), ["Running", "Running", "Running", "Succeeded"])
+      assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at), [0, 1000, 2000, 3000])
+    }).pipe(Effect.provide(Fake.layer(doneAfter(4)))))
+
+  it.effect("an operation already done gives one element and one request", () =>
+    Effect.gen(function*() {
+      const snapshots = yield* Stream.runCollect(OperationPoller.watch(name))
+      assert.strictEqual(Chunk.size(snapshots), 1)
+      assert.strictEqual(Chunk.unsafeHead(snapshots)._tag, "Succeeded")
+      assert.strictEqual((yield* Fake.gets).length, 1)
+    }).pipe(Effect.provide(Fake.layer(doneAfter(1)))))
+
+  it.effect("the default policy: first poll immediate, then its own delays", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Stream.runCollect(OperationPoller.watch(name)))
+      yield* TestClock.adjust(Duration.minutes(10))
+      yield* Fiber.join(fiber)
+      const times = (yield* Fake.gets).map((c) => c.at)
+      assert.strictEqual(times.length, 6)
+      assert.strictEqual(times[0], 0)
+      // 1 s initial (staggered 0.47..1.58 s), then growing with elapsed time
+      assert.isAtLeast(times[1]!, 470)
+      assert.isAtMost(times[1]!, 1580)
+      for (let i = 3; i < times.length; i++) assert.isAbove(times[i]! - times[i - 1]!, times[i - 1]! - times[i - 2]!)
+    }).pipe(Effect.provide(Fake.layer(doneAfter(6)))))
+
+  it.effect("onlyChanges emits only snapshots whose state or metadata changed", () =>
+    Effect.gen(function*() {
+      const replies = [Fake.running(name, 10), Fake.running(name, 10), Fake.running(name, 50), Fake.running(name, 50), Fake.succeeded(name)]
+      const fiber = yield* Effect.fork(
+        Stream.runCollect(OperationPoller.watch(name, { ...everySecond, onlyChanges: true })).pipe(
+          Effect.provide(Fake.layer((_, i) => replies[i]!))
+        )
+      )
+      yield* TestClock.adjust(Duration.seconds(10))
+      const snapshots = Chunk.toArray(yield* Fiber.join(fiber))
+      assert.deepStrictEqual(
+        snapshots.map((op) => (op._tag === "Running" ? (op.metadata?.["status"] as { details: string }).details : op._tag)),
+        ["10%", "50%", "Succeeded"]
+      )
+    }))
+
+  it.effect("typed snapshots with a schema", () =>
+    Effect.gen(function*() {
+      const op = yield* OperationPoller.wait(name, { schema: Dataproc.DataprocOperation })
+      assert.isTrue(op.metadata !== undefined && op.metadata["@type"] === Dataproc.ClusterOperationMetadata.typeUrl)
+      if (op.metadata !== undefined && Dataproc.ClusterOperationMetadata.typeUrl === op.metadata["@type"]) {
+        const meta = op.metadata
+        assert.strictEqual("status" in meta && meta.status !== undefined && typeof meta.status === "object" ? (meta.status as { state?: unknown }).state : undefined, "DONE")
+      }
+    }).pipe(Effect.provide(Fake.layer(doneAfter(1)))))
+
+  describe("errors", () => {
+    it.effect("NOT_FOUND in the middle of a watch is OperationNotFound, with the last snapshot", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.flip(Stream.runDrain(OperationPoller.watch(name, everySecond))))
+        yield* TestClock.adjust(Duration.seconds(5))
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(error._tag, "OperationNotFound")
+        if (error._tag === "OperationNotFound") {
+          assert.strictEqual(error.polls, 3)
+          assert.isTrue(Option.isSome(error.lastSnapshot))
+        }
+      }).pipe(Effect.provide(Fake.layer((n, i) => (i < 2 ? Fake.running(n, 5) : Fake.apiError(n, Code.codes.NOT_FOUND))))))
+
+    it.effect("transient failures skip a poll; the watch goes on", () =>
+      Effect.gen(function*() {
+        const replies = [Fake.running(name), Fake.apiError(name, Code.codes.UNAVAILABLE), Fake.apiError(name, Code.codes.RESOURCE_EXHAUSTED), Fake.succeeded(name)]
+        const fiber = yield* Effect.fork(
+          Stream.runCollect(OperationPoller.watch(name, everySecond)).pipe(Effect.provide(Fake.layer((_, i) => replies[i]!)))
+        )
+        yield* TestClock.adjust(Duration.seconds(10))
+        const snapshots = Chunk.toArray(yield* Fiber.join(fiber))
+        assert.deepStrictEqual(snapshots.map((op) => op._tag), ["Running", "Succeeded"])
+      }))
+
+    it.effect("a server hint (429 with a delay) holds the next poll back at least that long", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Stream.runDrain(OperationPoller.watch(name, everySecond)))
+        yield* TestClock.adjust(Duration.seconds(30))
+        yield* Fiber.join(fiber)
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at), [0, 1000, 16000])
+      }).pipe(Effect.provide(Fake.layer((n, i) => (i === 1 ? Fake.apiError(n, Code.codes.RESOURCE_EXHAUSTED, "15 seconds") : i === 0 ? Fake.running(n) : Fake.succeeded(n))))))
+
+    it.effect("other errors fail the watch at once", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(Stream.runDrain(OperationPoller.watch(name, everySecond)))
+        assert.strictEqual(error._tag, "ApiError")
+        assert.strictEqual((yield* Fake.gets).length, 1)
+      }).pipe(Effect.provide(Fake.layer((n) => Fake.apiError(n, Code.codes.PERMISSION_DENIED)))))
+
+    it.effect("timeout: WaitTimeout with the number of polls and the last snapshot", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.flip(OperationPoller.wait(name, { ...everySecond, timeout: "3500 millis" })))
+        yield* TestClock.adjust(Duration.seconds(10))
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(error._tag, "WaitTimeout")
+        if (error._tag === "WaitTimeout") {
+          assert.strictEqual(error.polls, 4)
+          assert.strictEqual(Option.getOrThrow(error.lastSnapshot)._tag, "Running")
+        }
+        const times = (yield* Fake.gets).map((c) => c.at)
+        assert.deepStrictEqual(times, [0, 1000, 2000, 3000])
+      }).pipe(Effect.provide(Fake.layer((n) => Fake.running(n)))))
+
+    it.effect("timeout also covers a poll in flight", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.flip(OperationPoller.wait(name, { ...everySecond, timeout: "2500 millis" })))
+        yield* TestClock.adjust(Duration.seconds(10))
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(error._tag, "WaitTimeout")
+        assert.strictEqual(yield* Effect.flatMap(Fake.Log, (l) => l.interrupted), 1)
+      }).pipe(Effect.provide(Fake.layer((n, i) => (i < 2 ? Fake.running(n) : { hang: true })))))
+  })
+
+  describe("waiting", () => {
+    it.effect("wait gives the done operation; result gives its response", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.all([OperationPoller.wait(name, everySecond), OperationPoller.result(name, everySecond)]))
+        yield* TestClock.adjust(Duration.seconds(10))
+        const [done, response] = yield* Fiber.join(fiber)
+        assert.strictEqual(done._tag, "Succeeded")
+        assert.strictEqual(Option.getOrThrow(response)["@type"], "type.googleapis.com/google.cloud.dataproc.v1.Cluster")
+      }).pipe(Effect.provide(Fake.layer(doneAfter(3)))))
+
+    it.effect("result fails with OperationFailed holding the Status", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(OperationPoller.result(name))
+        assert.strictEqual(error._tag, "OperationFailed")
+        if (error._tag === "OperationFailed") {
+          assert.strictEqual(error.status.code, Code.codes.RESOURCE_EXHAUSTED)
+          assert.strictEqual(Status.format(error.status), "RESOURCE_EXHAUSTED: Insufficient 'CPUS' quota")
+          assert.include(error.message, name)
+        }
+      }).pipe(Effect.provide(Fake.layer((n) => Fake.failed(n, 8, "Insufficient 'CPUS' quota")))))
+
+    it.effect("result of an operation done without a result is None", () =>
+      Effect.gen(function*() {
+        assert.isTrue(Option.isNone(yield* OperationPoller.result(name)))
+      }).pipe(Effect.provide(Fake.layer((n) => ({ json: { name: n, done: true } }))))
+    )
+  })
+
+  describe("interruption", () => {
+    it.effect("no request after the interrupt, and the one in flight is interrupted", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Stream.runDrain(OperationPoller.watch(name, everySecond)))
+        yield* TestClock.adjust(Duration.millis(2500))
+        assert.strictEqual((yield* Fake.gets).length, 3)
+        yield* Fiber.interrupt(fiber)
+        yield* TestClock.adjust(Duration.minutes(10))
+        assert.strictEqual((yield* Fake.gets).length, 3)
+        assert.strictEqual(yield* Effect.flatMap(Fake.Log, (l) => l.interrupted), 0)
+
+        const inFlight = yield* Effect.fork(Stream.runDrain(OperationPoller.watch(name, everySecond)))
+        yield* TestClock.adjust(Duration.millis(3000))
+        yield* Fiber.interrupt(inFlight)
+        assert.strictEqual(yield* Effect.flatMap(Fake.Log, (l) => l.interrupted), 1)
+        assert.strictEqual(yield* Effect.flatMap(Fake.Log, (l) => l.inFlight), 0)
+      }).pipe(Effect.provide(Fake.layer((n, i) => (i === 6 ? { hang: true } : Fake.running(n))))))
+
+    it.effect("cancelOnInterrupt sends :cancel and reports the state after it", () =>
+      Effect.gen(function*() {
+        let reported: Option.Option<Operation.Operation<unknown, unknown>> = Option.none()
+        const fiber = yield* Effect.fork(Stream.runDrain(OperationPoller.watch(name, {
+          ...everySecond,
+          cancelOnInterrupt: true,
+          onCancelled: (op) => Effect.sync(() => {
+            reported = op
+          })
+        })))
+        yield* TestClock.adjust(Duration.millis(1500))
+        yield* Fiber.interrupt(fiber)
+        const calls = yield* Fake.calls
+        assert.deepStrictEqual(calls.map((c) => c.method), ["get", "get", "cancel", "get"])
+        assert.isTrue(Option.isSome(reported) && Operation.isCancelled(reported.value))
+      }).pipe(Effect.provide(Fake.layer((n, i) => (i < 2 ? Fake.running(n) : Fake.failed(n, 1, "Operation was cancelled"))))))
+
+    it.effect("cancelOnInterrupt does nothing when the watch ends by itself", () =>
+      Effect.gen(function*() {
+        yield* Stream.runDrain(OperationPoller.watch(name, { cancelOnInterrupt: true }))
+        assert.deepStrictEqual((yield* Fake.calls).map((c) => c.method), ["get"])
+      }).pipe(Effect.provide(Fake.layer(doneAfter(1)))))
+  })
+})
+
+describe("OperationPoller.watchAll", () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `projects/demo/regions/us-central1/operations/op-${i}`)
+
+  it.effect("every operation is watched to its end, snapshots tagged by name", () =>
+    Effect.gen(function*() {
+      const all = names(50)
+      const fiber = yield* Effect.fork(Stream.runCollect(OperationPoller.watchAll(all, { ...everySecond, concurrency: 8 })))
+      yield* TestClock.adjust(Duration.seconds(30))
+      const events = Chunk.toArray(yield* Fiber.join(fiber))
+      const done = events.filter((e) => e._tag === "Snapshot" && Operation.isDone(e.operation)).map((e) => e.name)
+      assert.deepStrictEqual([...done].sort(), [...all].sort())
+      assert.strictEqual(events.length, 50 * 3)
+      assert.isAtMost(yield* Effect.flatMap(Fake.Log, (l) => l.maxInFlight), 8)
+    }).pipe(Effect.provide(Fake.layer(doneAfter(3), { latency: "50 millis" }))))
+
+  it.effect("a watch that fails is reported and the others go on", () =>
+    Effect.gen(function*() {
+      const all = names(3)
+      const fiber = yield* Effect.fork(Stream.runCollect(OperationPoller.watchAll(all, everySecond)))
+      yield* TestClock.adjust(Duration.seconds(30))
+      const events = Chunk.toArray(yield* Fiber.join(fiber))
+      const failed = events.filter((e) => e._tag === "WatchFailed")
+      assert.strictEqual(failed.length, 1)
+      assert.strictEqual(failed[0]!.name, all[1])
+      assert.strictEqual(failed[0]!._tag === "WatchFailed" && failed[0]!.error._tag, "OperationNotFound")
+      assert.strictEqual(events.filter((e) => e._tag === "Snapshot" && Operation.isDone(e.operation)).length, 2)
+    }).pipe(Effect.provide(Fake.layer((n, i) => (n.endsWith("op-1") && i === 1 ? Fake.apiError(n, Code.codes.NOT_FOUND) : doneAfter(3)(n, i))))))
+
+  it.effect("a shared budget caps the request rate across all watches", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Stream.runDrain(OperationPoller.watchAll(names(100), { ...everySecond, requestsPerSecond: 20 })))
+      yield* TestClock.adjust(Duration.seconds(60))
+      yield* Fiber.join(fiber)
+      const times = (yield* Fake.gets).map((c) => c.at).sort((a, b) => a - b)
+      assert.strictEqual(times.length, 300)
+      // in any one second, at most the rate plus the bucket's 100 ms of burst
+      for (let i = 0; i < times.length; i++) {
+        const inSecond = times.filter((t) => t >= times[i]! && t < times[i]! + 1000).length
+        assert.isAtMost(inSecond, 22)
+      }
+      // 300 requests at 20 per second take about 15 s
+      assert.isAtLeast(times[times.length - 1]!, 14_900)
+    }).pipe(Effect.provide(Fake.layer(doneAfter(3)))))
+
+  it.effect("1,000 watches started together do not poll in bursts (peak-to-mean per 100 ms at most 2)", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Stream.runDrain(OperationPoller.watchAll(names(1000), { concurrency: 1000 })))
+      yield* TestClock.adjust(Duration.minutes(5))
+      yield* Fiber.join(fiber)
+      const times = (yield* Fake.gets).map((c) => c.at)
+      assert.strictEqual(times.length, 5000)
+      const buckets: Array<number> = new Array(Math.floor(Math.max(...times) / 100) + 1).fill(0)
+      for (const t of times) buckets[Math.floor(t / 100)]!++
+      // Young operations poll more often than old ones, so the rate decays over the run; what must not
+      // happen is lock-step: within every second, no 100 ms holds more than twice that second's mean.
+      let windows = 0
+      for (let start = 0; start + 10 <= buckets.length; start += 10) {
+        const second = buckets.slice(start, start + 10)
+        const total = second.reduce((a, b) => a + b, 0)
+        if (total < 100) continue
+        windows++
+        assert.isAtMost(Math.max(...second) / (total / 10), 2, `second ${start / 10}: ${second.join(",")}`)
+      }
+      assert.isAtLeast(windows, 5)
+      // and the first second, when all 1,000 start, is no burst: at most 2x the mean of the whole run
+      assert.isAtMost(Math.max(...buckets.slice(0, 10)) / (times.length / buckets.length), 2.5)
+    }).pipe(Effect.provide(Fake.layer(doneAfter(5)))))
+
+  it.effect("interrupting watchAll stops every request", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Stream.runDrain(OperationPoller.watchAll(names(20), everySecond)))
+      yield* TestClock.adjust(Duration.seconds(3))
+      yield* Fiber.interrupt(fiber)
+      const count = (yield* Fake.gets).length
+      yield* TestClock.adjust(Duration.minutes(5))
+      assert.strictEqual((yield* Fake.gets).length, count)
+      assert.strictEqual(yield* Effect.flatMap(Fake.Log, (l) => l.inFlight), 0)
+      assert.isTrue(Exit.isInterrupted(yield* Fiber.await(fiber)))
+    }).pipe(Effect.provide(Fake.layer((n) => Fake.running(n)))))
+})
