@@ -16,3 +16,10 @@ export * as OperationPoller from "./OperationPoller.js"
  * @since 0.1.0
  */
 export * as Policy from "./Policy.js"
+
+/**
+ * Watching and waiting for plain JavaScript: an AsyncIterable of snapshots and a Promise of the result.
+ *
+ * @since 0.1.0
+ */
+export * as Adapters from "./Adapters.js"
