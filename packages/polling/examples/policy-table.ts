@@ -1,5 +1,5 @@
 /**
- * Prints the policy comparison table of docs/polling-policy.md, computed by running the real schedules
+ * Prints the policy comparison table of docs/polling.md, computed by running the real schedules
  * under TestClock:
  *
  *   node --conditions=@longrunning/source --import tsx packages/polling/examples/policy-table.ts

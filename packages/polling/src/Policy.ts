@@ -208,7 +208,7 @@ export const fixed = (interval: Duration.DurationInput): Policy => {
  * moment the operation finishes) is never more than 1 s longer than gax's: after a poll at time t its gap
  * is at most `1 s + 0.23 t`, gax's gap there is at least `0.077 s + 0.2308 t`, and both stop at 60 s.
  * It never gives up: bound the wait with a timeout, or compose {@link giveUpAfter}. See
- * docs/polling-policy.md for the numbers.
+ * docs/polling.md for the numbers.
  *
  * @example
  * ```ts

@@ -332,12 +332,12 @@ describe("Policy", () => {
     })
   })
 
-  describe("docs/polling-policy.md", () => {
+  describe("docs/polling.md", () => {
     it.effect("holds the table the generator computes", () =>
       Effect.gen(function*() {
         const generated = yield* PolicyTable.standardMarkdown
         const doc = yield* Effect.sync(() =>
-          fs.readFileSync(new URL("../../../docs/polling-policy.md", import.meta.url), "utf8")
+          fs.readFileSync(new URL("../../../docs/polling.md", import.meta.url), "utf8")
         )
         const match = /<!-- policy-table:start -->\n([\s\S]*?)\n<!-- policy-table:end -->/.exec(doc)
         assert.isNotNull(match, "the doc lost its policy-table markers")

@@ -1,7 +1,7 @@
 /**
  * Measures polling policies by running them under `TestClock` against a simulated operation.
  *
- * Definitions (docs/polling-policy.md repeats them):
+ * Definitions (docs/polling.md repeats them):
  * - An operation of duration D is done from time D on. The first poll is at 0; then the policy's delays
  *   apply, until a poll at a time >= D sees it done.
  * - requests(D): polls made, counting the first and the one that sees done.
@@ -198,7 +198,7 @@ export const standardEntries: ReadonlyArray<Entry> = [
   { name: "Go (`goCompatible`)", policy: Policy.goCompatible }
 ]
 
-/** The table of docs/polling-policy.md. */
+/** The table of docs/polling.md. */
 export const standardMarkdown: Effect.Effect<string> = Effect.map(
   table(standardEntries, { durations, seeds }),
   (cells) => markdown(standardEntries, { durations }, cells)
