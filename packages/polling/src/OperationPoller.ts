@@ -13,6 +13,7 @@ import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as FiberSet from "effect/FiberSet"
 import * as Mailbox from "effect/Mailbox"
@@ -147,6 +148,60 @@ const hintMillis = (error: OperationsClient.Error): number =>
 const changed = <M, R>(previous: Operation.Operation<M, R> | undefined, next: Operation.Operation<M, R>) =>
   previous === undefined || previous._tag !== next._tag || !jsonEqual(previous.metadata, next.metadata)
 
+/** What one poll means for a watch; `watch` and `watchAll` share it, so they follow the same rules. */
+type PollOutcome<M, R> =
+  | { readonly _tag: "Done"; readonly operation: Operation.Operation<M, R>; readonly emit: boolean }
+  | {
+    readonly _tag: "Again"
+    readonly operation: Operation.Operation<M, R> | undefined
+    readonly emit: boolean
+    readonly schedule: unknown
+    readonly at: number
+  }
+  | { readonly _tag: "Stop"; readonly error: WatchError }
+
+const afterPoll = <M, R>(options: {
+  readonly name: string
+  readonly schedule: Schedule.Schedule<unknown, unknown>
+  readonly state: unknown
+  readonly last: Operation.Operation<M, R> | undefined
+  readonly polls: number
+  readonly onlyChanges: boolean | undefined
+  readonly giveUp: () => WatchError
+}, result: Either.Either<Operation.Operation<M, R>, OperationsClient.Error>): Effect.Effect<PollOutcome<M, R>> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    if (Either.isLeft(result)) {
+      const error = result.left
+      if (OperationsError.isNotFound(error)) {
+        return {
+          _tag: "Stop",
+          error: new OperationNotFound({
+            name: options.name,
+            polls: options.polls,
+            lastSnapshot: Option.fromNullable(options.last),
+            cause: error
+          })
+        } as const
+      }
+      if (!isTransient(error)) return { _tag: "Stop", error } as const
+      yield* Effect.logDebug(`polling ${options.name} failed, trying again: ${error.message}`)
+      const next = yield* nextPollAt(options.schedule, options.state, now, undefined, hintMillis(error))
+      return Option.match(next, {
+        onNone: (): PollOutcome<M, R> => ({ _tag: "Stop", error }),
+        onSome: ([schedule, at]): PollOutcome<M, R> => ({ _tag: "Again", operation: undefined, emit: false, schedule, at })
+      })
+    }
+    const operation = result.right
+    const emit = options.onlyChanges !== true || changed(options.last, operation)
+    if (Operation.isDone(operation)) return { _tag: "Done", operation, emit } as const
+    const next = yield* nextPollAt(options.schedule, options.state, now, undefined, 0)
+    return Option.match(next, {
+      onNone: (): PollOutcome<M, R> => ({ _tag: "Stop", error: options.giveUp() }),
+      onSome: ([schedule, at]): PollOutcome<M, R> => ({ _tag: "Again", operation, emit, schedule, at })
+    })
+  })
+
 // -----------------------------------------------------------------------------
 // watch
 // -----------------------------------------------------------------------------
@@ -155,7 +210,6 @@ interface WatchState<M, R> {
   readonly schedule: unknown
   readonly last: Operation.Operation<M, R> | undefined
   readonly polls: number
-  readonly hint: number
   readonly nextAt: number
   readonly finished: boolean
 }
@@ -230,46 +284,44 @@ const watchImpl = <M, R, I>(
         if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
         if (state.nextAt >= deadline) return yield* timedOut(state)
         const remaining = deadline - (yield* Clock.currentTimeMillis)
-        const poll: Effect.Effect<Operation.Operation<M, R>, WatchError> = remaining === Infinity
-          ? client.get(name, schema)
-          : Effect.timeoutFail(client.get(name, schema), {
-            duration: Duration.millis(Math.max(0, remaining)),
-            onTimeout: () => timedOut(state)
-          })
-        const result = yield* Effect.either(poll)
+        const attempt = Effect.either(client.get(name, schema))
+        const polled = remaining === Infinity
+          ? Effect.map(attempt, Option.some)
+          : Effect.timeoutOption(attempt, Duration.millis(Math.max(0, remaining)))
+        const result = yield* polled
         const polls = state.polls + 1
-        const at = yield* Clock.currentTimeMillis
-        if (result._tag === "Left") {
-          const error = result.left
-          if (error._tag === "WaitTimeout") return yield* timedOut({ ...state, polls })
-          if (error._tag === "OperationNotFound") return yield* error
-          if (OperationsError.isNotFound(error)) {
-            return yield* new OperationNotFound({ name, polls, lastSnapshot: Option.fromNullable(state.last), cause: error })
-          }
-          if (!isTransient(error)) return yield* error
-          yield* Effect.logWarning(`polling ${name} failed, trying again: ${error.message}`)
-          const next = yield* nextPollAt(schedule, state.schedule, at, undefined, hintMillis(error))
-          if (Option.isNone(next)) return yield* error
-          latest = { ...state, polls, schedule: next.value[0], nextAt: next.value[1] }
-          return Option.some([undefined, latest] as const)
+        if (Option.isNone(result)) return yield* timedOut({ ...state, polls })
+        const outcome = yield* afterPoll({
+          name,
+          schedule,
+          state: state.schedule,
+          last: state.last,
+          polls,
+          onlyChanges: options.onlyChanges,
+          giveUp: () => timedOut({ ...state, polls })
+        }, result.value)
+        switch (outcome._tag) {
+          case "Stop":
+            return yield* outcome.error
+          case "Done":
+            latest = { ...state, polls, last: outcome.operation, finished: true }
+            return Option.some([outcome.emit ? outcome.operation : undefined, latest] as const)
+          case "Again":
+            latest = {
+              schedule: outcome.schedule,
+              last: outcome.operation ?? state.last,
+              polls,
+              nextAt: outcome.at,
+              finished: false
+            }
+            return Option.some([outcome.emit ? outcome.operation : undefined, latest] as const)
         }
-        const operation = result.right
-        const emit = options.onlyChanges !== true || changed(state.last, operation) ? operation : undefined
-        if (Operation.isDone(operation)) {
-          latest = { ...state, polls, last: operation, finished: true }
-          return Option.some([emit, latest] as const)
-        }
-        const next = yield* nextPollAt(schedule, state.schedule, at, undefined, 0)
-        if (Option.isNone(next)) return yield* timedOut({ ...state, polls, last: operation })
-        latest = { schedule: next.value[0], last: operation, polls, hint: 0, nextAt: next.value[1], finished: false }
-        return Option.some([emit, latest] as const)
       })
 
     const initial: WatchState<M, R> = {
       schedule: schedule.initial,
       last: undefined,
       polls: 0,
-      hint: 0,
       nextAt: start,
       finished: false
     }
@@ -544,33 +596,23 @@ const runScheduler = <M, R, I>(
       Effect.gen(function*() {
         const result = yield* Effect.either(client.get(entry.name, schema))
         entry.polls++
-        const now = yield* Clock.currentTimeMillis
-        if (result._tag === "Left") {
-          const error = result.left
-          if (OperationsError.isNotFound(error)) {
-            return yield* finish(
-              entry,
-              new OperationNotFound({
-                name: entry.name,
-                polls: entry.polls,
-                lastSnapshot: Option.fromNullable(entry.last),
-                cause: error
-              })
-            )
-          }
-          if (!isTransient(error)) return yield* finish(entry, error)
-          const next = yield* nextPollAt(schedule, entry.schedule, now, undefined, hintMillis(error))
-          if (Option.isNone(next)) return yield* finish(entry, error)
-          return yield* reschedule(entry, next.value)
+        const outcome = yield* afterPoll({
+          name: entry.name,
+          schedule,
+          state: entry.schedule,
+          last: entry.last,
+          polls: entry.polls,
+          onlyChanges: options.onlyChanges,
+          giveUp: () => timedOut(entry)
+        }, result)
+        if (outcome._tag === "Stop") return yield* finish(entry, outcome.error)
+        const operation = outcome.operation
+        if (operation !== undefined) {
+          entry.last = operation
+          if (outcome.emit) yield* mailbox.offer({ _tag: "Snapshot", name: entry.name, operation })
         }
-        const operation = result.right
-        const emit = options.onlyChanges !== true || changed(entry.last, operation)
-        entry.last = operation
-        if (emit) yield* mailbox.offer({ _tag: "Snapshot", name: entry.name, operation })
-        if (Operation.isDone(operation)) return
-        const next = yield* nextPollAt(schedule, entry.schedule, now, undefined, 0)
-        if (Option.isNone(next)) return yield* finish(entry, timedOut(entry))
-        yield* reschedule(entry, next.value)
+        if (outcome._tag === "Again") yield* reschedule(entry, [outcome.schedule, outcome.at])
+        return undefined
       }).pipe(
         Effect.ensuring(Effect.suspend(() => {
           const wasFull = inFlight >= concurrency
