@@ -8,3 +8,17 @@
  * @since 0.1.0
  */
 export * as Emulator from "./Emulator.js"
+
+/**
+ * An in-memory `OperationsClient` with a control service to script operations, errors and time.
+ *
+ * @since 0.1.0
+ */
+export * as TestOperations from "./TestOperations.js"
+
+/**
+ * A fake `HttpClient` serving the Dataproc operations REST surface from a `TestOperations` script.
+ *
+ * @since 0.1.0
+ */
+export * as TestHttpClient from "./TestHttpClient.js"

@@ -11,29 +11,17 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import type { Fault } from "../Emulator.js"
 import type { Engine } from "./engine.js"
-import * as Filter from "./filter.js"
 import * as Model from "./model.js"
 import * as Routes from "./routes.js"
+import * as Wire from "./wire.js"
 
-export const jsonContentType = "application/json; charset=UTF-8"
+export const jsonContentType = Wire.jsonContentType
 
-/** A response before it is written, so that faults can bend it. */
-interface Prepared {
-  readonly status: number
-  readonly contentType: string
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}
+type Prepared = Wire.Prepared
 
-const json = (status: number, value: unknown, headers: Readonly<Record<string, string>> = {}): Prepared => ({
-  status,
-  contentType: jsonContentType,
-  headers,
-  body: JSON.stringify(value, null, 2)
-})
+const json = Wire.json
 
 const encodeOperation = Schema.encode(Dataproc.DataprocOperation)
-const encodeEnvelope = Schema.encode(Status.ErrorEnvelope)
 
 const operationJson = (operation: Model.EmulatedOperation, intEnums: boolean) =>
   Effect.map(Effect.orDie(encodeOperation(operation)), (encoded) => {
@@ -42,64 +30,22 @@ const operationJson = (operation: Model.EmulatedOperation, intEnums: boolean) =>
   })
 
 /** The AIP-193 error body of a Status, as `Status.toEnvelope` makes it. */
-export const errorResponse = (
-  status: Status.Status,
-  options?: { readonly httpStatus?: number | undefined; readonly headers?: Readonly<Record<string, string>> | undefined }
-): Effect.Effect<Prepared> =>
-  Effect.map(Effect.orDie(encodeEnvelope(Status.toEnvelope(status))), (envelope) => {
-    const httpStatus = options?.httpStatus ?? Code.httpStatus(status.code)
-    return json(httpStatus, { error: { ...envelope.error, code: httpStatus } }, options?.headers)
-  })
+export const errorResponse = Wire.errorResponse
 
-const invalidArgument = (message: string) => errorResponse(Status.make({ code: Code.codes.INVALID_ARGUMENT, message }))
-
-const operationNotFound = (name: string) =>
-  errorResponse(Status.make({ code: Code.codes.NOT_FOUND, message: `Operation not found: ${name}` }))
-
-const param = (query: URLSearchParams, camel: string, snake: string): string | null =>
-  query.get(camel) ?? query.get(snake)
-
-const defaultPageSize = 100
-const maxPageSize = 1000
+const operationNotFound = (name: string) => errorResponse(Wire.operationNotFound(name))
 
 const list = (engine: Engine, collection: string, query: URLSearchParams, intEnums: boolean) =>
   Effect.gen(function*() {
-    const rawSize = param(query, "pageSize", "page_size")
-    let pageSize = defaultPageSize
-    if (rawSize !== null && rawSize !== "") {
-      if (!/^-?\d+$/.test(rawSize)) return yield* invalidArgument(`Invalid value at 'page_size' (TYPE_INT32), "${rawSize}"`)
-      const size = Number(rawSize)
-      if (size < 0) return yield* invalidArgument(`page_size must not be negative, got ${size}`)
-      pageSize = size === 0 ? defaultPageSize : Math.min(size, maxPageSize)
-    }
-    const partial = param(query, "returnPartialSuccess", "return_partial_success")
-    if (partial !== null && partial !== "true" && partial !== "false") {
-      return yield* invalidArgument(`Invalid value at 'return_partial_success' (TYPE_BOOL), "${partial}"`)
-    }
-    const filter = query.get("filter") ?? ""
-    const terms = Filter.parse(filter)
-    if (Either.isLeft(terms)) return yield* invalidArgument(terms.left)
-    const token = param(query, "pageToken", "page_token") ?? ""
-    let offset = 0
-    if (token !== "") {
-      const read = Filter.readPageToken(token, filter)
-      if (Either.isLeft(read)) return yield* invalidArgument(read.left)
-      offset = read.right
-    }
     const now = yield* engine.now
     const prefix = `${collection}/`
-    const matching: Array<Record<string, unknown>> = []
+    const encoded: Array<Record<string, unknown>> = []
     for (const entry of engine.entries()) {
-      if (!entry.name.startsWith(prefix)) continue
-      const encoded = yield* operationJson(Model.render(entry, now), false)
-      if (Filter.matches(encoded, terms.right)) matching.push(encoded)
+      if (entry.name.startsWith(prefix)) encoded.push(yield* operationJson(Model.render(entry, now), false))
     }
-    const page = matching.slice(offset, offset + pageSize).map((op) => (intEnums ? Model.intEnums(op) : op))
-    const next = offset + pageSize < matching.length ? Filter.makePageToken(offset + pageSize, filter) : undefined
-    return json(200, {
-      ...(page.length === 0 ? {} : { operations: page }),
-      ...(next === undefined ? {} : { nextPageToken: next })
-    })
+    const result = Wire.page(encoded, Wire.listParams(query))
+    if (Either.isLeft(result)) return yield* errorResponse(result.left)
+    const operations = result.right.operations.map((op) => (intEnums ? Model.intEnums(op) : op))
+    return json(200, Wire.pageBody({ ...result.right, operations }))
   })
 
 /** The answer of a request when nothing goes wrong. */

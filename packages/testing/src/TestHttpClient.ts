@@ -1,0 +1,136 @@
+/**
+ * A fake `HttpClient` that serves the Dataproc v1 operations REST surface (the emulator's paths, JSON and
+ * error envelopes) from a `TestOperations` script, without a socket: run the real
+ * `OperationsClient.layer(...)` of `@longrunning/http` end to end (headers, credentials, retry policy,
+ * decoding of error bodies) inside a test, under `TestClock`.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Status from "@longrunning/schema/Status"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Control from "./internal/control.js"
+import * as Routes from "./internal/routes.js"
+import type * as Script from "./internal/script.js"
+import * as Wire from "./internal/wire.js"
+import * as TestOperations from "./TestOperations.js"
+
+/**
+ * Options of the fake: those of `TestOperations.layer`. In strict mode a request for a path that is not
+ * part of the operations surface is a defect too.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Options = TestOperations.Options
+
+const methodOf = (route: Routes.Route): Script.Method | undefined => {
+  switch (route._tag) {
+    case "Get":
+      return "get"
+    case "List":
+      return "list"
+    case "Cancel":
+      return "cancel"
+    case "Delete":
+      return "delete"
+    case "Refused":
+      return undefined
+  }
+}
+
+const respond = (request: Parameters<typeof HttpClientResponse.fromWeb>[0], prepared: Wire.Prepared) =>
+  HttpClientResponse.fromWeb(
+    request,
+    new Response(prepared.body, {
+      status: prepared.status,
+      headers: { ...prepared.headers, "content-type": prepared.contentType }
+    })
+  )
+
+// A RetryInfo also goes out as `Retry-After` (whole seconds, rounded up), as Google's front ends send it.
+const retryAfterHeader = (status: Status.Status): Record<string, string> =>
+  Option.match(Status.retryDelay(status), {
+    onNone: () => ({}),
+    onSome: (delay) => ({ "retry-after": String(Math.max(1, Math.ceil(Duration.toSeconds(delay)))) })
+  })
+
+/**
+ * A layer of the fake `HttpClient` and the `TestOperations` control service over one script. Any host is
+ * served (the global, locational and regional Dataproc endpoints, a fixed URL); the path decides. Requests
+ * are recorded in `TestOperations.calls` with their method, URL and headers.
+ *
+ * @example
+ * ```ts
+ * import { it } from "@effect/vitest"
+ * import { Credentials, OperationsClient } from "@longrunning/http"
+ * import { TestHttpClient, TestOperations } from "@longrunning/testing"
+ * import { Effect, Layer } from "effect"
+ *
+ * const Client = OperationsClient.layer({ quotaProject: "billing" }).pipe(
+ *   Layer.provide(Credentials.unauthenticated),
+ *   Layer.provideMerge(TestHttpClient.layer())
+ * )
+ *
+ * it.effect("reads a scripted operation over the real HTTP client", () =>
+ *   Effect.gen(function*() {
+ *     yield* TestOperations.create("projects/p/regions/us-central1/operations/op-1")
+ *     const client = yield* OperationsClient.OperationsClient
+ *     yield* client.get("projects/p/regions/us-central1/operations/op-1")
+ *   }).pipe(Effect.provide(Client)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<HttpClient.HttpClient | TestOperations.TestOperations> =>
+  Layer.effectContext(
+    Effect.map(Control.makeScript(options, "TestHttpClient"), ({ clock, script }) => {
+      const latency = Duration.decode(options.latency ?? Duration.zero)
+      const client = HttpClient.make((request, url) =>
+        Effect.gen(function*() {
+          if (Duration.toMillis(latency) > 0) yield* clock.sleep(latency)
+          const route = Routes.parse(request.method, url.pathname)
+          const method = methodOf(route)
+          const name = Routes.target(route)
+          if (route._tag === "Refused" || method === undefined || name === undefined) {
+            if (script.strict) {
+              return yield* Effect.dieMessage(
+                `TestHttpClient: strict mode: ${request.method} ${url.href} is not a Dataproc v1 operations call`
+              )
+            }
+            return route._tag === "Refused"
+              ? respond(
+                request,
+                yield* Wire.errorResponse(route.status, {
+                  httpStatus: route.httpStatus,
+                  headers: route.allow === undefined ? {} : { allow: route.allow }
+                })
+              )
+              : yield* Effect.dieMessage(`TestHttpClient: unroutable request ${request.method} ${url.href}`)
+          }
+          const answer = yield* script.serve(method, name, Wire.listParams(url.searchParams), {
+            method: request.method,
+            url: url.href,
+            headers: { ...request.headers }
+          })
+          return respond(
+            request,
+            answer._tag === "Ok"
+              ? Wire.json(200, answer.json)
+              : yield* Wire.errorResponse(answer.status, { headers: retryAfterHeader(answer.status) })
+          )
+        })
+      )
+      return Context.make(HttpClient.HttpClient, client).pipe(
+        Context.add(TestOperations.TestOperations, Control.service(script))
+      )
+    })
+  )
