@@ -1,0 +1,590 @@
+/**
+ * The `lro` command: get, list, wait for, cancel and delete Google Cloud long-running operations, run the
+ * local emulator, and a demo, as an `@effect/cli` `Command` that can be run in-process or from `bin.ts`.
+ *
+ * @since 0.1.0
+ */
+import * as Args from "@effect/cli/Args"
+import type * as CliApp from "@effect/cli/CliApp"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Credentials from "@longrunning/http/Credentials"
+import * as Endpoint from "@longrunning/http/Endpoint"
+import * as OperationsClient from "@longrunning/http/OperationsClient"
+import * as OperationPoller from "@longrunning/polling/OperationPoller"
+import * as Policy from "@longrunning/polling/Policy"
+import type * as Operation from "@longrunning/schema/Operation"
+import * as Emulator from "@longrunning/testing/Emulator"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import * as Demo from "./internal/demo.js"
+import * as Exit from "./internal/exit.js"
+import * as Format from "./internal/format.js"
+import * as Output from "./internal/output.js"
+
+/**
+ * The version `lro --version` prints.
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@longrunning/cli"
+ *
+ * Cli.version // "0.1.0"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const version = "0.1.0"
+
+/**
+ * The exit codes of `lro`: 0 done (or the call worked), 1 the operation failed, 2 usage or invalid input
+ * (nothing was sent), 3 an API or transport error, 4 `wait` timed out, 70 a bug, 130 interrupted.
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@longrunning/cli"
+ *
+ * Cli.exitCodes.timeout // 4
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const exitCodes: {
+  readonly ok: 0
+  readonly failed: 1
+  readonly usage: 2
+  readonly api: 3
+  readonly timeout: 4
+  readonly internal: 70
+  readonly interrupted: 130
+} = Exit.codes
+
+/**
+ * The exit code for an error a command failed with (see {@link exitCodes}).
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@longrunning/cli"
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * Cli.exitCodeOf(new OperationsError.InvalidName({ method: "get", input: "x", reason: "not a name" })) // 2
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const exitCodeOf: (error: unknown) => number = Exit.codeOf
+
+/**
+ * What the commands need from their context: `@effect/cli`'s environment (`NodeContext.layer` gives it) and
+ * an `HttpClient` (`NodeHttpClient.layerUndici`). Output goes through the `Console` (lines) and the
+ * `Terminal` (the live progress line of `wait` when stdout is a terminal).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Environment = CliApp.CliApp.Environment | HttpClient.HttpClient
+
+// -----------------------------------------------------------------------------
+// common options
+// -----------------------------------------------------------------------------
+
+const endpointOption = Options.text("endpoint").pipe(
+  Options.withDescription(
+    "Base URL of the API (https, or http for a loopback emulator). Env: LRO_ENDPOINT. " +
+      "Default: https://dataproc.googleapis.com/"
+  ),
+  Options.withFallbackConfig(Config.string("LRO_ENDPOINT")),
+  Options.optional
+)
+
+const accessTokenOption = Options.redacted("access-token").pipe(
+  Options.withDescription(
+    "OAuth 2.0 access token (e.g. `gcloud auth print-access-token`). Env: GOOGLE_OAUTH_ACCESS_TOKEN; otherwise " +
+      "Application Default Credentials. A loopback endpoint gets no credentials unless this flag is given."
+  ),
+  Options.optional
+)
+
+const quotaProjectOption = Options.text("quota-project").pipe(
+  Options.withDescription("The project billed for quota (x-goog-user-project)."),
+  Options.optional
+)
+
+const formatOption = Options.choice("format", ["text", "json"]).pipe(
+  Options.withDescription("text for people; json prints Google's JSON (one object per line for list and wait)."),
+  Options.withDefault("text")
+)
+
+const common = {
+  endpoint: endpointOption,
+  accessToken: accessTokenOption,
+  quotaProject: quotaProjectOption,
+  format: formatOption
+}
+
+interface Common {
+  readonly endpoint: Option.Option<string>
+  readonly accessToken: Option.Option<Redacted.Redacted<string>>
+  readonly quotaProject: Option.Option<string>
+  readonly format: "text" | "json"
+}
+
+const isLoopback = (url: string): boolean => {
+  try {
+    const host = new URL(url).hostname
+    return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  } catch {
+    return false
+  }
+}
+
+// google-auth-library is loaded only when Application Default Credentials are needed.
+const googleAuth: Layer.Layer<Credentials.Credentials, Credentials.CredentialsError, HttpClient.HttpClient> = Layer
+  .unwrapEffect(
+    Effect.tryPromise({
+      try: () => import("@longrunning/http/GoogleAuth"),
+      catch: (cause) =>
+        new Credentials.CredentialsError({
+          message: `Application Default Credentials need google-auth-library: ${String(cause)}`
+        })
+    }).pipe(Effect.map((GoogleAuth) => GoogleAuth.layer()))
+  )
+
+const envToken = Config.redacted("GOOGLE_OAUTH_ACCESS_TOKEN").pipe(
+  Config.option,
+  Config.map(Option.filter((token) => Redacted.value(token) !== ""))
+)
+
+/**
+ * The client the common options describe: the endpoint (fixed when given, Dataproc's global endpoint
+ * otherwise), credentials (the token given, none for loopback, the env token, else ADC) and quota project.
+ */
+const clientLayer = (
+  options: Common
+): Layer.Layer<OperationsClient.OperationsClient, Endpoint.InvalidEndpoint | Credentials.CredentialsError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const url = Option.getOrUndefined(options.endpoint)
+    if (url !== undefined) yield* Endpoint.validateBaseUrl(url)
+    const loopback = url !== undefined && isLoopback(url)
+    const fromEnv = loopback ? Option.none() : yield* Effect.orElseSucceed(envToken, () => Option.none())
+    const token = Option.orElse(options.accessToken, () => fromEnv)
+    const credentials = Option.isSome(token)
+      ? Credentials.static(token.value)
+      : loopback
+      ? Credentials.unauthenticated
+      : googleAuth
+    return OperationsClient.layer({
+      endpoint: url === undefined ? Endpoint.defaultEndpoint : Endpoint.fixed(url),
+      quotaProject: Option.getOrUndefined(options.quotaProject),
+      apiClient: `lro/${version}`
+    }).pipe(Layer.provide(credentials))
+  }))
+
+const withClient = <A, E, R>(
+  options: Common,
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<
+  A,
+  E | Endpoint.InvalidEndpoint | Credentials.CredentialsError,
+  Exclude<R, OperationsClient.OperationsClient> | HttpClient.HttpClient
+> => Effect.provide(effect, clientLayer(options))
+
+const nameArg = Args.text({ name: "name" }).pipe(
+  Args.withDescription("The operation's full name, e.g. projects/P/regions/R/operations/ID")
+)
+
+// -----------------------------------------------------------------------------
+// get, list, cancel, delete
+// -----------------------------------------------------------------------------
+
+const getCommand = Command.make("get", { ...common, name: nameArg }, (options) =>
+  withClient(
+    options,
+    Effect.gen(function*() {
+      const client = yield* OperationsClient.OperationsClient
+      const operation = yield* client.get(options.name)
+      if (options.format === "json") return yield* Output.out(Format.prettyJson(operation))
+      yield* Output.out(Format.describe(operation, yield* Clock.currentTimeMillis))
+    })
+  )).pipe(Command.withDescription("Print an operation: its state and progress, or its JSON."))
+
+const positive = (flag: string, value: Option.Option<number>) =>
+  Option.isSome(value) && value.value <= 0
+    ? Effect.fail(new Exit.UsageError({ message: `--${flag} must be a positive integer, got ${value.value}` }))
+    : Effect.succeed(Option.getOrUndefined(value))
+
+const listCommand = Command.make("list", {
+  ...common,
+  collection: Args.text({ name: "collection" }).pipe(
+    Args.withDescription("The collection, e.g. projects/P/regions/R/operations")
+  ),
+  filter: Options.text("filter").pipe(
+    Options.withDescription("A filter in the service's syntax, e.g. status.state = DONE"),
+    Options.optional
+  ),
+  pageSize: Options.integer("page-size").pipe(
+    Options.withDescription("The largest page to ask the server for."),
+    Options.optional
+  ),
+  limit: Options.integer("limit").pipe(
+    Options.withDescription("Stop after this many operations (pages are fetched as needed)."),
+    Options.optional
+  )
+}, (options) =>
+  Effect.gen(function*() {
+    const pageSize = yield* positive("page-size", options.pageSize)
+    const limit = yield* positive("limit", options.limit)
+    yield* withClient(
+      options,
+      Effect.gen(function*() {
+        const client = yield* OperationsClient.OperationsClient
+        const all = client.listAll(options.collection, {
+          filter: Option.getOrUndefined(options.filter),
+          pageSize
+        })
+        const operations = limit === undefined ? all : Stream.take(all, limit)
+        if (options.format === "json") {
+          return yield* Stream.runForEach(operations, (operation) => Output.out(Format.json(operation)))
+        }
+        const collected = yield* Stream.runCollect(operations)
+        const now = yield* Clock.currentTimeMillis
+        if (collected.length === 0) return yield* Output.out(`no operations in ${options.collection}`)
+        yield* Output.out(Format.table(
+          ["ID", "STATE", "KIND", "TARGET", "ELAPSED", "PROGRESS"],
+          Array.from(collected, (operation) => {
+            const p = Format.progress(operation)
+            const elapsed = Format.elapsedOf(p, now)
+            return [
+              operation.name.slice(operation.name.lastIndexOf("/") + 1),
+              p.state,
+              p.kind,
+              p.target,
+              elapsed === undefined ? "" : Format.formatElapsed(elapsed),
+              p.detail
+            ]
+          })
+        ))
+      })
+    )
+  })).pipe(Command.withDescription("List the operations of a collection, fetching pages as needed."))
+
+const cancelCommand = Command.make("cancel", { ...common, name: nameArg }, (options) =>
+  withClient(
+    options,
+    Effect.gen(function*() {
+      const client = yield* OperationsClient.OperationsClient
+      yield* client.cancel(options.name)
+      yield* Output.out(options.format === "json" ? "{}" : `cancel requested for ${options.name}`)
+    })
+  )).pipe(Command.withDescription("Ask the server to cancel an operation (it later ends with CANCELLED)."))
+
+const deleteCommand = Command.make("delete", { ...common, name: nameArg }, (options) =>
+  withClient(
+    options,
+    Effect.gen(function*() {
+      const client = yield* OperationsClient.OperationsClient
+      yield* client.delete(options.name)
+      yield* Output.out(options.format === "json" ? "{}" : `deleted ${options.name}`)
+    })
+  )).pipe(Command.withDescription("Delete an operation record (it is not cancelled)."))
+
+// -----------------------------------------------------------------------------
+// wait
+// -----------------------------------------------------------------------------
+
+const durationPattern = /^\s*(\d+(?:\.\d+)?)\s*(ms|millis|milliseconds?|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$/
+
+const unitMillis = (unit: string | undefined): number => {
+  if (unit === undefined) return 1000
+  if (unit.startsWith("ms") || unit.startsWith("milli")) return 1
+  if (unit.startsWith("s")) return 1000
+  if (unit.startsWith("m")) return 60_000
+  return 3_600_000
+}
+
+/**
+ * Parses `90`, `90s`, `500ms`, `2m`, `1.5h` or `10 seconds` (a bare number is seconds).
+ */
+export const parseDuration = (flag: string, text: string): Either.Either<Duration.Duration, Exit.UsageError> => {
+  const match = durationPattern.exec(text)
+  if (match === null || match[1] === undefined) {
+    return Either.left(
+      new Exit.UsageError({ message: `--${flag}: ${JSON.stringify(text)} is not a duration (try 30s, 500ms, 5m)` })
+    )
+  }
+  const millis = Number(match[1]) * unitMillis(match[2])
+  if (!(millis > 0)) return Either.left(new Exit.UsageError({ message: `--${flag} must be more than zero` }))
+  return Either.right(Duration.millis(millis))
+}
+
+const optionalDuration = (flag: string, value: Option.Option<string>) =>
+  Option.match(value, {
+    onNone: () => Either.right(undefined),
+    onSome: (text) => Either.map(parseDuration(flag, text), (d): Duration.Duration | undefined => d)
+  })
+
+interface PolicyFlags {
+  readonly initialDelay: Option.Option<string>
+  readonly maxDelay: Option.Option<string>
+  readonly multiplier: Option.Option<number>
+  readonly backoff: "proportional" | "exponential"
+}
+
+/**
+ * The polling policy the wait flags describe: `Policy.defaultPolicy` when none is given, otherwise a
+ * proportional (or, with `--backoff exponential`, exponential) policy whose missing knobs take the
+ * default policy's values (1 s, ×1.23, 60 s).
+ */
+const policyOf = (flags: PolicyFlags) =>
+  Effect.gen(function*() {
+    const initial = yield* optionalDuration("initial-delay", flags.initialDelay)
+    const max = yield* optionalDuration("max-delay", flags.maxDelay)
+    const multiplier = Option.getOrUndefined(flags.multiplier)
+    if (initial === undefined && max === undefined && multiplier === undefined && flags.backoff === "proportional") {
+      return Policy.defaultPolicy
+    }
+    const options = {
+      initial: initial ?? Duration.seconds(1),
+      multiplier: multiplier ?? 1.23,
+      max: max ?? Duration.seconds(60)
+    }
+    return yield* Effect.try({
+      try: () => (flags.backoff === "exponential" ? Policy.exponential(options) : Policy.proportional(options)),
+      catch: (error) =>
+        new Exit.UsageError({ message: error instanceof Error ? error.message : `invalid policy: ${String(error)}` })
+    })
+  })
+
+const waitCommand = Command.make("wait", {
+  ...common,
+  name: nameArg,
+  timeout: Options.text("timeout").pipe(
+    Options.withDescription("Give up (exit 4) after this long, e.g. 30m. No limit by default."),
+    Options.optional
+  ),
+  initialDelay: Options.text("initial-delay").pipe(
+    Options.withDescription("The delay after the first poll (default 1s)."),
+    Options.optional
+  ),
+  maxDelay: Options.text("max-delay").pipe(
+    Options.withDescription("The longest delay between polls (default 60s)."),
+    Options.optional
+  ),
+  multiplier: Options.float("multiplier").pipe(
+    Options.withDescription("How fast delays grow, >= 1 (default 1.23)."),
+    Options.optional
+  ),
+  backoff: Options.choice("backoff", ["proportional", "exponential"]).pipe(
+    Options.withDescription("proportional: delay = initial + (multiplier - 1) x elapsed; exponential: x multiplier per poll."),
+    Options.withDefault("proportional")
+  ),
+  cancelOnInterrupt: Options.boolean("cancel-on-interrupt").pipe(
+    Options.withDescription("On Ctrl-C, cancel the operation and print its state after the cancel.")
+  )
+}, (options) =>
+  Effect.gen(function*() {
+    const schedule = yield* policyOf(options)
+    const timeout = yield* optionalDuration("timeout", options.timeout)
+    yield* withClient(options, waitFor(options, schedule, timeout))
+  })).pipe(
+    Command.withDescription(
+      "Poll an operation until it is done, showing its progress; exit 0 when it succeeded, 1 when it failed."
+    )
+  )
+
+const waitFor = (
+  options: Common & { readonly name: string; readonly cancelOnInterrupt: boolean },
+  schedule: Policy.Policy,
+  timeout: Duration.Duration | undefined
+) =>
+  Effect.gen(function*() {
+    const json = options.format === "json"
+    const live = json ? undefined : (yield* Output.isTTY) ? yield* Output.liveLine : undefined
+    const started = yield* Clock.currentTimeMillis
+    let last: Operation.Operation | undefined
+    let polls = 0
+    let printedKey = ""
+    let cancelReported = false
+
+    const render = (operation: Operation.Operation, now: number) =>
+      Format.line(operation, now, `[${polls} ${polls === 1 ? "poll" : "polls"}, ${Format.formatElapsed(now - started)}]`)
+
+    const onCancelled = (after: Option.Option<Operation.Operation<unknown, unknown>>) =>
+      Effect.gen(function*() {
+        cancelReported = true
+        if (live !== undefined) yield* live.clear
+        yield* Output.err(`cancel sent for ${options.name}`)
+        if (Option.isNone(after)) return yield* Output.err("its state after the cancel could not be read")
+        // Re-read through the untyped schema so that the JSON is exactly the server's.
+        const client = yield* OperationsClient.OperationsClient
+        const operation = yield* Effect.option(client.get(options.name))
+        if (Option.isNone(operation)) return yield* Output.err(`it is now ${after.value._tag}`)
+        yield* Output.out(json ? Format.json(operation.value) : render(operation.value, yield* Clock.currentTimeMillis))
+      })
+
+    const client = yield* OperationsClient.OperationsClient
+    const snapshots = OperationPoller.watch(options.name, {
+      schedule,
+      timeout,
+      cancelOnInterrupt: options.cancelOnInterrupt,
+      onCancelled: (after) => Effect.provideService(onCancelled(after), OperationsClient.OperationsClient, client)
+    })
+
+    const show = (operation: Operation.Operation) =>
+      Effect.gen(function*() {
+        last = operation
+        polls++
+        if (json) return yield* Output.out(Format.json(operation))
+        const now = yield* Clock.currentTimeMillis
+        if (live !== undefined) return yield* live.draw(render(operation, now))
+        // Plain lines: one per change of state or progress, not one per poll.
+        const p = Format.progress(operation)
+        const key = [p.state, p.kind, p.target, p.detail].join("\u0000")
+        if (key === printedKey) return
+        printedKey = key
+        yield* Output.out(render(operation, now))
+      })
+
+    const watched = Stream.runForEach(snapshots, show)
+    yield* live === undefined ? watched : watched.pipe(
+      // On a terminal the elapsed time keeps moving between polls.
+      Effect.raceFirst(Effect.forever(
+        Effect.zipRight(
+          Effect.sleep("1 second"),
+          Effect.suspend(() => {
+            const current = last
+            return current === undefined
+              ? Effect.void
+              : Effect.flatMap(Clock.currentTimeMillis, (now) => live.draw(render(current, now)))
+          })
+        )
+      )),
+      Effect.ensuring(Effect.gen(function*() {
+        yield* live.clear
+        if (last !== undefined && !cancelReported) yield* Output.out(render(last, yield* Clock.currentTimeMillis))
+      }))
+    )
+    const done = last
+    if (done === undefined || done._tag === "Running") return
+    if (done._tag === "Failed") {
+      return yield* new Exit.OperationEndedInError({ message: Format.status(done.error) })
+    }
+  })
+
+// -----------------------------------------------------------------------------
+// emulator and demo
+// -----------------------------------------------------------------------------
+
+const emulatorCommand = Command.make("emulator", {
+  port: Options.integer("port").pipe(
+    Options.withDescription("The port on 127.0.0.1 (0: a free one)."),
+    Options.withDefault(8085)
+  )
+}, ({ port }) =>
+  Effect.gen(function*() {
+    if (port < 0 || port > 65535) {
+      return yield* new Exit.UsageError({ message: `--port must be between 0 and 65535, got ${port}` })
+    }
+    const emulator = yield* Emulator.make({ port, seedDemo: true })
+    yield* Output.out(emulator.url)
+    const collection = "projects/demo/regions/us-central1/operations"
+    yield* Output.err(`Dataproc operations emulator on ${emulator.url}, with 3 demo operations in ${collection}`)
+    yield* Output.err(`try: lro list ${collection} --endpoint ${emulator.url}`)
+    yield* Output.err("Ctrl-C stops it.")
+    return yield* Effect.never
+  }).pipe(Effect.scoped)).pipe(
+    Command.withDescription(
+      "Run the local Dataproc operations emulator, seeded with demo operations; prints its URL first."
+    )
+  )
+
+const demoCommand = Command.make("demo", {}, () => Demo.run).pipe(
+  Command.withDescription(
+    "Start the emulator in-process, start three operations and watch them live through the real HTTP client."
+  )
+)
+
+// -----------------------------------------------------------------------------
+// the command
+// -----------------------------------------------------------------------------
+
+const root = Command.make("lro", {}, () =>
+  new Exit.UsageError({
+    message: "usage: lro <command> [options]\n" +
+      "commands: get, list, wait, cancel, delete, emulator, demo\n" +
+      "`lro --help` or `lro <command> --help` tells more"
+  })).pipe(Command.withDescription("Google Cloud long-running operations from the command line."))
+
+/**
+ * The `lro` command with its subcommands `get`, `list`, `wait`, `cancel`, `delete`, `emulator` and `demo`.
+ * Run it with `Command.run` (see {@link run}, which also maps errors to exit codes).
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@longrunning/cli"
+ * import { Command } from "@effect/cli"
+ *
+ * const main = Command.run(Cli.command, { name: "lro", version: Cli.version })
+ * ```
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = root.pipe(
+  Command.withSubcommands([
+    getCommand,
+    listCommand,
+    waitCommand,
+    cancelCommand,
+    deleteCommand,
+    emulatorCommand,
+    demoCommand
+  ])
+)
+
+const cli = Command.run(command, { name: "lro", version })
+
+/**
+ * Runs `lro` with the given arguments (without the `node` and script paths) and returns its exit code.
+ * Errors are printed on stderr (usage errors by `@effect/cli`, others as their message) and mapped to
+ * {@link exitCodes}; interruption is not caught (the caller maps it to 130).
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@longrunning/cli"
+ * import { NodeContext, NodeHttpClient } from "@effect/platform-node"
+ * import { Effect, Layer } from "effect"
+ *
+ * const code = Cli.run(["get", "projects/demo/regions/us-central1/operations/x", "--endpoint", "http://127.0.0.1:8085"])
+ *   .pipe(Effect.provide(Layer.merge(NodeContext.layer, NodeHttpClient.layerUndici)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = (args: ReadonlyArray<string>): Effect.Effect<number, never, Environment> =>
+  cli(["node", "lro", ...args]).pipe(
+    Effect.provide(Output.loggerLayer),
+    Effect.as(Exit.codes.ok),
+    Effect.catchAllCause((cause) => {
+      const failure = Cause.failureOption(cause)
+      if (Option.isNone(failure)) {
+        if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
+        return Effect.as(Output.err(`lro: internal error\n${Cause.pretty(cause)}`), Exit.codes.internal)
+      }
+      const message = Exit.messageOf(failure.value)
+      return Effect.as(message === null ? Effect.void : Output.err(message), Exit.codeOf(failure.value))
+    })
+  )

@@ -1,0 +1,170 @@
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type { ServeError } from "@effect/platform/HttpServerError"
+import * as Credentials from "@longrunning/http/Credentials"
+import * as Endpoint from "@longrunning/http/Endpoint"
+import * as OperationsClient from "@longrunning/http/OperationsClient"
+import * as OperationPoller from "@longrunning/polling/OperationPoller"
+import * as Policy from "@longrunning/polling/Policy"
+import * as Code from "@longrunning/schema/Code"
+import * as Operation from "@longrunning/schema/Operation"
+import * as Status from "@longrunning/schema/Status"
+import * as Emulator from "@longrunning/testing/Emulator"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import * as Exit from "./exit.js"
+import * as Format from "./format.js"
+import * as Output from "./output.js"
+
+/** One operation of the demo: how it is started, what should become of it, and what did. */
+interface Tracked {
+  readonly label: string
+  readonly name: string
+  readonly expected: string
+  readonly check: (operation: Operation.Operation) => boolean
+  polls: number
+  lastKey: string
+  outcome: string
+  ok: boolean
+  endedAfter: number | undefined
+}
+
+/** Polls often enough that the demo feels live: 0.5 s, growing to 2 s. */
+export const policy: Policy.Policy = Policy.proportional({ initial: "500 millis", multiplier: 1.15, max: "2 seconds" })
+
+/** When the cancelled operation is cancelled, from the start of the demo. */
+export const cancelAt = "3 seconds"
+
+const isFailedWith = (code: number) => (operation: Operation.Operation) =>
+  operation._tag === "Failed" && operation.error.code === code
+
+/**
+ * The demo: an emulator on a free loopback port, three operations (a cluster create that succeeds after 8 s,
+ * a batch that fails on quota after 5 s, a cluster create cancelled at 3 s through the client), all watched
+ * with `OperationPoller.watchAll` through the HTTP client in context, then a summary table. Fails with
+ * `DemoFailed` when an operation did not end as expected.
+ */
+export const run: Effect.Effect<void, ServeError | Endpoint.InvalidEndpoint | Exit.DemoFailed, HttpClient.HttpClient> =
+  Effect.scoped(Effect.gen(function*() {
+    const emulator = yield* Emulator.make({ port: 0 })
+    const create = yield* emulator.create({
+      kind: "ClusterCreate",
+      resourceId: "demo-cluster",
+      scenario: Emulator.succeedAfter("8 seconds"),
+      pendingFor: "2 seconds",
+      labels: { demo: "lro" }
+    })
+    const batch = yield* emulator.create({
+      kind: "Batch",
+      resourceId: "demo-batch",
+      scenario: Emulator.failAfter("5 seconds", Emulator.quotaExceeded),
+      labels: { demo: "lro" }
+    })
+    const cancelled = yield* emulator.create({
+      kind: "ClusterCreate",
+      resourceId: "demo-cancelled",
+      scenario: Emulator.succeedAfter("60 seconds"),
+      pendingFor: "1 second",
+      labels: { demo: "lro" }
+    })
+    const tracked: ReadonlyArray<Tracked> = [
+      { label: "demo-cluster", name: create.name, expected: "SUCCEEDED", check: Operation.isSucceeded },
+      {
+        label: "demo-batch",
+        name: batch.name,
+        expected: "FAILED (RESOURCE_EXHAUSTED)",
+        check: isFailedWith(Code.codes.RESOURCE_EXHAUSTED)
+      },
+      {
+        label: "demo-cancelled",
+        name: cancelled.name,
+        expected: "CANCELLED",
+        check: isFailedWith(Code.codes.CANCELLED)
+      }
+    ].map((t) => ({ ...t, polls: 0, lastKey: "", outcome: "still running", ok: false, endedAfter: undefined }))
+    const byName = new Map(tracked.map((t) => [t.name, t]))
+    const width = Math.max(...tracked.map((t) => t.label.length))
+
+    yield* Output.out(`lro demo: the Dataproc operations emulator is on ${emulator.url}`)
+    yield* Output.out(`  ${"demo-cluster".padEnd(width)}  cluster create, succeeds after ~8 s`)
+    yield* Output.out(`  ${"demo-batch".padEnd(width)}  batch, fails on CPU quota after ~5 s`)
+    yield* Output.out(`  ${"demo-cancelled".padEnd(width)}  cluster create, cancelled by the client after ~3 s`)
+    yield* Output.out(`watching them through the HTTP client (OperationPoller.watchAll):`)
+
+    const start = yield* Clock.currentTimeMillis
+    const stamp = Effect.map(Clock.currentTimeMillis, (now) => {
+      const seconds = (Math.floor((now - start) / 100) / 10).toFixed(1)
+      return { now, text: `[${seconds.padStart(5)}s]` }
+    })
+
+    const program = Effect.gen(function*() {
+      const client = yield* OperationsClient.OperationsClient
+      yield* Effect.forkScoped(Effect.gen(function*() {
+        yield* Effect.sleep(cancelAt)
+        const sent = yield* Effect.either(client.cancel(cancelled.name))
+        const { text } = yield* stamp
+        yield* sent._tag === "Right"
+          ? Output.out(`${text} ${"demo-cancelled".padEnd(width)}  cancel sent (POST :cancel)`)
+          : Output.out(`${text} ${"demo-cancelled".padEnd(width)}  cancel failed: ${sent.left.message}`)
+      }))
+      yield* OperationPoller.watchAll(tracked.map((t) => t.name), {
+        schedule: policy,
+        timeout: "25 seconds",
+        spread: "200 millis"
+      }).pipe(
+        Stream.runForEach((event) =>
+          Effect.gen(function*() {
+            const t = byName.get(event.name)
+            if (t === undefined) return
+            const { now, text } = yield* stamp
+            if (event._tag === "WatchFailed") {
+              t.outcome = `watch failed: ${event.error.message}`
+              t.endedAfter = now - start
+              return yield* Output.out(`${text} ${t.label.padEnd(width)}  ${t.outcome}`)
+            }
+            const operation = event.operation
+            t.polls++
+            const p = Format.progress(operation)
+            const key = [p.state, p.detail].join("\u0000")
+            if (Operation.isDone(operation)) {
+              t.endedAfter = now - start
+              t.ok = t.check(operation)
+              t.outcome = operation._tag === "Failed" && p.state === "FAILED"
+                ? `${p.state} (${Status.codeName(operation.error)})`
+                : p.state
+            }
+            if (key === t.lastKey) return
+            t.lastKey = key
+            const detail = operation._tag === "Failed" ? Status.format(operation.error) : p.detail
+            yield* Output.out(`${text} ${t.label.padEnd(width)}  ${p.state.padEnd(9)}  ${detail}`)
+          })
+        )
+      )
+    })
+
+    yield* Effect.provide(
+      program,
+      OperationsClient.layer({ endpoint: Endpoint.fixed(emulator.url) }).pipe(Layer.provide(Credentials.unauthenticated))
+    )
+
+    yield* Output.out("")
+    yield* Output.out(Format.table(
+      ["NAME", "OUTCOME", "EXPECTED", "ELAPSED", "POLLS"],
+      tracked.map((t) => [
+        t.label,
+        t.outcome,
+        t.ok ? "yes" : `no, expected ${t.expected}`,
+        t.endedAfter === undefined ? "-" : Format.formatElapsed(t.endedAfter),
+        String(t.polls)
+      ])
+    ))
+    const { now } = yield* stamp
+    const failures = tracked.filter((t) => !t.ok)
+    if (failures.length > 0) {
+      return yield* new Exit.DemoFailed({
+        message: `demo: ${failures.map((t) => t.label).join(", ")} did not end as expected`
+      })
+    }
+    yield* Output.out(`all ${tracked.length} operations ended as expected, in ${Format.formatElapsed(now - start)}`)
+  }))

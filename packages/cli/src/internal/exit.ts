@@ -1,0 +1,68 @@
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Predicate from "effect/Predicate"
+import * as Data from "effect/Data"
+
+/** The exit codes of `lro`, as docs/cli.md documents them. */
+export const codes = {
+  /** Done: the operation succeeded or was done without a result; for get/list/cancel/delete, the call worked. */
+  ok: 0,
+  /** The operation failed (cancelled included). */
+  failed: 1,
+  /** Usage or invalid input; nothing was sent. */
+  usage: 2,
+  /** The API said no, or no answer came (transport, credentials, a malformed answer). */
+  api: 3,
+  /** `wait` timed out. */
+  timeout: 4,
+  /** A bug: a defect the CLI did not expect. */
+  internal: 70,
+  /** Interrupted (SIGINT, SIGTERM). */
+  interrupted: 130
+} as const
+
+/** Input refused before anything was sent: a bad flag value the parser could not see. */
+export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+
+/** The demo did not end as it should have. */
+export class DemoFailed extends Data.TaggedError("DemoFailed")<{ readonly message: string }> {}
+
+/** A wait ended with the operation failed: the status is already printed, only the exit code remains. */
+export class OperationEndedInError extends Data.TaggedError("OperationEndedInError")<{ readonly message: string }> {}
+
+const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint"])
+const apiTags = new Set([
+  "ApiError",
+  "TransportError",
+  "MalformedResponse",
+  "CredentialsError",
+  "OperationNotFound",
+  "ServeError",
+  "RequestError",
+  "ResponseError",
+  "SystemError"
+])
+const failedTags = new Set(["OperationFailed", "OperationEndedInError", "DemoFailed"])
+
+const tagOf = (error: unknown): string | undefined =>
+  Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" ? error._tag : undefined
+
+/** The exit code for an error a command failed with. */
+export const codeOf = (error: unknown): number => {
+  if (ValidationError.isValidationError(error)) return ValidationError.isHelpRequested(error) ? codes.ok : codes.usage
+  const tag = tagOf(error)
+  if (tag === undefined) return codes.internal
+  if (usageTags.has(tag)) return codes.usage
+  if (apiTags.has(tag)) return codes.api
+  if (failedTags.has(tag)) return codes.failed
+  if (tag === "WaitTimeout") return codes.timeout
+  return codes.internal
+}
+
+/** The message printed for an error, on stderr. `null` when @effect/cli already printed it. */
+export const messageOf = (error: unknown): string | null => {
+  if (ValidationError.isValidationError(error)) return null
+  if (Predicate.hasProperty(error, "message") && typeof error.message === "string" && error.message !== "") {
+    return error.message
+  }
+  return String(error)
+}

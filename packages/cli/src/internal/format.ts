@@ -1,0 +1,232 @@
+import * as Any from "@longrunning/schema/Any"
+import * as Code from "@longrunning/schema/Code"
+import * as Dataproc from "@longrunning/schema/Dataproc"
+import * as Operation from "@longrunning/schema/Operation"
+import * as Status from "@longrunning/schema/Status"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+
+/** What a person wants to know about an operation, read from its Dataproc metadata when it has some. */
+export interface Progress {
+  /** `RUNNING`, `SUCCEEDED`, `FAILED`, `CANCELLED` or `DONE` (done without a result). */
+  readonly state: string
+  /** What the operation does: `cluster CREATE`, `batch`, `node group RESIZE`... or the metadata's type. */
+  readonly kind: string
+  /** What it acts on: the cluster name, batch id, session or node group. */
+  readonly target: string
+  /** The service's own progress: `RUNNING: Creating cluster`, a workflow's state... */
+  readonly detail: string
+  /** When it started and ended (epoch ms), when the metadata says. */
+  readonly startedAt: number | undefined
+  readonly endedAt: number | undefined
+}
+
+const decodeMetadata = Schema.decodeUnknownEither(Any.oneOf(...Dataproc.operationMetadata))
+
+const lastSegment = (path: string | undefined): string =>
+  path === undefined ? "" : path.slice(path.lastIndexOf("/") + 1)
+
+const millis = (t: { readonly epochMillis: number } | undefined): number | undefined => t?.epochMillis
+
+const enumText = (value: string | number | undefined): string => (value === undefined ? "" : String(value))
+
+const joinDetail = (...parts: ReadonlyArray<string | undefined>): string =>
+  parts.filter((part): part is string => part !== undefined && part !== "").join(": ")
+
+/** The operation-level state word. */
+export const stateOf = (operation: Operation.Operation): string => {
+  switch (operation._tag) {
+    case "Running":
+      return "RUNNING"
+    case "Succeeded":
+      return "SUCCEEDED"
+    case "Failed":
+      return Operation.isCancelled(operation) ? "CANCELLED" : "FAILED"
+    case "DoneWithoutResult":
+      return "DONE"
+  }
+}
+
+type ClusterStatus = Dataproc.ClusterOperationStatus
+
+const clusterProgress = (
+  status: ClusterStatus | undefined,
+  history: ReadonlyArray<ClusterStatus> | undefined
+): Pick<Progress, "detail" | "startedAt" | "endedAt"> => {
+  const first = history !== undefined && history.length > 0 ? history[0] : status
+  const state = enumText(status?.state)
+  return {
+    detail: joinDetail(
+      state,
+      status?.innerState !== undefined && status.innerState !== state ? status.innerState : undefined,
+      status?.details
+    ),
+    startedAt: millis(first?.stateStartTime),
+    endedAt: state === "DONE" ? millis(status?.stateStartTime) : undefined
+  }
+}
+
+/** Reads the progress of an operation from its metadata (Dataproc's messages; others give their type). */
+export const progress = (operation: Operation.Operation): Progress => {
+  const state = stateOf(operation)
+  const none = { state, kind: "", target: "", detail: "", startedAt: undefined, endedAt: undefined }
+  if (operation.metadata === undefined) return none
+  const decoded = decodeMetadata(operation.metadata)
+  if (Either.isLeft(decoded)) return { ...none, kind: Any.typeName(operation.metadata) }
+  const metadata = decoded.right
+  if (Any.is(Dataproc.ClusterOperationMetadata)(metadata)) {
+    return {
+      state,
+      kind: joinWords("cluster", metadata.operationType),
+      target: metadata.clusterName ?? "",
+      ...clusterProgress(metadata.status, metadata.statusHistory)
+    }
+  }
+  if (Any.is(Dataproc.NodeGroupOperationMetadata)(metadata)) {
+    return {
+      state,
+      kind: joinWords("node group", enumText(metadata.operationType)),
+      target: metadata.nodeGroupId ?? "",
+      ...clusterProgress(metadata.status, metadata.statusHistory)
+    }
+  }
+  if (Any.is(Dataproc.BatchOperationMetadata)(metadata)) {
+    return {
+      state,
+      kind: "batch",
+      target: lastSegment(metadata.batch),
+      detail: metadata.description ?? "",
+      startedAt: millis(metadata.createTime),
+      endedAt: millis(metadata.doneTime)
+    }
+  }
+  if (Any.is(Dataproc.SessionOperationMetadata)(metadata)) {
+    return {
+      state,
+      kind: joinWords("session", enumText(metadata.operationType)),
+      target: lastSegment(metadata.session),
+      detail: metadata.description ?? "",
+      startedAt: millis(metadata.createTime),
+      endedAt: millis(metadata.doneTime)
+    }
+  }
+  if (Any.is(Dataproc.WorkflowMetadata)(metadata)) {
+    const nodes = metadata.graph?.nodes ?? []
+    const completed = nodes.filter((node) => node.state === "COMPLETED").length
+    return {
+      state,
+      kind: "workflow",
+      target: lastSegment(metadata.template),
+      detail: joinDetail(enumText(metadata.state), nodes.length > 0 ? `${completed}/${nodes.length} steps` : undefined),
+      startedAt: millis(metadata.startTime),
+      endedAt: millis(metadata.endTime)
+    }
+  }
+  if (Any.is(Dataproc.JobMetadata)(metadata)) {
+    return {
+      state,
+      kind: joinWords("job", metadata.operationType),
+      target: metadata.jobId ?? "",
+      detail: joinDetail(enumText(metadata.status?.state), metadata.status?.details),
+      startedAt: millis(metadata.startTime),
+      endedAt: undefined
+    }
+  }
+  return { ...none, kind: Any.typeName(metadata) }
+}
+
+const joinWords = (...words: ReadonlyArray<string | undefined>): string =>
+  words.filter((word): word is string => word !== undefined && word !== "").join(" ")
+
+/** `850ms`, `12.3s`, `4m 05s`, `2h 03m`, `3d 04h`. */
+export const formatElapsed = (ms: number): string => {
+  if (!Number.isFinite(ms) || ms < 0) return "-"
+  if (ms < 1000) return `${Math.round(ms)}ms`
+  if (ms < 60_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`
+  const seconds = Math.floor(ms / 1000)
+  const pad = (n: number) => String(n).padStart(2, "0")
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad(seconds % 60)}s`
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ${pad(Math.floor(seconds / 60) % 60)}m`
+  return `${Math.floor(seconds / 86_400)}d ${pad(Math.floor(seconds / 3600) % 24)}h`
+}
+
+/** The elapsed time the metadata tells (start to end, or to `now` while it runs). */
+export const elapsedOf = (p: Progress, now: number): number | undefined =>
+  p.startedAt === undefined ? undefined : (p.endedAt ?? now) - p.startedAt
+
+/** One line about an operation: state, kind and target, progress, elapsed. */
+export const line = (operation: Operation.Operation, now: number, extra?: string): string => {
+  const p = progress(operation)
+  const elapsed = elapsedOf(p, now)
+  return [
+    p.state.padEnd(9),
+    joinWords(p.kind, p.target),
+    p.detail === "" ? undefined : `(${p.detail})`,
+    elapsed === undefined ? undefined : formatElapsed(elapsed),
+    extra
+  ].filter((part): part is string => part !== undefined && part !== "").join("  ")
+}
+
+/** A Status for people: `CODE: message`, then the reasons and violations its details carry. */
+export const status = (s: Status.Status): string => {
+  const lines = [Status.format(s)]
+  const info = Status.errorInfo(s)
+  if (info._tag === "Some" && info.value.reason !== undefined && info.value.reason !== "") {
+    lines.push(`  reason: ${info.value.reason}${info.value.domain ? ` (${info.value.domain})` : ""}`)
+  }
+  const quota = Status.quotaFailure(s)
+  if (quota._tag === "Some") {
+    for (const violation of quota.value.violations ?? []) {
+      lines.push(`  quota: ${joinDetail(violation.subject, violation.description)}`)
+    }
+  }
+  const badRequest = Status.badRequest(s)
+  if (badRequest._tag === "Some") {
+    for (const violation of badRequest.value.fieldViolations ?? []) {
+      lines.push(`  field ${violation.field ?? ""}: ${violation.description ?? ""}`)
+    }
+  }
+  const help = Status.help(s)
+  if (help._tag === "Some") {
+    for (const link of help.value.links ?? []) lines.push(`  see: ${link.url ?? ""}`)
+  }
+  return lines.join("\n")
+}
+
+/** The code name of a google.rpc code. */
+export const codeName = (code: number): string => Code.name(code)
+
+/** Several lines about one operation, for `lro get`. */
+export const describe = (operation: Operation.Operation, now: number): string => {
+  const p = progress(operation)
+  const elapsed = elapsedOf(p, now)
+  const rows: Array<[string, string]> = [["name", operation.name], ["state", p.state]]
+  if (p.kind !== "") rows.push(["kind", p.kind])
+  if (p.target !== "") rows.push(["target", p.target])
+  if (p.detail !== "") rows.push(["progress", p.detail])
+  if (p.startedAt !== undefined) rows.push(["started", new Date(p.startedAt).toISOString()])
+  if (p.endedAt !== undefined) rows.push(["ended", new Date(p.endedAt).toISOString()])
+  if (elapsed !== undefined) rows.push(["elapsed", formatElapsed(elapsed)])
+  if (operation._tag === "Failed") rows.push(["error", status(operation.error)])
+  if (operation._tag === "Succeeded") rows.push(["response", Any.typeName(operation.response)])
+  const width = Math.max(...rows.map(([key]) => key.length)) + 2
+  return rows.map(([key, value]) => `${`${key}:`.padEnd(width)}${value}`).join("\n")
+}
+
+/** A table with a header row; columns padded to their widest cell, the last one left ragged. */
+export const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string => {
+  const all = [header, ...rows]
+  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)))
+  return all
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ").trimEnd())
+    .join("\n")
+}
+
+/** An operation as Google's JSON, exactly as the server sent it (unknown fields included). */
+export const json = (operation: Operation.Operation): string => JSON.stringify(encodeOperation(operation))
+
+/** The same, pretty-printed. */
+export const prettyJson = (operation: Operation.Operation): string =>
+  JSON.stringify(encodeOperation(operation), null, 2)
+
+const encodeOperation = Schema.encodeSync(Operation.Operation)

@@ -1,0 +1,61 @@
+import * as Terminal from "@effect/platform/Terminal"
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
+import * as Effect from "effect/Effect"
+import * as FiberRefs from "effect/FiberRefs"
+import * as Logger from "effect/Logger"
+
+/** A line on stdout. */
+export const out = (text: string): Effect.Effect<void> => Console.log(text)
+
+/** A line on stderr. */
+export const err = (text: string): Effect.Effect<void> => Console.error(text)
+
+/** Whether stdout is a terminal (live progress) or a pipe or file (plain lines). */
+export const isTTY: Effect.Effect<boolean, never, Terminal.Terminal> = Effect.flatMap(Terminal.Terminal, (t) => t.isTTY)
+
+const clearLine = "\r\u001b[2K"
+
+/**
+ * A line redrawn in place on a terminal: `draw` replaces it, `done` clears it so that ordinary lines follow.
+ * Writes go through the Terminal, whose `display` writes to stdout without a newline.
+ */
+export interface LiveLine {
+  readonly draw: (text: string) => Effect.Effect<void>
+  readonly clear: Effect.Effect<void>
+}
+
+export const liveLine: Effect.Effect<LiveLine, never, Terminal.Terminal> = Effect.gen(function*() {
+  const terminal = yield* Terminal.Terminal
+  let drawn = false
+  const write = (text: string) => Effect.ignore(terminal.display(text))
+  return {
+    draw: (text) =>
+      Effect.flatMap(terminal.columns, (columns) => {
+        drawn = true
+        const width = columns > 1 ? columns - 1 : 200
+        return write(clearLine + (text.length > width ? text.slice(0, width - 1) + "…" : text))
+      }),
+    clear: Effect.suspend(() => {
+      if (!drawn) return Effect.void
+      drawn = false
+      return write(clearLine)
+    })
+  }
+})
+
+/**
+ * Log lines (the poller's "trying again" warnings) go to stderr, as `lro: warning: ...`, so that stdout
+ * stays parseable; they are written through the Console in context.
+ */
+export const stderrLogger: Logger.Logger<unknown, void> = Logger.make(({ context, logLevel, message }) => {
+  const services = FiberRefs.getOrDefault(context, DefaultServices.currentServices)
+  const console = Context.get(services, Console.Console).unsafe
+  const parts = Array.isArray(message) ? message : [message]
+  const text = parts.map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ")
+  console.error(`lro: ${logLevel.label.toLowerCase()}: ${text}`)
+})
+
+/** Replaces the default logger with {@link stderrLogger}. */
+export const loggerLayer = Logger.replace(Logger.defaultLogger, stderrLogger)
