@@ -1,0 +1,186 @@
+/**
+ * Running `lro` in-process: captured stdout/stderr (a test Console and Terminal), an isolated environment
+ * (a ConfigProvider from a map, never the process's), the real HTTP client over loopback, and a TestClock
+ * driver for commands that poll.
+ */
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as Terminal from "@effect/platform/Terminal"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Console from "effect/Console"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import * as Cli from "../src/Cli.js"
+
+/** What a run wrote. */
+export interface Output {
+  readonly stdout: () => string
+  readonly stderr: () => string
+  readonly console: Console.Console
+  readonly terminal: Terminal.Terminal
+}
+
+const show = (args: ReadonlyArray<unknown>): string =>
+  args.map((arg) => (typeof arg === "string" ? arg : String(arg))).join(" ")
+
+/** A Console and a Terminal writing into two strings; `isTTY` says what the Terminal claims. */
+export const makeOutput = (options: { readonly isTTY?: boolean; readonly columns?: number } = {}): Output => {
+  let stdout = ""
+  let stderr = ""
+  const toOut = (...args: ReadonlyArray<unknown>) => {
+    stdout += show(args) + "\n"
+  }
+  const toErr = (...args: ReadonlyArray<unknown>) => {
+    stderr += show(args) + "\n"
+  }
+  const noop = () => {}
+  const unsafe: Console.UnsafeConsole = {
+    assert: noop,
+    clear: noop,
+    count: noop,
+    countReset: noop,
+    debug: toErr,
+    dir: toOut,
+    dirxml: toOut,
+    error: toErr,
+    group: noop,
+    groupCollapsed: noop,
+    groupEnd: noop,
+    info: toOut,
+    log: toOut,
+    table: toOut,
+    time: noop,
+    timeEnd: noop,
+    timeLog: noop,
+    trace: toErr,
+    warn: toErr
+  }
+  const sync = (f: (...args: ReadonlyArray<unknown>) => void) => (...args: ReadonlyArray<unknown>) =>
+    Effect.sync(() => f(...args))
+  const console: Console.Console = {
+    [Console.TypeId]: Console.TypeId,
+    assert: () => Effect.void,
+    clear: Effect.void,
+    count: () => Effect.void,
+    countReset: () => Effect.void,
+    debug: sync(toErr),
+    dir: sync(toOut),
+    dirxml: sync(toOut),
+    error: sync(toErr),
+    group: () => Effect.void,
+    groupEnd: Effect.void,
+    info: sync(toOut),
+    log: sync(toOut),
+    table: sync(toOut),
+    time: () => Effect.void,
+    timeEnd: () => Effect.void,
+    timeLog: () => Effect.void,
+    trace: sync(toErr),
+    warn: sync(toErr),
+    unsafe
+  }
+  const terminal: Terminal.Terminal = {
+    columns: Effect.succeed(options.columns ?? 120),
+    rows: Effect.succeed(40),
+    isTTY: Effect.succeed(options.isTTY ?? false),
+    readInput: Effect.dieMessage("the test terminal has no input"),
+    readLine: Effect.dieMessage("the test terminal has no input"),
+    display: (text) =>
+      Effect.sync(() => {
+        stdout += text
+      })
+  }
+  return { stdout: () => stdout, stderr: () => stderr, console, terminal }
+}
+
+/** Options of an in-process run. */
+export interface RunOptions {
+  /** The environment variables the run sees (none by default). */
+  readonly env?: Readonly<Record<string, string>> | undefined
+  /** Where output goes; a fresh non-TTY capture by default. */
+  readonly output?: Output | undefined
+}
+
+/** The result of a run. */
+export interface Result {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs `lro args` in-process and returns its exit code with what it printed. */
+export const lro = (args: ReadonlyArray<string>, options: RunOptions = {}): Effect.Effect<Result> =>
+  Effect.gen(function*() {
+    const output = options.output ?? makeOutput()
+    const code = yield* Cli.run(args).pipe(
+      Effect.withConsole(output.console),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(options.env ?? {})))),
+      Effect.provide(Layer.mergeAll(
+        NodeFileSystem.layer,
+        NodePath.layer,
+        Layer.succeed(Terminal.Terminal, output.terminal),
+        NodeHttpClient.layerUndici
+      ))
+    )
+    return { code, stdout: output.stdout(), stderr: output.stderr() }
+  })
+
+/** One turn of the event loop, so that sockets make progress. */
+export const ioTurn: Effect.Effect<void> = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+
+/**
+ * Runs a forked fiber to its end on the TestClock: lets I/O turn, and whenever some fiber sleeps until a
+ * time within `horizon`, moves the clock there. The horizon stays under the client's 30 s attempt timeout,
+ * so a request in flight over a real socket is never timed out by time that did not pass for it.
+ */
+export const drive = <A, E>(
+  fiber: Fiber.RuntimeFiber<A, E>,
+  horizon: Duration.DurationInput = "20 seconds",
+  until?: Effect.Effect<boolean>
+): Effect.Effect<Option.Option<Exit.Exit<A, E>>> =>
+  Effect.gen(function*() {
+    const reach = Duration.toMillis(Duration.decode(horizon))
+    let idle = 0
+    for (;;) {
+      const done = yield* Fiber.poll(fiber)
+      if (Option.isSome(done)) return done
+      if (until !== undefined && (yield* until)) return Option.none()
+      const now = yield* Clock.currentTimeMillis
+      const due = Chunk.toReadonlyArray(yield* TestClock.sleeps()).filter((at) => at <= now + reach)
+      if (due.length > 0 && idle > 3) {
+        idle = 0
+        yield* TestClock.setTime(Math.min(...due))
+      } else {
+        idle++
+        if (idle > 20_000) return yield* Effect.dieMessage("the fiber made no progress in 20,000 I/O turns")
+        yield* ioTurn
+      }
+    }
+  })
+
+/** Forks `effect` and drives it to its end. */
+export const driven = <A, E>(effect: Effect.Effect<A, E>, horizon?: Duration.DurationInput) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(effect)
+    yield* drive(fiber, horizon)
+    return yield* Fiber.join(fiber)
+  })
+
+/** Reads a URL and parses its body as JSON. */
+export const fetchJson = (url: string): Effect.Effect<unknown> =>
+  Effect.promise(async () => {
+    const response = await fetch(url)
+    const parsed: unknown = JSON.parse(await response.text())
+    return parsed
+  })
+
+/** The non-empty lines of a text. */
+export const lines = (text: string): ReadonlyArray<string> => text.split("\n").filter((line) => line !== "")
