@@ -375,3 +375,16 @@ describe("TestOperations fails loudly", () => {
       assert.include(message, "does not encode")
     }).pipe(Effect.provide(TestOperations.layer())))
 })
+
+describe("the README example", () => {
+  it.effect("waits through two 503s until the operation completes at t = 90 s", () =>
+    Effect.gen(function*() {
+      yield* TestOperations.create(name)
+      yield* TestOperations.completeAt(name, "90 seconds")
+      yield* TestOperations.injectError(TestOperations.unavailable, { methods: "get", times: 2 })
+      const fiber = yield* Effect.fork(OperationPoller.wait(name, { schedule: Policy.fixed("10 seconds") }))
+      yield* TestClock.adjust("90 seconds")
+      assert.strictEqual((yield* Fiber.join(fiber))._tag, "Succeeded")
+      assert.deepStrictEqual((yield* TestOperations.calls).slice(0, 2).map((call) => call.code), [14, 14])
+    }).pipe(Effect.provide(TestOperations.layer())))
+})
