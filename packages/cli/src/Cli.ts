@@ -105,7 +105,6 @@ const endpointOption = Options.text("endpoint").pipe(
     "Base URL of the API (https, or http for a loopback emulator). Env: LRO_ENDPOINT. " +
       "Default: https://dataproc.googleapis.com/"
   ),
-  Options.withFallbackConfig(Config.string("LRO_ENDPOINT")),
   Options.optional
 )
 
@@ -162,9 +161,15 @@ const googleAuth: Layer.Layer<Credentials.Credentials, Credentials.CredentialsEr
     }).pipe(Effect.map((GoogleAuth) => GoogleAuth.layer()))
   )
 
+// Empty variables count as unset, as `LRO_ENDPOINT= lro ...` is easy to write in a shell.
 const envToken = Config.redacted("GOOGLE_OAUTH_ACCESS_TOKEN").pipe(
   Config.option,
   Config.map(Option.filter((token) => Redacted.value(token) !== ""))
+)
+
+const envEndpoint = Config.string("LRO_ENDPOINT").pipe(
+  Config.option,
+  Config.map(Option.filter((url) => url !== ""))
 )
 
 /**
@@ -175,7 +180,10 @@ const clientLayer = (
   options: Common
 ): Layer.Layer<OperationsClient.OperationsClient, Endpoint.InvalidEndpoint | Credentials.CredentialsError, HttpClient.HttpClient> =>
   Layer.unwrapEffect(Effect.gen(function*() {
-    const url = Option.getOrUndefined(options.endpoint)
+    const fromFlag = options.endpoint
+    const url = Option.getOrUndefined(
+      Option.isSome(fromFlag) ? fromFlag : yield* Effect.orElseSucceed(envEndpoint, () => Option.none())
+    )
     if (url !== undefined) yield* Endpoint.validateBaseUrl(url)
     const loopback = url !== undefined && isLoopback(url)
     const fromEnv = loopback ? Option.none() : yield* Effect.orElseSucceed(envToken, () => Option.none())

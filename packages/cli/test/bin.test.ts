@@ -1,0 +1,171 @@
+/**
+ * The real `lro` executable as a child process, in real time: exit codes as a shell sees them, `emulator`
+ * printing its URL first and exiting 130 on SIGINT, `wait --cancel-on-interrupt` under SIGINT, and `demo`.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Command from "@effect/platform/Command"
+import type * as CommandExecutor from "@effect/platform/CommandExecutor"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("../../../", import.meta.url))
+const bin = "packages/cli/src/bin.ts"
+const collection = "projects/demo/regions/us-central1/operations"
+
+const command = (args: ReadonlyArray<string>) =>
+  Command.make("node", "--conditions=@longrunning/source", "--import", "tsx", bin, ...args).pipe(
+    Command.workingDirectory(root),
+    Command.env({ LRO_ENDPOINT: "", GOOGLE_OAUTH_ACCESS_TOKEN: "", NO_COLOR: "1" })
+  )
+
+const text = (stream: Stream.Stream<Uint8Array, unknown>) =>
+  Stream.runFold(Stream.decodeText(stream), "", (acc, chunk) => acc + chunk)
+
+/** A running `lro`: what it printed so far, and its exit code. */
+interface Running {
+  readonly stdout: () => string
+  readonly stderr: () => string
+  readonly kill: (signal: "SIGINT" | "SIGTERM") => Effect.Effect<void, unknown>
+  readonly exitCode: Effect.Effect<number, unknown>
+}
+
+const start = (
+  args: ReadonlyArray<string>
+): Effect.Effect<Running, unknown, CommandExecutor.CommandExecutor | Scope.Scope> =>
+  Effect.gen(function*() {
+    const process = yield* Command.start(command(args))
+    let stdout = ""
+    let stderr = ""
+    const out = yield* Effect.fork(Stream.runForEach(Stream.decodeText(process.stdout), (chunk) =>
+      Effect.sync(() => {
+        stdout += chunk
+      })))
+    const err = yield* Effect.fork(Stream.runForEach(Stream.decodeText(process.stderr), (chunk) =>
+      Effect.sync(() => {
+        stderr += chunk
+      })))
+    return {
+      stdout: () => stdout,
+      stderr: () => stderr,
+      kill: (signal) => process.kill(signal),
+      exitCode: Effect.gen(function*() {
+        const code = yield* process.exitCode
+        yield* Fiber.join(out)
+        yield* Fiber.join(err)
+        return code
+      })
+    }
+  })
+
+/** Runs `lro args` to its end. */
+const lro = (args: ReadonlyArray<string>) =>
+  Effect.scoped(Effect.gen(function*() {
+    const process = yield* Command.start(command(args))
+    const [code, stdout, stderr] = yield* Effect.all([process.exitCode, text(process.stdout), text(process.stderr)], {
+      concurrency: "unbounded"
+    })
+    return { code, stdout, stderr }
+  }))
+
+/** Waits (polling every 50 ms, up to 20 s) until `check` holds. */
+const until = (check: () => boolean, what: string) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 400; i++) {
+      if (check()) return
+      yield* Effect.sleep("50 millis")
+    }
+    return yield* Effect.dieMessage(`timed out waiting for ${what}`)
+  })
+
+const provide = Effect.provide(NodeContext.layer)
+
+describe("the lro executable", () => {
+  it.live("usage errors exit 2, with the message on stderr and nothing on stdout", () =>
+    Effect.gen(function*() {
+      const bad = yield* lro(["get", "not-a-name"])
+      assert.strictEqual(bad.code, 2)
+      assert.strictEqual(bad.stdout, "")
+      assert.include(bad.stderr, "invalid name \"not-a-name\"")
+      const unknown = yield* lro(["frobnicate"])
+      assert.strictEqual(unknown.code, 2)
+    }).pipe(provide), 30_000)
+
+  it.live("emulator prints its URL first; get/list/wait against it give 0, 1, 3, 4; SIGINT exits 130", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const emulator = yield* start(["emulator", "--port", "0"])
+      yield* until(() => emulator.stdout().includes("\n"), "the emulator's URL")
+      const url = emulator.stdout().split("\n")[0] ?? ""
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/)
+
+      const list = yield* lro(["list", collection, "--endpoint", url, "--format", "json"])
+      assert.strictEqual(list.code, 0)
+      const operations = list.stdout.trim().split("\n").map((line) => JSON.parse(line))
+      assert.deepStrictEqual(operations.map((op) => op.metadata.clusterName ?? op.metadata.batch), [
+        "demo-running",
+        "demo-succeeded",
+        "projects/demo/locations/us-central1/batches/demo-failed"
+      ])
+      const [running, succeeded, failed] = operations.map((op) => String(op.name))
+
+      const table = yield* lro(["list", collection, "--endpoint", url])
+      assert.strictEqual(table.code, 0)
+      assert.match(table.stdout, /RUNNING +cluster CREATE +demo-running/)
+
+      const results = yield* Effect.all([
+        lro(["wait", succeeded ?? "", "--endpoint", url]),
+        lro(["wait", failed ?? "", "--endpoint", url]),
+        lro(["get", `${collection}/missing`, "--endpoint", url]),
+        lro(["wait", running ?? "", "--endpoint", url, "--timeout", "1s"])
+      ], { concurrency: "unbounded" })
+      assert.deepStrictEqual(results.map((r) => r.code), [0, 1, 3, 4])
+      assert.match(results[1]?.stderr ?? "", /^RESOURCE_EXHAUSTED: /)
+      assert.match(results[2]?.stderr ?? "", /^NOT_FOUND: /)
+
+      yield* emulator.kill("SIGINT")
+      assert.strictEqual(yield* emulator.exitCode, 130)
+    })).pipe(provide), 60_000)
+
+  it.live("wait --cancel-on-interrupt: SIGINT cancels the operation, prints its state, exits 130", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const emulator = yield* start(["emulator", "--port", "0"])
+      yield* until(() => emulator.stdout().includes("\n"), "the emulator's URL")
+      const url = emulator.stdout().split("\n")[0] ?? ""
+      const list = yield* lro(["list", collection, "--endpoint", url, "--format", "json", "--limit", "1"])
+      const running = String(JSON.parse(list.stdout).name)
+
+      const wait = yield* start(["wait", running, "--endpoint", url, "--cancel-on-interrupt"])
+      yield* until(() => wait.stdout().includes("RUNNING"), "the first snapshot")
+      yield* wait.kill("SIGINT")
+      assert.strictEqual(yield* wait.exitCode, 130)
+      assert.include(wait.stderr(), `cancel sent for ${running}`)
+      assert.match(wait.stdout(), /^CANCELLED +cluster CREATE demo-running/m)
+
+      const after = yield* lro(["get", running, "--endpoint", url])
+      assert.match(after.stdout, /^state: +CANCELLED$/m)
+      yield* emulator.kill("SIGINT")
+      assert.strictEqual(yield* emulator.exitCode, 130)
+    })).pipe(provide), 60_000)
+
+  it.live("demo: three operations watched live, a summary table, exit 0 in under 30 s", () =>
+    Effect.gen(function*() {
+      const started = Date.now()
+      const demo = yield* lro(["demo"])
+      const seconds = (Date.now() - started) / 1000
+      assert.strictEqual(demo.code, 0, demo.stderr)
+      assert.isBelow(seconds, 30)
+      assert.match(demo.stdout, /^lro demo: the Dataproc operations emulator is on http:\/\/127\.0\.0\.1:\d+$/m)
+      assert.match(demo.stdout, /demo-cancelled +cancel sent/)
+      assert.match(demo.stdout, /^NAME +OUTCOME +EXPECTED +ELAPSED +POLLS$/m)
+      assert.match(demo.stdout, /^demo-cluster +SUCCEEDED +yes +\d+\.\ds +\d+$/m)
+      assert.match(demo.stdout, /^demo-batch +FAILED \(RESOURCE_EXHAUSTED\) +yes +\d+\.\ds +\d+$/m)
+      assert.match(demo.stdout, /^demo-cancelled +CANCELLED +yes +\d+\.\ds +\d+$/m)
+      assert.match(demo.stdout, /all 3 operations ended as expected/)
+      const lines = Chunk.fromIterable(demo.stdout.split("\n"))
+      assert.isAbove(Chunk.size(Chunk.filter(lines, (line) => line.startsWith("["))), 6)
+    }).pipe(provide), 60_000)
+})
