@@ -5,6 +5,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Code from "@longrunning/schema/Code"
 import type * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -12,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import * as Runtime from "effect/Runtime"
 import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -41,15 +43,35 @@ export interface Malformed {
 /** @internal */
 export type Decoder<A> = (json: unknown) => Either.Either<A, Malformed>
 
+// Hostile bodies can nest thousands of levels deep: decoding them, or describing where they fail (the
+// formatter prints the offending value), can overflow the stack. That ends as a MalformedResponse, not a
+// defect, and without the ParseError as its cause, since printing that would overflow again.
+const stackOverflow = (thrown: unknown): RangeError | undefined => {
+  if (thrown instanceof RangeError) return thrown
+  // the formatter runs an Effect synchronously, which wraps what it throws in a FiberFailure
+  if (Runtime.isFiberFailure(thrown)) {
+    const died = Cause.dieOption(thrown[Runtime.FiberFailureCauseId])
+    if (Option.isSome(died) && died.value instanceof RangeError) return died.value
+  }
+  return undefined
+}
+
 const fromSchema = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => {
   const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
-  return (json) =>
-    Either.mapLeft(decode(json), (error): Malformed => {
-      const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
-      return issue === undefined
-        ? { path: "$", detail: error.message, cause: error }
-        : { path: renderPath(issue.path), detail: issue.message, cause: error }
-    })
+  return (json) => {
+    try {
+      return Either.mapLeft(decode(json), (error): Malformed => {
+        const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
+        return issue === undefined
+          ? { path: "$", detail: error.message, cause: error }
+          : { path: renderPath(issue.path), detail: issue.message, cause: error }
+      })
+    } catch (thrown) {
+      const overflow = stackOverflow(thrown)
+      if (overflow === undefined) throw thrown
+      return Either.left({ path: "$", detail: `the body is nested too deeply to decode (${overflow.message})` })
+    }
+  }
 }
 
 /** @internal */
