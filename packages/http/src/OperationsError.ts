@@ -107,6 +107,11 @@ export class MalformedResponse extends Data.TaggedError("MalformedResponse")<{
   }
 }
 
+// The input is hostile by assumption: outside printable ASCII everything is escaped, so that a look-alike
+// letter, a bidi override or a control character cannot make the message read as something else.
+const printableQuote = (text: string): string =>
+  JSON.stringify(text).replace(/[^\x20-\x7e]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`)
+
 /**
  * A name or collection refused before any request was sent.
  *
@@ -119,8 +124,8 @@ export class InvalidName extends Data.TaggedError("InvalidName")<{
   readonly reason: string
 }> {
   override get message(): string {
-    const shown = this.input.length > 200 ? `${this.input.slice(0, 200)}…` : this.input
-    return `invalid name ${JSON.stringify(shown)}: ${this.reason}`
+    const shown = this.input.length > 200 ? `${this.input.slice(0, 200)}...` : this.input
+    return `invalid name ${printableQuote(shown)}: ${this.reason}`
   }
 }
 
