@@ -162,6 +162,8 @@ export interface ClientOptions {
   readonly maxResponseBytes?: number | undefined
   readonly credentials?: Layer.Layer<Credentials.Credentials> | undefined
   readonly httpClient?: Layer.Layer<HttpClient.HttpClient> | undefined
+  /** Instead of `Endpoint.fixed(url)`. */
+  readonly endpoint?: Endpoint.Endpoint | undefined
 }
 
 /**
@@ -176,7 +178,7 @@ export const makeClient = (
   Effect.map(
     Layer.build(
       OperationsClient.layer({
-        endpoint: Endpoint.fixed(url),
+        endpoint: options.endpoint ?? Endpoint.fixed(url),
         timeout: options.timeout ?? "1 hour",
         retryPolicy: options.retryPolicy ?? retries(3),
         ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes })
