@@ -1,2 +1,225 @@
-// Placeholder: the benchmark runner (issue 6) replaces this file.
-process.stdout.write("no benchmarks yet\n")
+/**
+ * `pnpm bench`: every figure of docs/benchmarks.md, each beside its target, PASS or MISS; writes
+ * bench/results.json. Client CPU is measured in this process (`process.cpuUsage()` deltas); servers run in
+ * their own processes. Figures 5 and 6 run in child processes of their own (figure 5 with --expose-gc).
+ */
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as Cpu from "./cpu.js"
+import * as Decode from "./decode.js"
+import { benchDir, type Figure, fmt, fmtSpread, markdownTable, ratios, spawn, spread } from "./lib.js"
+import * as Policy from "./policy.js"
+import type { ScaleResult } from "./scale.js"
+import type { StormResult } from "./storm.js"
+
+const quick = process.argv.includes("--quick")
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",")
+const wants = (section: string) => only === undefined || only.includes(section)
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const began = performance.now()
+const figures: Array<Figure> = []
+const raw: Record<string, unknown> = {}
+
+// 1-3: client CPU per poll, and throughput
+if (wants("cpu")) {
+  log("figures 1-3: client CPU per poll (fixed server in a child process)")
+  const rounds = quick ? 2 : 5
+  const inFlight = [1, 32]
+  const result = await Cpu.run({ rounds, inFlight, requests: (k) => (k === 1 ? 2000 : 4000), log })
+  raw["cpu"] = result
+  const [rawName, leanName, platformName, gaxName] = result.contenders as [string, string, string, string]
+  const pick = (contender: string, k: number) =>
+    result.samples.filter((s) => s.contender === contender && s.inFlight === k)
+  const cpu = (contender: string, k: number) => pick(contender, k).map((s) => s.cpuMicrosPerRequest)
+  for (const k of inFlight) {
+    const vsRaw = ratios(cpu(leanName, k), cpu(rawName, k))
+    figures.push({
+      id: "1",
+      label: `client CPU per get, ${k} in flight: ours (UndiciHttpClient) / raw undici + JSON.parse`,
+      value: `${fmtSpread(vsRaw)}x; ${fmt(spread(cpu(leanName, k)).median, 1)} vs ${fmt(spread(cpu(rawName, k)).median, 1)} µs`,
+      target: "≤ 1.5x (stretch 1.25x)",
+      pass: vsRaw.median <= 1.5,
+      data: vsRaw
+    })
+  }
+  for (const k of inFlight) {
+    const vsPlatform = ratios(cpu(platformName, k), cpu(rawName, k))
+    figures.push({
+      id: "1b",
+      label: `the same over @effect/platform NodeHttpClient.layerUndici, ${k} in flight / raw`,
+      value: `${fmtSpread(vsPlatform)}x; ${fmt(spread(cpu(platformName, k)).median, 1)} µs`,
+      target: "(for reference)",
+      pass: undefined,
+      data: vsPlatform
+    })
+  }
+  for (const k of inFlight) {
+    const vsGax = ratios(cpu(leanName, k), cpu(gaxName, k))
+    const gaxVsRaw = ratios(cpu(gaxName, k), cpu(rawName, k))
+    figures.push({
+      id: "2",
+      label: `client CPU per get, ${k} in flight: ours / google-gax REST getOperation`,
+      value: `${fmtSpread(vsGax)}x; gax ${fmt(spread(cpu(gaxName, k)).median, 1)} µs = ${fmt(gaxVsRaw.median)}x raw`,
+      target: "≤ 0.4x",
+      pass: vsGax.median <= 0.4,
+      data: { vsGax, gaxVsRaw }
+    })
+  }
+  const k = 32
+  const rps = (contender: string) => pick(contender, k).map((s) => s.requestsPerSecond)
+  const thr = ratios(rps(leanName), rps(rawName))
+  const serverCore = spread(pick(rawName, k).map((s) => s.serverCore)).median
+  figures.push({
+    id: "3",
+    label: `throughput, ${k} in flight, one client core: ours / raw undici (polls/s)`,
+    value: `${fmtSpread(thr)}x; ${fmt(spread(rps(leanName)).median, 0)} vs ${fmt(spread(rps(rawName)).median, 0)}/s (server core ${fmt(serverCore)})`,
+    target: "≥ 0.7x",
+    pass: thr.median >= 0.7,
+    data: thr
+  })
+}
+
+// 4: decode alone
+if (wants("decode")) {
+  log("figure 4: decode alone")
+  const result = Decode.run({ rounds: quick ? 3 : 5, iterations: 20_000 })
+  raw["decode"] = result
+  const ratio = ratios(result.ours, result.jsonParse)
+  figures.push({
+    id: "4",
+    label: `decode a typical Dataproc operation (${result.bytes} B): text → Operation / JSON.parse`,
+    value: `${fmtSpread(ratio)}x; ${fmt(spread(result.ours).median / 1000)} vs ${fmt(spread(result.jsonParse).median / 1000)} µs`,
+    target: "≤ 2x",
+    pass: ratio.median <= 2,
+    data: ratio
+  })
+  const typed = ratios(result.oursTyped, result.jsonParse)
+  figures.push({
+    id: "4b",
+    label: "the same with typed Dataproc metadata (`Dataproc.DataprocOperation`)",
+    value: `${fmtSpread(typed)}x; ${fmt(spread(result.oursTyped).median / 1000)} µs`,
+    target: "(for reference)",
+    pass: undefined,
+    data: typed
+  })
+}
+
+// 5: scale
+if (wants("scale")) {
+  const operations = quick ? 2000 : 10_000
+  log(`figure 5: ${operations} operations with watchAll against the emulator (about 40 s)`)
+  const { ready } = await spawn<{ result: ScaleResult }>("scale.ts", {
+    args: ["--child", String(operations), "16"],
+    execArgv: ["--expose-gc"]
+  })
+  const r = ready.result
+  raw["scale"] = r
+  figures.push({
+    id: "5a",
+    label: `heap per watched operation (${r.operations} watched, after gc)`,
+    value: `${fmt(r.heapPerOperationBytes / 1024)} KB`,
+    target: "≤ 5 KB (gax: 11.5 KB)",
+    pass: r.heapPerOperationBytes <= 5 * 1024
+  })
+  figures.push({
+    id: "5b",
+    label: "sockets open at most (concurrency 16)",
+    value: `${r.maxSockets}`,
+    target: "≤ 16",
+    pass: r.maxSockets <= r.concurrency
+  })
+  figures.push({
+    id: "5c",
+    label: "event-loop delay p99 (max)",
+    value: `${fmt(r.loopDelayP99Millis, 1)} ms (${fmt(r.loopDelayMaxMillis, 0)} ms)`,
+    target: "< 50 ms",
+    pass: r.loopDelayP99Millis < 50
+  })
+  figures.push({
+    id: "5d",
+    label: `completions reported (${r.snapshots} snapshots in ${fmt(r.seconds, 1)} s)`,
+    value: `${r.completed} / ${r.operations}, ${r.failed} failed`,
+    target: "all",
+    pass: r.completed === r.operations && r.failed === 0
+  })
+}
+
+// 6: storm
+if (wants("storm")) {
+  const scale = 6
+  log(`figure 6: 503 storm and 429 (time scaled 1/${scale}, about 45 s)`)
+  const { ready } = await spawn<{ result: StormResult }>("storm.ts", { args: ["--child", String(scale), "1000"] })
+  const r = ready.result
+  raw["storm"] = r
+  figures.push({
+    id: "6a",
+    label: `requests during a ${60}-s 503 storm (1/${scale}: ${r.stormMillis / 1000} s), 1,000 watches / same window without faults`,
+    value: `${fmt(r.rateRatio)}x (${r.storm.requestsInWindow} vs ${r.control.requestsInWindow})`,
+    target: "≤ 1x",
+    pass: r.rateRatio <= 1
+  })
+  figures.push({
+    id: "6b",
+    label: "watches failed inside their deadline (storm run)",
+    value: `${r.storm.failed}`,
+    target: "0",
+    pass: r.storm.failed === 0
+  })
+  figures.push({
+    id: "6c",
+    label: `slowest resume after the storm (cap period 60 s, 1/${scale}: ${r.capMillis / 1000} s)`,
+    value: `${fmt(r.maxResumeMillis / 1000, 2)} s (${r.storm.resumed} / ${r.operations} resumed)`,
+    target: `≤ ${r.capMillis / 1000} s`,
+    pass: r.maxResumeMillis <= r.capMillis
+  })
+  figures.push({
+    id: "6d",
+    label: `429 + RetryInfo ${r.rateLimited.retryAfterMillis / 1000} s (${r.rateLimited.answered429} refusals): requests before the delay`,
+    value: `${r.rateLimited.earlyRequests} (shortest gap ${fmt(r.rateLimited.minGapAfter429Millis / 1000, 3)} s)`,
+    target: "0",
+    pass: r.rateLimited.earlyRequests === 0 && r.rateLimited.answered429 > 0
+  })
+}
+
+// 7: policy table
+let policyMarkdown = ""
+if (wants("policy")) {
+  log("figure 7: polling policy table")
+  const result = Policy.run()
+  raw["policy"] = result
+  policyMarkdown = result.markdown
+  figures.push({
+    id: "7",
+    label: "defaultPolicy vs gax, every D ≥ 10 s in the table: fewer requests, worst detection ≤ gax + 1 s",
+    value: result.rows.filter((r) => r.durationMillis >= 10_000).map((r) =>
+      `${r.oursRequestsMax}<${r.gaxRequests}`
+    ).join(", "),
+    target: "all rows",
+    pass: result.pass
+  })
+}
+
+const machine = {
+  cpus: Os.cpus().map((c) => c.model),
+  cores: Os.cpus().length,
+  memoryGiB: Math.round(Os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${Os.platform()} ${Os.release()}`,
+  date: new Date().toISOString(),
+  seconds: (performance.now() - began) / 1000
+}
+const table = markdownTable(figures)
+const output = [
+  table,
+  "",
+  `${machine.cores} × ${machine.cpus[0] ?? "?"}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; ${fmt(machine.seconds, 0)} s`
+]
+if (policyMarkdown !== "") output.push("", "Polling policy table (requests / worst-case detection):", "", policyMarkdown)
+process.stdout.write(`${output.join("\n")}\n`)
+Fs.writeFileSync(
+  Path.join(benchDir, "results.json"),
+  JSON.stringify({ machine, figures, raw }, null, 2)
+)
+const misses = figures.filter((f) => f.pass === false).map((f) => f.id)
+if (misses.length > 0) log(`MISS: ${misses.join(", ")}`)

@@ -1,0 +1,53 @@
+/**
+ * Figure 4: decoding a typical Dataproc operation (1.4 KB of text) into an `Operation`, exactly as
+ * `OperationsClient.get` does (`JSON.parse`, then the client's operation decoder), against `JSON.parse` alone.
+ */
+import * as Dataproc from "@longrunning/schema/Dataproc"
+import * as Operation from "@longrunning/schema/Operation"
+import * as Either from "effect/Either"
+import { operationDecoder } from "../packages/http/src/internal/request.js"
+import { operationBody, operationName } from "./fixture.js"
+
+export interface DecodeResults {
+  readonly bytes: number
+  /** Nanoseconds per operation, per round. */
+  readonly jsonParse: ReadonlyArray<number>
+  readonly ours: ReadonlyArray<number>
+  readonly oursTyped: ReadonlyArray<number>
+}
+
+const timeNanos = (iterations: number, f: () => unknown): number => {
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < iterations; i++) f()
+  return Number(process.hrtime.bigint() - start) / iterations
+}
+
+export const run = (options: { readonly rounds: number; readonly iterations: number }): DecodeResults => {
+  const name = operationName(1)
+  const text = operationBody(name)
+  const untyped = operationDecoder(Operation.Operation, name)
+  const typed = operationDecoder(Dataproc.DataprocOperation, name)
+  const contenders = {
+    jsonParse: () => JSON.parse(text),
+    ours: () => {
+      const decoded = untyped(JSON.parse(text))
+      if (Either.isLeft(decoded)) throw new Error(decoded.left.detail)
+      return decoded
+    },
+    oursTyped: () => {
+      const decoded = typed(JSON.parse(text))
+      if (Either.isLeft(decoded)) throw new Error(decoded.left.detail)
+      return decoded
+    }
+  }
+  for (const f of Object.values(contenders)) timeNanos(options.iterations, f)
+  const samples = { jsonParse: [] as Array<number>, ours: [] as Array<number>, oursTyped: [] as Array<number> }
+  const keys = Object.keys(contenders) as Array<keyof typeof contenders>
+  for (let round = 0; round < options.rounds; round++) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[(i + round) % keys.length]!
+      samples[key].push(timeNanos(options.iterations, contenders[key]))
+    }
+  }
+  return { bytes: Buffer.byteLength(text), ...samples }
+}

@@ -1,0 +1,216 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { assert, describe, it } from "@effect/vitest"
+import * as Credentials from "@longrunning/http/Credentials"
+import * as Endpoint from "@longrunning/http/Endpoint"
+import * as OperationsClient from "@longrunning/http/OperationsClient"
+import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
+import { Chunk, Context, DefaultServices, Deferred, Effect, Fiber, Layer, Stream, Tracer } from "effect"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import { Pool } from "undici"
+
+interface Seen {
+  readonly method: string
+  readonly url: string
+  readonly headers: Http.IncomingHttpHeaders
+  readonly body: string
+}
+
+/** A loopback server answering with `handler`, recording requests; closed with the scope. */
+const server = (handler: (request: Http.IncomingMessage, response: Http.ServerResponse, body: string) => void) =>
+  Effect.acquireRelease(
+    Effect.async<{ readonly url: string; readonly seen: Array<Seen>; readonly closed: Array<string>; readonly server: Http.Server }>(
+      (resume) => {
+        const seen: Array<Seen> = []
+        const closed: Array<string> = []
+        const s = Http.createServer((request, response) => {
+          const chunks: Array<Buffer> = []
+          request.on("data", (chunk: Buffer) => chunks.push(chunk))
+          request.on("end", () => {
+            const body = Buffer.concat(chunks).toString()
+            seen.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers, body })
+            response.on("close", () => {
+              if (!response.writableFinished) closed.push(request.url ?? "")
+            })
+            handler(request, response, body)
+          })
+        })
+        s.listen(0, "127.0.0.1", () => {
+          const { port } = s.address() as AddressInfo
+          resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, seen, closed, server: s }))
+        })
+      }
+    ),
+    ({ server: s }) =>
+      Effect.async<void>((resume) => {
+        s.closeAllConnections()
+        s.close(() => resume(Effect.void))
+      })
+  )
+
+const json = (response: Http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) => {
+  const body = JSON.stringify(value)
+  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers })
+  response.end(body)
+}
+
+const client = Effect.flatMap(HttpClient.HttpClient, Effect.succeed)
+
+describe("UndiciHttpClient", () => {
+  it.scoped("GET: status, headers, cookies, text and json; the request's headers and query reach the server", () =>
+    Effect.gen(function*() {
+      const s = yield* server((_, response) =>
+        json(response, 201, { ok: true, n: 2 }, { "x-extra": "yes", "set-cookie": "a=1; Path=/" })
+      )
+      const http = yield* client
+      const request = HttpClientRequest.get(`${s.url}/v1/things`).pipe(
+        HttpClientRequest.setUrlParams({ filter: "a b", pageSize: "2" }),
+        HttpClientRequest.setHeader("x-goog-user-project", "p1")
+      )
+      const response = yield* http.execute(request)
+      assert.strictEqual(response.status, 201)
+      assert.strictEqual(response.headers["x-extra"], "yes")
+      assert.strictEqual(response.headers["content-type"], "application/json")
+      assert.strictEqual(response.cookies.cookies["a"]?.value, "1")
+      assert.deepStrictEqual(yield* response.json, { ok: true, n: 2 })
+      assert.strictEqual(yield* response.text, "{\"ok\":true,\"n\":2}")
+      assert.strictEqual(s.seen[0]?.url, "/v1/things?filter=a+b&pageSize=2")
+      assert.strictEqual(s.seen[0]?.headers["x-goog-user-project"], "p1")
+    }).pipe(Effect.provide(UndiciHttpClient.layer())))
+
+  it.scoped("POST: a JSON body and a form body arrive whole, with their content types", () =>
+    Effect.gen(function*() {
+      const s = yield* server((_, response, body) => json(response, 200, { echo: body }))
+      const http = yield* client
+      const posted = yield* HttpClientRequest.post(`${s.url}/json`).pipe(
+        HttpClientRequest.bodyUnsafeJson({ a: [1, 2] }),
+        http.execute,
+        Effect.flatMap((response) => response.json)
+      )
+      assert.deepStrictEqual(posted, { echo: "{\"a\":[1,2]}" })
+      assert.strictEqual(s.seen[0]?.headers["content-type"], "application/json")
+      const form = new FormData()
+      form.set("field", "value")
+      yield* HttpClientRequest.post(`${s.url}/form`).pipe(
+        HttpClientRequest.bodyFormData(form),
+        http.execute,
+        Effect.flatMap((response) => response.text)
+      )
+      assert.match(s.seen[1]?.headers["content-type"] ?? "", /^multipart\/form-data; boundary=/)
+      assert.include(s.seen[1]?.body ?? "", "name=\"field\"")
+      assert.include(s.seen[1]?.body ?? "", "value")
+    }).pipe(Effect.provide(UndiciHttpClient.layer())))
+
+  it.scoped("stream: a body sent in pieces arrives in order and whole, with backpressure off the socket", () =>
+    Effect.gen(function*() {
+      const piece = "x".repeat(50_000)
+      const s = yield* server((_, response) => {
+        response.writeHead(200, { "content-type": "text/plain" })
+        for (let i = 0; i < 8; i++) response.write(`${i}${piece}`)
+        response.end("end")
+      })
+      const http = yield* client
+      const response = yield* http.get(`${s.url}/big`)
+      const chunks = yield* Stream.runCollect(response.stream)
+      const text = Buffer.concat(Chunk.toReadonlyArray(chunks)).toString()
+      assert.strictEqual(text.length, 8 * 50_001 + 3)
+      assert.isTrue(text.startsWith(`0${piece}1`))
+      assert.isTrue(text.endsWith(`7${piece}end`))
+    }).pipe(Effect.provide(UndiciHttpClient.layer())))
+
+  it.scoped("interrupting a request that waits for headers aborts it: the server sees the connection close", () =>
+    Effect.gen(function*() {
+      const arrived = yield* Deferred.make<void>()
+      const s = yield* server(() => Deferred.unsafeDone(arrived, Effect.void))
+      const http = yield* client
+      const fiber = yield* Effect.fork(http.get(`${s.url}/hang`))
+      yield* Deferred.await(arrived)
+      yield* Fiber.interrupt(fiber)
+      const exit = yield* Fiber.await(fiber)
+      assert.isTrue(exit._tag === "Failure")
+      // the abort reaches the server over the socket
+      yield* Effect.async<void>((resume) => {
+        const check = () => (s.closed.length > 0 ? resume(Effect.void) : setImmediate(check))
+        check()
+      })
+      assert.deepStrictEqual(s.closed, ["/hang"])
+    }).pipe(Effect.provide(UndiciHttpClient.layer())))
+
+  it.scoped("a refused connection is a RequestError (Transport); a bad URL is InvalidUrl", () =>
+    Effect.gen(function*() {
+      const s = yield* server(() => undefined)
+      const url = s.url
+      yield* Effect.async<void>((resume) => {
+        s.server.close(() => resume(Effect.void))
+      })
+      const http = yield* client
+      const refused = yield* Effect.flip(http.get(`${url}/nothing`))
+      assert.strictEqual(refused._tag, "RequestError")
+      assert.strictEqual(refused._tag === "RequestError" && refused.reason, "Transport")
+      const invalid = yield* Effect.flip(http.get("not a url"))
+      assert.strictEqual(invalid._tag === "RequestError" && invalid.reason, "InvalidUrl")
+    }).pipe(Effect.provide(UndiciHttpClient.layer())))
+
+  it.scoped("over a Pool of 2 connections, 20 concurrent requests use at most 2 sockets", () =>
+    Effect.gen(function*() {
+      const sockets = new Set<unknown>()
+      const s = yield* server((request, response) => {
+        sockets.add(request.socket)
+        json(response, 200, { url: request.url })
+      })
+      const pool = yield* Effect.acquireRelease(
+        Effect.sync(() => new Pool(s.url, { connections: 2 })),
+        (p) => Effect.promise(() => p.close())
+      )
+      const http = UndiciHttpClient.make(pool)
+      const bodies = yield* Effect.forEach(
+        Array.from({ length: 20 }, (_, i) => i),
+        (i) => Effect.flatMap(http.get(`${s.url}/n/${i}`), (response) => response.json),
+        { concurrency: 20 }
+      )
+      assert.deepStrictEqual(bodies[19], { url: "/n/19" })
+      assert.isAtMost(sockets.size, 2)
+    }))
+
+  it.scoped("spans: none with Effect's built-in tracer, one per request with an installed tracer", () =>
+    Effect.gen(function*() {
+      const s = yield* server((request, response) => json(response, 200, { traceparent: request.headers["traceparent"] ?? null }))
+      const http = yield* client
+      const native = Context.get(DefaultServices.liveServices, Tracer.Tracer)
+      const names: Array<string> = []
+      const recording = Tracer.make({
+        span: (name, parent, context, links, startTime, kind, options) => {
+          names.push(name)
+          return native.span(name, parent, context, links, startTime, kind, options)
+        },
+        context: native.context
+      })
+      const untraced = yield* Effect.flatMap(http.get(`${s.url}/a`), (response) => response.json)
+      assert.deepStrictEqual(untraced, { traceparent: null })
+      const traced = yield* Effect.flatMap(http.get(`${s.url}/b`), (response) => response.json).pipe(
+        Effect.withTracer(recording)
+      )
+      assert.deepStrictEqual(names, ["http.client GET"])
+      assert.match(String((traced as { traceparent: unknown }).traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+    }).pipe(Effect.provide(UndiciHttpClient.layer())))
+
+  it.scoped("OperationsClient.get over it decodes an operation", () =>
+    Effect.gen(function*() {
+      const name = "projects/p/regions/us-central1/operations/op-1"
+      const s = yield* server((request, response) =>
+        json(response, 200, { name, metadata: { "@type": "type.googleapis.com/x.Y", a: request.headers["authorization"] ?? "none" } })
+      )
+      const operation = yield* Effect.flatMap(OperationsClient.OperationsClient, (c) => c.get(name)).pipe(
+        Effect.provide(
+          OperationsClient.layer({ endpoint: Endpoint.fixed(s.url) }).pipe(
+            Layer.provide(Credentials.unauthenticated),
+            Layer.provide(UndiciHttpClient.layer())
+          )
+        )
+      )
+      assert.strictEqual(operation._tag, "Running")
+      assert.deepStrictEqual(operation.metadata, { "@type": "type.googleapis.com/x.Y", a: "none" })
+      assert.strictEqual(s.seen[0]?.url, `/v1/${name}`)
+    }))
+})
