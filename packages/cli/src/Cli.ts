@@ -322,10 +322,8 @@ const unitMillis = (unit: string | undefined): number => {
   return 3_600_000
 }
 
-/**
- * Parses `90`, `90s`, `500ms`, `2m`, `1.5h` or `10 seconds` (a bare number is seconds).
- */
-export const parseDuration = (flag: string, text: string): Either.Either<Duration.Duration, Exit.UsageError> => {
+// `90`, `90s`, `500ms`, `2m`, `1.5h` or `10 seconds`; a bare number is seconds.
+const parseDuration = (flag: string, text: string): Either.Either<Duration.Duration, Exit.UsageError> => {
   const match = durationPattern.exec(text)
   if (match === null || match[1] === undefined) {
     return Either.left(

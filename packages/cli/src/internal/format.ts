@@ -16,6 +16,8 @@ export interface Progress {
   readonly target: string
   /** The service's own progress: `RUNNING: Creating cluster`, a workflow's state... */
   readonly detail: string
+  /** The metadata's description, e.g. `Create cluster with 2 workers`. */
+  readonly description: string
   /** When it started and ended (epoch ms), when the metadata says. */
   readonly startedAt: number | undefined
   readonly endedAt: number | undefined
@@ -69,7 +71,7 @@ const clusterProgress = (
 /** Reads the progress of an operation from its metadata (Dataproc's messages; others give their type). */
 export const progress = (operation: Operation.Operation): Progress => {
   const state = stateOf(operation)
-  const none = { state, kind: "", target: "", detail: "", startedAt: undefined, endedAt: undefined }
+  const none = { state, kind: "", target: "", detail: "", description: "", startedAt: undefined, endedAt: undefined }
   if (operation.metadata === undefined) return none
   const decoded = decodeMetadata(operation.metadata)
   if (Either.isLeft(decoded)) return { ...none, kind: Any.typeName(operation.metadata) }
@@ -79,6 +81,7 @@ export const progress = (operation: Operation.Operation): Progress => {
       state,
       kind: joinWords("cluster", metadata.operationType),
       target: metadata.clusterName ?? "",
+      description: metadata.description ?? "",
       ...clusterProgress(metadata.status, metadata.statusHistory)
     }
   }
@@ -87,6 +90,7 @@ export const progress = (operation: Operation.Operation): Progress => {
       state,
       kind: joinWords("node group", enumText(metadata.operationType)),
       target: metadata.nodeGroupId ?? "",
+      description: metadata.description ?? "",
       ...clusterProgress(metadata.status, metadata.statusHistory)
     }
   }
@@ -95,7 +99,8 @@ export const progress = (operation: Operation.Operation): Progress => {
       state,
       kind: "batch",
       target: lastSegment(metadata.batch),
-      detail: metadata.description ?? "",
+      detail: "",
+      description: metadata.description ?? "",
       startedAt: millis(metadata.createTime),
       endedAt: millis(metadata.doneTime)
     }
@@ -105,7 +110,8 @@ export const progress = (operation: Operation.Operation): Progress => {
       state,
       kind: joinWords("session", enumText(metadata.operationType)),
       target: lastSegment(metadata.session),
-      detail: metadata.description ?? "",
+      detail: "",
+      description: metadata.description ?? "",
       startedAt: millis(metadata.createTime),
       endedAt: millis(metadata.doneTime)
     }
@@ -118,6 +124,7 @@ export const progress = (operation: Operation.Operation): Progress => {
       kind: "workflow",
       target: lastSegment(metadata.template),
       detail: joinDetail(enumText(metadata.state), nodes.length > 0 ? `${completed}/${nodes.length} steps` : undefined),
+      description: metadata.clusterName === undefined ? "" : `on cluster ${metadata.clusterName}`,
       startedAt: millis(metadata.startTime),
       endedAt: millis(metadata.endTime)
     }
@@ -128,6 +135,7 @@ export const progress = (operation: Operation.Operation): Progress => {
       kind: joinWords("job", metadata.operationType),
       target: metadata.jobId ?? "",
       detail: joinDetail(enumText(metadata.status?.state), metadata.status?.details),
+      description: "",
       startedAt: millis(metadata.startTime),
       endedAt: undefined
     }
@@ -204,6 +212,7 @@ export const describe = (operation: Operation.Operation, now: number): string =>
   if (p.kind !== "") rows.push(["kind", p.kind])
   if (p.target !== "") rows.push(["target", p.target])
   if (p.detail !== "") rows.push(["progress", p.detail])
+  if (p.description !== "") rows.push(["about", p.description])
   if (p.startedAt !== undefined) rows.push(["started", new Date(p.startedAt).toISOString()])
   if (p.endedAt !== undefined) rows.push(["ended", new Date(p.endedAt).toISOString()])
   if (elapsed !== undefined) rows.push(["elapsed", formatElapsed(elapsed)])
