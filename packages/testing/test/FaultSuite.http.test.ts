@@ -6,9 +6,11 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Credentials, OperationsError, RetryPolicy } from "@longrunning/http"
 import { OperationPoller } from "@longrunning/polling"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Undici from "@effect/platform-node/Undici"
 import * as Fiber from "effect/Fiber"
@@ -16,6 +18,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
+import * as Net from "node:net"
 import * as Emulator from "../src/Emulator.js"
 import {
   clientLayer,
@@ -416,4 +419,19 @@ describe("FaultSuite: keep-alive", () => {
       }
       assert.strictEqual((yield* emulator.requests).length, 4 * 2 * 180)
     })))
+})
+
+describe("FaultSuite: the leak check itself", () => {
+  it.effect("a listening socket left open by a scenario fails it", () =>
+    Effect.gen(function*() {
+      const server = Net.createServer()
+      const exit = yield* Effect.exit(scenario(Effect.async<void>((resume) => {
+        server.listen(0, "127.0.0.1", () => resume(Effect.void))
+      })))
+      yield* Effect.async<void>((resume) => {
+        server.close(() => resume(Effect.void))
+      })
+      assert.isTrue(Exit.isFailure(exit) && Cause.isDie(exit.cause))
+      if (Exit.isFailure(exit)) assert.include(Cause.pretty(exit.cause), "TCPServerWrap")
+    }))
 })
