@@ -91,6 +91,15 @@ export const exitCodeOf: (error: unknown) => number = Exit.codeOf
  * an `HttpClient` (`NodeHttpClient.layerUndici`). Output goes through the `Console` (lines) and the
  * `Terminal` (the live progress line of `wait` when stdout is a terminal).
  *
+ * @example
+ * ```ts
+ * import type { Cli } from "@longrunning/cli"
+ * import { NodeContext, NodeHttpClient } from "@effect/platform-node"
+ * import type { Layer } from "effect"
+ *
+ * const environment: Layer.Layer<Cli.Environment> = Layer.merge(NodeContext.layer, NodeHttpClient.layerUndici)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -503,7 +512,9 @@ const emulatorCommand = Command.make("emulator", {
     if (port < 0 || port > 65535) {
       return yield* new Exit.UsageError({ message: `--port must be between 0 and 65535, got ${port}` })
     }
-    const emulator = yield* Emulator.make({ port, seedDemo: true })
+    const emulator = yield* Emulator.make({ port, seedDemo: true }).pipe(
+      Effect.catchTag("ServeError", (error) => Effect.fail(Exit.listenFailed(`127.0.0.1:${port}`)(error)))
+    )
     yield* Output.out(emulator.url)
     const collection = "projects/demo/regions/us-central1/operations"
     yield* Output.err(`Dataproc operations emulator on ${emulator.url}, with 3 demo operations in ${collection}`)

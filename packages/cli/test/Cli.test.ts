@@ -216,6 +216,17 @@ describe("usage errors exit 2 and send nothing", () => {
     }))
 })
 
+describe("lro emulator", () => {
+  it.scoped("a port already taken: exit 3 with the reason", () =>
+    Effect.gen(function*() {
+      const { emulator } = yield* setup
+      const r = yield* lro(["emulator", "--port", String(emulator.port)])
+      assert.strictEqual(r.code, 3)
+      assert.strictEqual(r.stdout, "")
+      assert.match(r.stderr, new RegExp(`^cannot listen on 127\\.0\\.0\\.1:${emulator.port}: .*EADDRINUSE`))
+    }))
+})
+
 describe("credentials", () => {
   it.scoped("a loopback endpoint gets no token unless --access-token is given; the token is never printed", () =>
     Effect.gen(function*() {

@@ -1,5 +1,4 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type { ServeError } from "@effect/platform/HttpServerError"
 import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
@@ -45,9 +44,11 @@ const isFailedWith = (code: number) => (operation: Operation.Operation) =>
  * with `OperationPoller.watchAll` through the HTTP client in context, then a summary table. Fails with
  * `DemoFailed` when an operation did not end as expected.
  */
-export const run: Effect.Effect<void, ServeError | Endpoint.InvalidEndpoint | Exit.DemoFailed, HttpClient.HttpClient> =
+export const run: Effect.Effect<void, Exit.ListenFailed | Endpoint.InvalidEndpoint | Exit.DemoFailed, HttpClient.HttpClient> =
   Effect.scoped(Effect.gen(function*() {
-    const emulator = yield* Emulator.make({ port: 0 })
+    const emulator = yield* Emulator.make({ port: 0 }).pipe(
+      Effect.catchTag("ServeError", (error) => Effect.fail(Exit.listenFailed("127.0.0.1")(error)))
+    )
     const create = yield* emulator.create({
       kind: "ClusterCreate",
       resourceId: "demo-cluster",

@@ -23,6 +23,19 @@ export const codes = {
 /** Input refused before anything was sent: a bad flag value the parser could not see. */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
 
+/** The emulator could not listen (the port is taken, or not allowed). */
+export class ListenFailed extends Data.TaggedError("ListenFailed")<{ readonly message: string }> {}
+
+/** Says why a server could not start, from the `ServeError` of `@effect/platform`. */
+export const listenFailed = (address: string) => (error: { readonly cause: unknown }): ListenFailed =>
+  new ListenFailed({
+    message: `cannot listen on ${address}: ${
+      Predicate.hasProperty(error.cause, "message") && typeof error.cause.message === "string"
+        ? error.cause.message
+        : String(error.cause)
+    }`
+  })
+
 /** The demo did not end as it should have. */
 export class DemoFailed extends Data.TaggedError("DemoFailed")<{ readonly message: string }> {}
 
@@ -37,6 +50,7 @@ const apiTags = new Set([
   "CredentialsError",
   "OperationNotFound",
   "ServeError",
+  "ListenFailed",
   "RequestError",
   "ResponseError",
   "SystemError"
