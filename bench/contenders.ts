@@ -75,14 +75,21 @@ export const ours = async (
   const client = await runtime.runPromise(OperationsClient.OperationsClient)
   return {
     name,
-    run: (names, n, inFlight) =>
-      runtime.runPromise(
-        Effect.forEach(
-          Array.from({ length: n }, (_, i) => names[i % names.length]!),
-          (operation) => client.get(operation),
-          { concurrency: inFlight, discard: true }
-        )
-      ),
+    // `inFlight` fibers, each polling in turn, as the raw contender's async workers do.
+    run: (names, n, inFlight) => {
+      let next = 0
+      const worker = Effect.whileLoop({
+        while: () => next < n,
+        body: () => client.get(names[next++ % names.length]!),
+        step: () => undefined
+      })
+      return runtime.runPromise(
+        Effect.forEach(Array.from({ length: Math.min(inFlight, n) }), () => worker, {
+          concurrency: "unbounded",
+          discard: true
+        })
+      )
+    },
     close: () => runtime.dispose()
   }
 }

@@ -29,6 +29,7 @@ import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import { Readable } from "node:stream"
 import { Agent, type Dispatcher } from "undici"
+import { type DeadlineAware, deadlineKey, DeadlineExceeded } from "./internal/request.js"
 
 /**
  * Options of {@link layer}.
@@ -84,12 +85,15 @@ class Body {
 
   end(): void {
     this.done = true
+    this.exchange.disarm()
     this.wake()
   }
 
   fail(error: Error): void {
+    if (this.done) return
     this.error = error
     this.done = true
+    this.exchange.disarm()
     this.wake()
   }
 
@@ -134,12 +138,38 @@ class Exchange implements Dispatcher.DispatchHandler {
   whenHeaders: ((status: number, headers: Record<string, string | Array<string> | undefined>) => void) | undefined =
     undefined
   whenFailed: ((error: Error) => void) | undefined = undefined
+  timer: ReturnType<typeof setTimeout> | undefined = undefined
 
   cancel(): void {
+    this.disarm()
     this.cancelled = true
     this.whenHeaders = undefined
     this.whenFailed = undefined
     if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(aborted)
+  }
+
+  /** Fails the exchange with `DeadlineExceeded` after `millis`, headers and body included. */
+  arm(millis: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      const error = new DeadlineExceeded(millis)
+      if (this.body !== undefined) this.body.fail(error)
+      else {
+        const whenFailed = this.whenFailed
+        this.whenHeaders = undefined
+        this.whenFailed = undefined
+        whenFailed?.(error)
+      }
+      this.cancelled = true
+      if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(error)
+    }, millis)
+  }
+
+  disarm(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -170,6 +200,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     if (this.body !== undefined) return this.body.fail(error)
+    this.disarm()
     const whenFailed = this.whenFailed
     this.whenHeaders = undefined
     this.whenFailed = undefined
@@ -381,10 +412,12 @@ const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
   target: { readonly origin: string; readonly path: string },
-  headers: Headers.Headers
+  headers: Headers.Headers,
+  deadlineMillis?: number
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> =>
   Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
     const exchange = new Exchange()
+    if (deadlineMillis !== undefined) exchange.arm(deadlineMillis)
     exchange.whenHeaders = (status, rawHeaders) =>
       resume(Effect.succeed(new Response(request, status, rawHeaders, exchange.body!)))
     exchange.whenFailed = (cause) =>
@@ -402,6 +435,7 @@ const send = (
         bodyTimeout: 0
       }, exchange)
     } catch (cause) {
+      exchange.disarm()
       exchange.whenHeaders = undefined
       exchange.whenFailed = undefined
       resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
@@ -414,7 +448,8 @@ const traced = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
   target: { readonly origin: string; readonly path: string; readonly url: string },
-  fiber: Fiber.RuntimeFiber<unknown, unknown>
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  deadlineMillis: number | undefined
 ) =>
   Effect.useSpan(
     Context.get(fiber.currentContext, HttpClient.SpanNameGenerator)(request),
@@ -426,7 +461,7 @@ const traced = (
       const headers = fiber.getFiberRef(HttpClient.currentTracerPropagation)
         ? Headers.merge(request.headers, HttpTraceContext.toHeaders(span))
         : request.headers
-      return send(dispatcher, request, target, headers).pipe(
+      return send(dispatcher, request, target, headers, deadlineMillis).pipe(
         Effect.withParentSpan(span),
         Effect.tap((response) => span.attribute("http.response.status_code", response.status))
       )
@@ -449,21 +484,25 @@ const traced = (
  * @since 0.1.0
  * @category constructors
  */
-export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
-  HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
-    (effect) =>
-      Effect.flatMap(effect, (request) =>
-        Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
-          const target = splitUrl(request)
-          if (target instanceof Error) {
-            return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: target }))
-          }
-          return tracing(fiber, request)
-            ? traced(dispatcher, request, target, fiber)
-            : send(dispatcher, request, target, request.headers)
-        })),
+export const make = (dispatcher: Dispatcher): HttpClient.HttpClient => {
+  const execute = (request: HttpClientRequest.HttpClientRequest, deadlineMillis?: number) =>
+    Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
+      const target = splitUrl(request)
+      if (target instanceof Error) {
+        return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: target }))
+      }
+      return tracing(fiber, request)
+        ? traced(dispatcher, request, target, fiber, deadlineMillis)
+        : send(dispatcher, request, target, request.headers, deadlineMillis)
+    })
+  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (effect) => Effect.flatMap(effect, (request) => execute(request)),
     Effect.succeed
   )
+  // OperationsClient bounds each attempt with this timer instead of forking fibers for Effect.timeout.
+  const deadline: DeadlineAware = { [deadlineKey]: execute }
+  return Object.assign(client, deadline)
+}
 
 /**
  * A layer of the client over a new undici `Agent`, destroyed when the layer's scope closes.

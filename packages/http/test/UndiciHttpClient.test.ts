@@ -5,7 +5,8 @@ import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
-import { Chunk, Context, DefaultServices, Deferred, Effect, Fiber, Layer, Stream, Tracer } from "effect"
+import * as Operation from "@longrunning/schema/Operation"
+import { Arbitrary, Chunk, Context, DefaultServices, Deferred, Effect, Fiber, Layer, Predicate, Schema, Stream, Tracer } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { Pool } from "undici"
@@ -212,5 +213,49 @@ describe("UndiciHttpClient", () => {
       assert.strictEqual(operation._tag, "Running")
       assert.deepStrictEqual(operation.metadata, { "@type": "type.googleapis.com/x.Y", a: "none" })
       assert.strictEqual(s.seen[0]?.url, `/v1/${name}`)
+    }))
+})
+
+describe("decoding on the fast path", () => {
+  const decodeBySchema = Schema.decodeUnknownEither(Operation.Operation)
+  const viaClient = (json: unknown) => {
+    const name = Predicate.hasProperty(json, "name") && typeof json.name === "string" ? json.name : ""
+    const client = OperationsClient.fromTransport({
+      get: () => Effect.succeed({ json, httpStatus: 200 }),
+      list: () => Effect.die("unused"),
+      cancel: () => Effect.die("unused"),
+      delete: () => Effect.die("unused")
+    })
+    // names must be valid for the client: put the body's name behind a valid one when it is not
+    return Effect.either(client.get(name === "" ? "operations/x" : name))
+  }
+  const encoded = Arbitrary.make(Schema.encodedSchema(Operation.Operation))
+
+  it.effect.prop(
+    "OperationsClient.get decodes exactly as the schema does: same value, same key order, Anys by reference",
+    [encoded],
+    ([input]) =>
+      Effect.gen(function*() {
+        const json: unknown = JSON.parse(JSON.stringify({ ...input, name: "operations/x" }))
+        const got = yield* viaClient(json)
+        const expected = decodeBySchema(json)
+        assert.strictEqual(got._tag, expected._tag)
+        if (got._tag === "Right" && expected._tag === "Right") {
+          assert.deepStrictEqual(Object.keys(got.right), Object.keys(expected.right))
+          assert.strictEqual(JSON.stringify(got.right), JSON.stringify(expected.right))
+          assert.strictEqual(got.right.metadata, expected.right.metadata)
+        }
+      }),
+    { fastCheck: { numRuns: 300 } }
+  )
+
+  it.effect("unknown fields come first, as the schema puts them; shapes the fast path leaves alone still fail", () =>
+    Effect.gen(function*() {
+      const done = yield* viaClient({ zz: 1, name: "operations/x", done: true, response: { "@type": "t/r" }, aa: [1] })
+      assert.deepStrictEqual(done._tag === "Right" && Object.keys(done.right), ["zz", "aa", "_tag", "name", "response"])
+      const notDone = yield* viaClient({ name: "operations/x", response: { "@type": "t/r" } })
+      assert.strictEqual(notDone._tag === "Left" && notDone.left._tag, "MalformedResponse")
+      const tagged = yield* viaClient({ name: "operations/x", _tag: "Running" })
+      assert.strictEqual(tagged._tag === "Left" && tagged.left._tag, "MalformedResponse")
     }))
 })
