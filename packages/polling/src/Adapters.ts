@@ -87,13 +87,18 @@ export const watchIterable = (
         const fiber = Runtime.runFork(rt)(
           OperationPoller.watch(name, watchOptions).pipe(
             Stream.runForEach((operation) => Queue.offer(queue, { _tag: "Value", operation })),
-            Effect.matchCauseEffect({
-              onFailure: (cause) => Queue.offer(queue, { _tag: "Failure", cause }),
-              onSuccess: () => Queue.offer(queue, { _tag: "End" })
-            })
+            // onExit, not matchCause: an interrupt (the signal) must also reach a `next()` that is waiting
+            Effect.onExit((exit) =>
+              Queue.offer(queue, Exit.isSuccess(exit) ? { _tag: "End" } : { _tag: "Failure", cause: exit.cause })
+            )
           )
         )
-        signal?.addEventListener("abort", () => fiber.unsafeInterruptAsFork(fiber.id()), { once: true })
+        if (signal !== undefined) {
+          const onAbort = () => fiber.unsafeInterruptAsFork(fiber.id())
+          signal.addEventListener("abort", onAbort, { once: true })
+          fiber.addObserver(() => signal.removeEventListener("abort", onAbort))
+          if (signal.aborted) onAbort()
+        }
         return { fiber, take: () => Runtime.runPromise(rt)(Queue.take(queue)), interrupt: () => Runtime.runPromise(rt)(Fiber.interrupt(fiber)) }
       })
     return {
@@ -125,7 +130,7 @@ type Item =
   | { readonly _tag: "Failure"; readonly cause: Cause.Cause<OperationPoller.WatchError> }
 
 interface Started {
-  readonly fiber: Fiber.RuntimeFiber<unknown>
+  readonly fiber: Fiber.RuntimeFiber<unknown, unknown>
   readonly take: () => Promise<Item>
   readonly interrupt: () => Promise<unknown>
 }

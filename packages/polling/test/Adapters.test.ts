@@ -86,4 +86,43 @@ describe("Adapters", () => {
       })
       assert.strictEqual((error as { _tag?: unknown })._tag, "ApiError")
     }).pipe(Effect.provide(Fake.layer((n) => Fake.apiError(n, Code.codes.PERMISSION_DENIED)))))
+
+  it.effect("aborting while next() waits ends the loop with the abort reason, and polls no more", () =>
+    Effect.gen(function*() {
+      const rt = yield* runtime
+      const controller = new AbortController()
+      const fiber = yield* Effect.fork(Effect.promise(async () => {
+        const seen: Array<string> = []
+        try {
+          for await (const op of Adapters.watchIterable(rt, name, { schedule, signal: controller.signal })) seen.push(op._tag)
+          return { seen, error: undefined }
+        } catch (error) {
+          return { seen, error }
+        }
+      }))
+      yield* TestClock.adjust(Duration.millis(2500))
+      controller.abort(new Error("stop watching"))
+      const { seen, error } = yield* Fiber.join(fiber)
+      assert.deepStrictEqual(seen, ["Running", "Running", "Running"])
+      assert.strictEqual((error as Error).message, "stop watching")
+      yield* TestClock.adjust(Duration.minutes(1))
+      assert.strictEqual((yield* Fake.gets).length, 3)
+    }).pipe(Effect.provide(Fake.layer((n) => Fake.running(n)))))
+
+  it.effect("a signal aborted before the loop starts stops it at once", () =>
+    Effect.gen(function*() {
+      const rt = yield* runtime
+      const error = yield* Effect.promise(async () => {
+        try {
+          for await (const _ of Adapters.watchIterable(rt, name, { schedule, signal: AbortSignal.abort(new Error("too late")) })) {
+            // nothing
+          }
+          return undefined
+        } catch (e) {
+          return e
+        }
+      })
+      assert.strictEqual((error as Error).message, "too late")
+      assert.strictEqual((yield* Fake.gets).length, 0)
+    }).pipe(Effect.provide(Fake.layer((n) => Fake.running(n)))))
 })
