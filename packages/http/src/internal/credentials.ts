@@ -107,7 +107,8 @@ export const make = Effect.fnUntraced(function*<E, R>(
         if (current._tag === "Fetching") {
           const waiting = Effect.flatMap(
             restore(Deferred.await(current.deferred)),
-            (token) => token === undefined ? slowPath : Effect.succeed(token)
+            // the leader was interrupted: take over, interruptibly (we run inside the lock's mask)
+            (token) => token === undefined ? restore(slowPath) : Effect.succeed(token)
           )
           return [waiting, current] as const
         }
