@@ -196,17 +196,23 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     maxResponseBytes: options.maxResponseBytes ?? 4 * 1024 * 1024
   })
 
+  // A global or fixed endpoint has one base URL, worked out once; the others depend on the name's region.
+  const fixedBase = endpoint._tag === "Fixed" || endpoint._tag === "Global"
+    ? Either.getOrUndefined(Endpoint.baseUrl(endpoint, Option.none()))
+    : undefined
   const url = (
     method: OperationsError.Method,
     input: string,
     region: Option.Option<string>,
     suffix = ""
-  ): Effect.Effect<string, OperationsError.InvalidName> =>
-    Either.match(Endpoint.baseUrl(endpoint, region), {
+  ): Effect.Effect<string, OperationsError.InvalidName> => {
+    const path = `${apiVersion}/${input.split("/").map(encodePathSegment).join("/")}${suffix}`
+    if (fixedBase !== undefined) return Effect.succeed(fixedBase + path)
+    return Either.match(Endpoint.baseUrl(endpoint, region), {
       onLeft: (error) => Effect.fail(internal.invalidName(method, input, error.reason)),
-      onRight: (base) =>
-        Effect.succeed(`${base}${apiVersion}/${input.split("/").map(encodeURIComponent).join("/")}${suffix}`)
+      onRight: (base) => Effect.succeed(base + path)
     })
+  }
 
   return fromTransport({
     get: (name) =>
@@ -235,6 +241,12 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
         send({ method: "delete", name, request: HttpClientRequest.del(target) }))
   })
 })
+
+// Checked names hold only characters a path segment may carry as they are (RFC 3986 pchar less ":" and
+// "%"); anything else would be escaped. encodeURIComponent would also escape "$&+,;=@", which some servers
+// (our emulator among them) refuse to read back.
+const encodePathSegment = (segment: string): string =>
+  segment.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=@]/g, (c) => encodeURIComponent(c))
 
 const collectionRegion = (collection: OperationName.OperationCollection): Option.Option<string> => {
   const parts = OperationName.collectionParts(collection)
@@ -301,18 +313,18 @@ export const fromTransport = (transport: Transport): Service => {
     Either.match(decoder(answer.json), {
       onLeft: (malformed) =>
         Effect.fail(
-          new OperationsError.MalformedResponse({ method, name, httpStatus: answer.httpStatus, ...malformed })
+          new OperationsError.MalformedResponse({ method, operation: name, httpStatus: answer.httpStatus, ...malformed })
         ),
       onRight: (value) => Effect.succeed(value)
     })
 
-  const getWith = Effect.fn("OperationsClient.get")(function*<M, R, I>(
+  const getWith = Effect.fn("OperationsClient.get")(function*<M, R>(
     name: string,
-    schema: Schema.Schema<Operation.Operation<M, R>, I>
+    decoder: (name: string) => internal.Decoder<Operation.Operation<M, R>>
   ) {
     yield* Effect.annotateCurrentSpan("operation.name", name)
     const valid = yield* validName("get", name)
-    return yield* Effect.flatMap(transport.get(valid), decode("get", name, internal.operationDecoder(schema, name)))
+    return yield* Effect.flatMap(transport.get(valid), decode("get", name, decoder(name)))
   })
 
   const listWith = Effect.fn("OperationsClient.list")(function*<M, R, I>(
@@ -350,7 +362,9 @@ export const fromTransport = (transport: Transport): Service => {
     schema: Schema.Schema<Operation.Operation<M, R>, I>
   ): Effect.Effect<Operation.Operation<M, R>, Error>
   function get<M, R, I>(name: string, schema?: Schema.Schema<Operation.Operation<M, R>, I>) {
-    return schema === undefined ? getWith(name, Operation.Operation) : getWith(name, schema)
+    return schema === undefined
+      ? getWith(name, internal.untypedOperationDecoder)
+      : getWith(name, (n) => internal.operationDecoder(schema, n))
   }
 
   function list(collection: string, options?: ListOptions): Effect.Effect<Operation.ListOperationsResponse, Error>

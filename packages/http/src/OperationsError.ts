@@ -39,7 +39,8 @@ export type Method = "get" | "list" | "cancel" | "delete"
  */
 export class ApiError extends Data.TaggedError("ApiError")<{
   readonly method: Method
-  readonly name: string
+  /** The operation's name (the collection's, for `list`). Not `name`: that is the Error's own. */
+  readonly operation: string
   readonly httpStatus: number
   readonly status: Status.Status
   /** The delay the server asked for: RetryInfo's `retryDelay`, else the `Retry-After` header. */
@@ -66,7 +67,7 @@ export class ApiError extends Data.TaggedError("ApiError")<{
 
   override get message(): string {
     const text = this.status.message !== "" ? this.status.message : this.bodyExcerpt ?? ""
-    return `${this.codeName}: ${text === "" ? `HTTP ${this.httpStatus}` : text} (${this.method} ${this.name})`
+    return `${this.codeName}: ${text === "" ? `HTTP ${this.httpStatus}` : text} (${this.method} ${this.operation})`
   }
 }
 
@@ -78,13 +79,14 @@ export class ApiError extends Data.TaggedError("ApiError")<{
  */
 export class TransportError extends Data.TaggedError("TransportError")<{
   readonly method: Method
-  readonly name: string
+  /** The operation's name (the collection's, for `list`). */
+  readonly operation: string
   readonly reason: "Connection" | "Timeout" | "Body"
   readonly detail: string
   readonly cause?: unknown
 }> {
   override get message(): string {
-    return `${this.reason === "Timeout" ? "timed out" : "transport failure"}: ${this.detail} (${this.method} ${this.name})`
+    return `${this.reason === "Timeout" ? "timed out" : "transport failure"}: ${this.detail} (${this.method} ${this.operation})`
   }
 }
 
@@ -96,14 +98,15 @@ export class TransportError extends Data.TaggedError("TransportError")<{
  */
 export class MalformedResponse extends Data.TaggedError("MalformedResponse")<{
   readonly method: Method
-  readonly name: string
+  /** The operation's name (the collection's, for `list`). */
+  readonly operation: string
   readonly httpStatus: number
   readonly path: string
   readonly detail: string
   readonly cause?: unknown
 }> {
   override get message(): string {
-    return `malformed response at ${this.path}: ${this.detail} (${this.method} ${this.name})`
+    return `malformed response at ${this.path}: ${this.detail} (${this.method} ${this.operation})`
   }
 }
 

@@ -196,6 +196,13 @@ describe("OperationsClient", () => {
         )
       }))
 
+    it.effect("names go out as they are: sub-delimiters are not escaped", () =>
+      Effect.gen(function*() {
+        const odd = "projects/p-1/regions/us-central1/operations/a+b$c@d=e,f;g!h*i'j(k)l~m"
+        const { requests } = yield* requestsAfter(() => Fake.json(200, { name: odd }), (client) => client.get(odd))
+        assert.strictEqual(requests[0]!.url.pathname, `/v1/${odd}`)
+      }))
+
     it.effect("a fixed URL keeps its path prefix", () =>
       Effect.gen(function*() {
         const { requests } = yield* requestsAfter(
@@ -300,7 +307,7 @@ describe("OperationsClient", () => {
             assert.strictEqual(error.httpStatus, http)
             assert.strictEqual(error.codeName, codeName)
             assert.strictEqual(error.method, "get")
-            assert.strictEqual(error.name, name)
+            assert.strictEqual(error.operation, name)
             assert.strictEqual(error.status.message, JSON.parse(Fake.corpus(file)).error.message)
             assert.isUndefined(error.bodyExcerpt)
             assert.include(error.message, codeName)

@@ -9,6 +9,7 @@ import * as OperationsError from "@longrunning/http/OperationsError"
 import type * as Any from "@longrunning/schema/Any"
 import * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
@@ -48,12 +49,14 @@ import * as Policy from "./Policy.js"
  * @category errors
  */
 export class OperationFailed extends Data.TaggedError("OperationFailed")<{
-  readonly name: string
+  /** The operation's name. Not `name`: that is the Error's own. */
+  readonly operation: string
   readonly status: Status.Status
-  readonly operation: Operation.Failed<unknown>
+  /** The failed operation, as the last poll saw it. */
+  readonly snapshot: Operation.Failed<unknown>
 }> {
   override get message(): string {
-    return `operation ${this.name} failed: ${Status.format(this.status)}`
+    return `operation ${this.operation} failed: ${Status.format(this.status)}`
   }
 }
 
@@ -64,14 +67,18 @@ export class OperationFailed extends Data.TaggedError("OperationFailed")<{
  * @category errors
  */
 export class WaitTimeout extends Data.TaggedError("WaitTimeout")<{
-  readonly name: string
+  /** The operation's name. Not `name`: that is the Error's own. */
+  readonly operation: string
   readonly timeout: Duration.Duration
   readonly polls: number
   /** The last snapshot seen, if any poll succeeded. */
   readonly lastSnapshot: Option.Option<Operation.Operation<unknown, unknown>>
 }> {
   override get message(): string {
-    return `operation ${this.name} was not done after ${Duration.format(this.timeout)} (${this.polls} polls)`
+    const polls = `${this.polls} ${this.polls === 1 ? "poll" : "polls"}`
+    return Duration.isFinite(this.timeout)
+      ? `operation ${this.operation} was not done after ${Duration.format(this.timeout)} (${polls})`
+      : `operation ${this.operation} was not done when its polling policy gave up (${polls})`
   }
 }
 
@@ -83,13 +90,16 @@ export class WaitTimeout extends Data.TaggedError("WaitTimeout")<{
  * @category errors
  */
 export class OperationNotFound extends Data.TaggedError("OperationNotFound")<{
-  readonly name: string
+  /** The operation's name. Not `name`: that is the Error's own. */
+  readonly operation: string
   readonly polls: number
   readonly lastSnapshot: Option.Option<Operation.Operation<unknown, unknown>>
   readonly cause: OperationsError.ApiError
 }> {
   override get message(): string {
-    return `operation ${this.name} was not found${this.polls > 0 ? ` after ${this.polls} polls (it may have expired)` : ""}`
+    return Option.isSome(this.lastSnapshot)
+      ? `operation ${this.operation} was not found after ${this.polls} polls: it may have expired or been deleted`
+      : `operation ${this.operation} was not found`
   }
 }
 
@@ -177,7 +187,7 @@ const afterPoll = <M, R>(options: {
         return {
           _tag: "Stop",
           error: new OperationNotFound({
-            name: options.name,
+            operation: options.name,
             polls: options.polls,
             lastSnapshot: Option.fromNullable(options.last),
             cause: error
@@ -274,7 +284,7 @@ const watchImpl = <M, R, I>(
     }
 
     const timedOut = (state: WatchState<M, R>) =>
-      new WaitTimeout({ name, timeout: timeout ?? Duration.infinity, polls: state.polls, lastSnapshot: Option.fromNullable(state.last) })
+      new WaitTimeout({ operation: name, timeout: timeout ?? Duration.infinity, polls: state.polls, lastSnapshot: Option.fromNullable(state.last) })
 
     const step = (state: WatchState<M, R>): Effect.Effect<Option.Option<readonly [Operation.Operation<M, R> | undefined, WatchState<M, R>]>, WatchError> =>
       Effect.gen(function*() {
@@ -438,7 +448,7 @@ const resultOf = <M, R, E, Req>(name: string, done: Effect.Effect<Operation.Done
       case "DoneWithoutResult":
         return Effect.succeed(Option.none())
       case "Failed":
-        return Effect.fail(new OperationFailed({ name, status: done.error, operation: done }))
+        return Effect.fail(new OperationFailed({ operation: name, status: done.error, snapshot: done }))
     }
   })
 
@@ -530,7 +540,12 @@ const watchAllImpl = <M, R, I>(
   Stream.unwrapScoped(Effect.gen(function*() {
     const client = yield* OperationsClient.OperationsClient
     const mailbox = yield* Mailbox.make<WatchAllEvent<M, R>>({ capacity: 4096 })
-    yield* Effect.forkScoped(runScheduler(client, names, options, schema, mailbox))
+    // A defect in the scheduler or a poll ends the stream with it, loudly: never a watch silently dropped.
+    yield* Effect.forkScoped(
+      runScheduler(client, names, options, schema, mailbox).pipe(
+        Effect.catchAllCause((cause) => mailbox.failCause(cause))
+      )
+    )
     return Mailbox.toStream(mailbox)
   }))
 
@@ -577,7 +592,7 @@ const runScheduler = <M, R, I>(
 
     const timedOut = (entry: Entry<M, R>) =>
       new WaitTimeout({
-        name: entry.name,
+        operation: entry.name,
         timeout: timeout ?? Duration.infinity,
         polls: entry.polls,
         lastSnapshot: Option.fromNullable(entry.last)
@@ -629,7 +644,7 @@ const runScheduler = <M, R, I>(
         heap.pop()
         tokens -= 1
         inFlight++
-        yield* FiberSet.run(fibers, poll(top))
+        yield* FiberSet.run(fibers, Effect.catchAllDefect(poll(top), (defect) => mailbox.failCause(Cause.die(defect))))
       }
       if (heap.size === 0 && inFlight === 0) break
       const top = heap.peek()

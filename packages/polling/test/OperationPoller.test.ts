@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { OperationPoller, Policy } from "@longrunning/polling"
 import { Code, Dataproc, Operation, Status } from "@longrunning/schema"
-import { Chunk, Duration, Effect, Exit, Fiber, Option, Stream, TestClock } from "effect"
+import { Cause, Chunk, Duration, Effect, Exit, Fiber, Option, Stream, TestClock } from "effect"
 import * as Fake from "./fake.js"
 
 const name = "projects/demo/regions/us-central1/operations/op-1"
@@ -270,6 +270,17 @@ describe("OperationPoller.watchAll", () => {
       // and the first second, when all 1,000 start, is no burst: at most 2x the mean of the whole run
       assert.isAtMost(Math.max(...buckets.slice(0, 10)) / (times.length / buckets.length), 2.5)
     }).pipe(Effect.provide(Fake.layer(doneAfter(5)))))
+
+  it.effect("a defect in one poll ends the stream with it, instead of dropping that watch", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.exit(Stream.runDrain(OperationPoller.watchAll(names(3), everySecond))))
+      yield* TestClock.adjust(Duration.seconds(10))
+      const exit = yield* Fiber.join(fiber)
+      assert.isTrue(Exit.isFailure(exit) && Cause.isDie(exit.cause))
+    }).pipe(Effect.provide(Fake.layer((n, i) => {
+      if (n.endsWith("op-1") && i === 1) throw new Error("a bug in the client")
+      return doneAfter(3)(n, i)
+    }))))
 
   it.effect("interrupting watchAll stops every request", () =>
     Effect.gen(function*() {

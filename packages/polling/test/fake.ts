@@ -87,7 +87,7 @@ export const failed = (name: string, code: number, message: string) => ({
 export const apiError = (name: string, code: number, retryAfter?: Duration.DurationInput) => ({
   error: new OperationsError.ApiError({
     method: "get",
-    name,
+    operation: name,
     httpStatus: 0,
     status: Status.make({ code, message: "scripted" }),
     retryAfter: retryAfter === undefined ? Option.none() : Option.some(Duration.decode(retryAfter))

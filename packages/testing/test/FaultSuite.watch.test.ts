@@ -52,7 +52,7 @@ describe("FaultSuite: watching through faults", () => {
       const error = yield* failureOf(yield* driven(watching))
       assert.strictEqual(error._tag, "OperationNotFound")
       if (error._tag === "OperationNotFound") {
-        assert.strictEqual(error.name, op.name)
+        assert.strictEqual(error.operation, op.name)
         assert.isTrue(Option.isSome(error.lastSnapshot))
         assert.strictEqual(error.cause.httpStatus, 404)
       }

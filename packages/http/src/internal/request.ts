@@ -115,29 +115,25 @@ const decodeUntyped: Decoder<Operation.Operation> = (json) => {
   return fast === undefined ? untypedDecoder(json) : Either.right(fast)
 }
 
-const isUntyped = <M, R, I>(
-  schema: Schema.Schema<Operation.Operation<M, R>, I>
-): schema is Schema.Schema<Operation.Operation<M, R>, I> & typeof Operation.Operation =>
-  schema === (Operation.Operation as unknown)
+// The operation must be the one asked for: a proxy or a bug must not hand us another one's state.
+const checkName = <M, R>(decode: Decoder<Operation.Operation<M, R>>, name: string): Decoder<Operation.Operation<M, R>> =>
+(json) =>
+  Either.flatMap(decode(json), (operation) =>
+    operation.name !== "" && operation.name !== name
+      ? Either.left({
+        path: "$.name",
+        detail: `expected the operation asked for, ${JSON.stringify(name)}, got ${JSON.stringify(operation.name)}`
+      })
+      : Either.right(operation))
+
+/** @internal The decoder of untyped operations (`Operation.Operation`), with its fast path. */
+export const untypedOperationDecoder = (name: string): Decoder<Operation.Operation> => checkName(decodeUntyped, name)
 
 /** @internal */
 export const operationDecoder = <M, R, I>(
   schema: Schema.Schema<Operation.Operation<M, R>, I>,
   name: string
-): Decoder<Operation.Operation<M, R>> => {
-  // Sound: the schema is `Operation.Operation` itself, whose metadata and response are Anys.
-  const decode: Decoder<Operation.Operation<M, R>> = isUntyped(schema)
-    ? (decodeUntyped as Decoder<Operation.Operation<M, R>>)
-    : fromSchema(schema)
-  return (json) =>
-    Either.flatMap(decode(json), (operation) =>
-      operation.name !== "" && operation.name !== name
-        ? Either.left({
-          path: "$.name",
-          detail: `expected the operation asked for, ${JSON.stringify(name)}, got ${JSON.stringify(operation.name)}`
-        })
-        : Either.right(operation))
-}
+): Decoder<Operation.Operation<M, R>> => checkName(fromSchema(schema), name)
 
 /** @internal */
 export const listDecoder = <M, R, I>(
@@ -203,7 +199,7 @@ const apiError = (
   const resolved = status ?? Status.make({ code: Code.fromHttpStatus(httpStatus) })
   return new OperationsError.ApiError({
     method: call.method,
-    name: call.name,
+    operation: call.name,
     httpStatus,
     status: resolved,
     retryAfter: Option.orElse(Status.retryDelay(resolved), () => parseRetryAfter(retryAfterHeader, now)),
@@ -216,7 +212,7 @@ const apiError = (
 const transportError = (call: Call, error: HttpClientError.HttpClientError) =>
   new OperationsError.TransportError({
     method: call.method,
-    name: call.name,
+    operation: call.name,
     reason: error._tag === "RequestError" ? "Connection" : "Body",
     detail: error.description ?? (error.cause instanceof Error ? error.cause.message : error.reason),
     cause: error.cause
@@ -230,7 +226,7 @@ const readBody = (
   const tooLarge = () =>
     new OperationsError.TransportError({
       method: call.method,
-      name: call.name,
+      operation: call.name,
       reason: "Body",
       detail: `the response body is larger than ${maxBytes} bytes`
     })
@@ -308,7 +304,7 @@ export const makeSender = (options: SenderOptions) => {
   const timeoutError = (call: Call) =>
     new OperationsError.TransportError({
       method: call.method,
-      name: call.name,
+      operation: call.name,
       reason: "Timeout",
       detail: `no complete answer within ${Duration.format(options.timeout)}`
     })
@@ -372,7 +368,7 @@ export const makeSender = (options: SenderOptions) => {
         return Effect.fail(
           new OperationsError.MalformedResponse({
             method: call.method,
-            name: call.name,
+            operation: call.name,
             httpStatus: response.status,
             path: "$",
             detail: `the body is not JSON: ${excerpt(text)}`,

@@ -87,7 +87,7 @@ export const transport = (
         : Effect.fail(
           new OperationsError.ApiError({
             method,
-            name,
+            operation: name,
             httpStatus: Code.httpStatus(answer.status.code),
             status: answer.status,
             retryAfter: Status.retryDelay(answer.status)
