@@ -4,6 +4,10 @@
  * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import { dual } from "effect/Function"
+import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as OperationsError from "./OperationsError.js"
@@ -117,3 +121,39 @@ export const toSchedule = (policy: RetryPolicy): Schedule.Schedule<unknown, unkn
     ),
     Schedule.intersect(policy.schedule)
   )
+
+/**
+ * The policy that overrides the client's own for the calls made in a region of code (see {@link withPolicy}).
+ *
+ * @since 0.1.0
+ * @category fiber refs
+ */
+export const currentOverride: FiberRef.FiberRef<Option.Option<RetryPolicy>> = globalValue(
+  "@longrunning/http/RetryPolicy/currentOverride",
+  () => FiberRef.unsafeMake<Option.Option<RetryPolicy>>(Option.none())
+)
+
+/**
+ * Runs an effect with its calls retried by `policy` instead of the client's own policy. The poller uses it
+ * so that a failed poll is retried by the next poll, not by the client as well.
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient, RetryPolicy } from "@longrunning/http"
+ * import { Effect } from "effect"
+ *
+ * declare const client: OperationsClient.Service
+ * const once = client.get("projects/p/regions/us-central1/operations/1").pipe(RetryPolicy.withPolicy(RetryPolicy.none))
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withPolicy: {
+  (policy: RetryPolicy): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, policy: RetryPolicy): Effect.Effect<A, E, R>
+} = dual(
+  2,
+  <A, E, R>(self: Effect.Effect<A, E, R>, policy: RetryPolicy): Effect.Effect<A, E, R> =>
+    Effect.locally(self, currentOverride, Option.some(policy))
+)

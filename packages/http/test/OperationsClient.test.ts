@@ -423,6 +423,17 @@ describe("OperationsClient", () => {
         })
       }))
 
+    it.effect("RetryPolicy.withPolicy overrides the client's policy for a region of code", () =>
+      Effect.gen(function*() {
+        const unavailable = Fake.json(503, envelope(503, "UNAVAILABLE", "down"))
+        const { exit, requests } = yield* requestsAfter(
+          () => unavailable,
+          (client) => client.get(name).pipe(RetryPolicy.withPolicy(RetryPolicy.none))
+        )
+        assert.isTrue(OperationsError.isUnavailable(yield* Effect.flip(exit)))
+        assert.strictEqual(requests.length, 1)
+      }))
+
     it.effect("errors other than the retryable ones fail at once", () =>
       Effect.gen(function*() {
         for (const answer of [

@@ -6,6 +6,7 @@
  */
 import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as OperationsError from "@longrunning/http/OperationsError"
+import * as RetryPolicy from "@longrunning/http/RetryPolicy"
 import type * as Any from "@longrunning/schema/Any"
 import * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
@@ -138,6 +139,11 @@ export interface WatchOptions<M = Any.Any, R = Any.Any, I = unknown> {
   readonly onCancelled?: ((operation: Option.Option<Operation.Operation<unknown, unknown>>) => Effect.Effect<void>) | undefined
   /** The schema of a typed operation (`Operation.schema({ metadata, response })`). */
   readonly schema?: Schema.Schema<Operation.Operation<M, R>, I> | undefined
+  /**
+   * How the client retries one poll. Defaults to `RetryPolicy.none`: a failed poll is retried by the next
+   * poll on the schedule (no sooner than the server asks), so a storm of 503s never multiplies requests.
+   */
+  readonly retryPolicy?: RetryPolicy.RetryPolicy | undefined
 }
 
 type BaseOptions = Omit<WatchOptions, "schema">
@@ -270,6 +276,7 @@ const watchImpl = <M, R, I>(
   Stream.unwrapScoped(Effect.gen(function*() {
     const client = yield* OperationsClient.OperationsClient
     const schedule = options.schedule ?? Policy.defaultPolicy
+    const retryPolicy = options.retryPolicy ?? RetryPolicy.none
     const start = yield* Clock.currentTimeMillis
     const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
     const deadline = timeout === undefined ? Infinity : start + Duration.toMillis(timeout)
@@ -294,7 +301,7 @@ const watchImpl = <M, R, I>(
         if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
         if (state.nextAt >= deadline) return yield* timedOut(state)
         const remaining = deadline - (yield* Clock.currentTimeMillis)
-        const attempt = Effect.either(client.get(name, schema))
+        const attempt = Effect.either(RetryPolicy.withPolicy(client.get(name, schema), retryPolicy))
         const polled = remaining === Infinity
           ? Effect.map(attempt, Option.some)
           : Effect.timeoutOption(attempt, Duration.millis(Math.max(0, remaining)))
@@ -558,6 +565,7 @@ const runScheduler = <M, R, I>(
 ): Effect.Effect<void, never, Scope.Scope> =>
   Effect.gen(function*() {
     const schedule = options.schedule ?? Policy.defaultPolicy
+    const retryPolicy = options.retryPolicy ?? RetryPolicy.none
     const concurrency = Math.max(1, options.concurrency ?? 16)
     const rate = options.requestsPerSecond
     const spread = Duration.toMillis(Duration.decode(options.spread ?? Duration.seconds(1)))
@@ -609,7 +617,7 @@ const runScheduler = <M, R, I>(
 
     const poll = (entry: Entry<M, R>) =>
       Effect.gen(function*() {
-        const result = yield* Effect.either(client.get(entry.name, schema))
+        const result = yield* Effect.either(RetryPolicy.withPolicy(client.get(entry.name, schema), retryPolicy))
         entry.polls++
         const outcome = yield* afterPoll({
           name: entry.name,

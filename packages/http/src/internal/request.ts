@@ -13,6 +13,7 @@ import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -24,6 +25,7 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type * as Credentials from "../Credentials.js"
 import * as OperationsError from "../OperationsError.js"
+import * as RetryPolicy from "../RetryPolicy.js"
 
 /** @internal */
 export const invalidName = (method: OperationsError.Method, input: string, reason: string) =>
@@ -410,15 +412,16 @@ export const makeSender = (options: SenderOptions) => {
   return (
     call: Call
   ): Effect.Effect<{ readonly json: unknown; readonly httpStatus: number }, OperationsError.OperationsError | Credentials.CredentialsError> =>
-    Effect.catchAll(attemptWithRefresh(call), (first) => {
-      let replayed = false
-      return Effect.retry(
-        Effect.suspend(() => {
-          if (replayed) return attemptWithRefresh(call)
-          replayed = true
-          return Effect.fail(first)
-        }),
-        options.retrySchedule
-      )
-    })
+    Effect.catchAll(attemptWithRefresh(call), (first) =>
+      FiberRef.getWith(RetryPolicy.currentOverride, (override) => {
+        let replayed = false
+        return Effect.retry(
+          Effect.suspend(() => {
+            if (replayed) return attemptWithRefresh(call)
+            replayed = true
+            return Effect.fail(first)
+          }),
+          Option.isSome(override) ? RetryPolicy.toSchedule(override.value) : options.retrySchedule
+        )
+      }))
 }
