@@ -24,6 +24,7 @@ import * as Credentials from "./Credentials.js"
 import * as Endpoint from "./Endpoint.js"
 import * as internal from "./internal/request.js"
 import * as OperationsError from "./OperationsError.js"
+import * as Tracing from "./internal/tracing.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 
 /**
@@ -318,21 +319,20 @@ export const fromTransport = (transport: Transport): Service => {
       onRight: (value) => Effect.succeed(value)
     })
 
-  const getWith = Effect.fn("OperationsClient.get")(function*<M, R>(
-    name: string,
-    decoder: (name: string) => internal.Decoder<Operation.Operation<M, R>>
-  ) {
-    yield* Effect.annotateCurrentSpan("operation.name", name)
-    const valid = yield* validName("get", name)
-    return yield* Effect.flatMap(transport.get(valid), decode("get", name, decoder(name)))
-  })
+  // Spans only when a real tracer is installed: a poll with no one watching pays nothing for them.
+  const getWith = <M, R>(name: string, decoder: (name: string) => internal.Decoder<Operation.Operation<M, R>>) =>
+    Tracing.spanned(
+      "OperationsClient.get",
+      { "operation.name": name },
+      Effect.flatMap(validName("get", name), (valid) =>
+        Effect.flatMap(transport.get(valid), decode("get", name, decoder(name))))
+    )
 
-  const listWith = Effect.fn("OperationsClient.list")(function*<M, R, I>(
+  const listWith = <M, R, I>(
     collection: string,
     options: ListOptions | undefined,
     schema: Schema.Schema<Operation.ListOperationsResponse<M, R>, I>
-  ) {
-    yield* Effect.annotateCurrentSpan("operation.collection", collection)
+  ) => Tracing.spanned("OperationsClient.list", { "operation.collection": collection }, Effect.gen(function*() {
     const valid = yield* Either.match(OperationName.parseCollection(collection), {
       onLeft: (error) => Effect.fail(internal.invalidName("list", collection, internal.parseReason(error))),
       onRight: Effect.succeed
@@ -342,7 +342,7 @@ export const fromTransport = (transport: Transport): Service => {
       transport.list(valid, { filter, pageSize, pageToken, returnPartialSuccess }),
       decode("list", collection, internal.listDecoder(schema))
     )
-  })
+  }))
 
   const listAllWith = <M, R, I>(
     collection: string,
@@ -398,17 +398,21 @@ export const fromTransport = (transport: Transport): Service => {
       : listAllWith(collection, options, Operation.listResponse(options.schema))
   }
 
-  const cancel = Effect.fn("OperationsClient.cancel")(function*(name: string) {
-    yield* Effect.annotateCurrentSpan("operation.name", name)
-    const valid = yield* validName("cancel", name)
-    yield* Effect.flatMap(transport.cancel(valid), decode("cancel", name, internal.emptyDecoder))
-  })
+  const cancel = (name: string): Effect.Effect<void, Error> =>
+    Tracing.spanned(
+      "OperationsClient.cancel",
+      { "operation.name": name },
+      Effect.flatMap(validName("cancel", name), (valid) =>
+        Effect.flatMap(transport.cancel(valid), decode("cancel", name, internal.emptyDecoder)))
+    )
 
-  const delete_ = Effect.fn("OperationsClient.delete")(function*(name: string) {
-    yield* Effect.annotateCurrentSpan("operation.name", name)
-    const valid = yield* validName("delete", name)
-    yield* Effect.flatMap(transport.delete(valid), decode("delete", name, internal.emptyDecoder))
-  })
+  const delete_ = (name: string): Effect.Effect<void, Error> =>
+    Tracing.spanned(
+      "OperationsClient.delete",
+      { "operation.name": name },
+      Effect.flatMap(validName("delete", name), (valid) =>
+        Effect.flatMap(transport.delete(valid), decode("delete", name, internal.emptyDecoder)))
+    )
 
   return OperationsClient.of({ get, list, listAll, cancel, delete: delete_ })
 }

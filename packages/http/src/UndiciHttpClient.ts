@@ -18,15 +18,13 @@ import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
-import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
-import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
+import * as Tracing from "./internal/tracing.js"
 import { Readable } from "node:stream"
 import { Agent, type Dispatcher } from "undici"
 import { type DeadlineAware, deadlineKey, DeadlineExceeded } from "./internal/request.js"
@@ -50,14 +48,9 @@ export interface Options {
 // tracing
 // -----------------------------------------------------------------------------
 
-// The tracer Effect installs by default keeps spans in memory and exports them nowhere. When it is the
-// current tracer, a request gets no span: nobody could see it, and it costs a third of a request's CPU.
-const nativeTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
-
+// A request gets a span only when a real tracer is installed (internal/tracing.ts says why).
 const tracing = (fiber: Fiber.RuntimeFiber<unknown, unknown>, request: HttpClientRequest.HttpClientRequest) =>
-  fiber.currentTracer !== nativeTracer &&
-  fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
-  !fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
+  Tracing.tracing(fiber) && !fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
 
 // -----------------------------------------------------------------------------
 // the body, as it arrives

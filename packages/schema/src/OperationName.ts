@@ -23,6 +23,8 @@ const maxLength = 4096
 // could decode into "/" or ".." behind our back.
 const safeCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=@"
 
+const safeSegment = /^[A-Za-z0-9\-._~!$&'()*+,;=@]+$/
+
 const codePoint = (char: string): string =>
   `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`
 
@@ -73,11 +75,13 @@ const segmentsOf = (input: string): Either.Either<ReadonlyArray<string>, string>
     if (segment === "." || segment === "..") {
       return Either.left(`segment ${index} (${quote(segment)}) is a relative path segment`)
     }
-    for (const char of segment) {
-      if (!safeCharacters.includes(char)) return Either.left(describeCharacter(char, index, position))
-      position += char.length
+    if (!safeSegment.test(segment)) {
+      for (const char of segment) {
+        if (!safeCharacters.includes(char)) return Either.left(describeCharacter(char, index, position))
+        position += char.length
+      }
     }
-    position += 1
+    position += segment.length + 1
   }
   return Either.right(segments)
 }
@@ -302,8 +306,13 @@ export type CollectionParts =
  * @since 0.1.0
  * @category constructors
  */
-export const parse: (input: string) => Either.Either<OperationName, ParseResult.ParseError> =
-  Schema.decodeUnknownEither(OperationName)
+export const parse = (input: string): Either.Either<OperationName, ParseResult.ParseError> =>
+  isValidName(input) ? Either.right(input) : decodeName(input)
+
+// Names are checked on every call the client makes: the check runs by hand, and only a refused name pays
+// for the schema's error.
+const isValidName = (input: string): input is OperationName => validateName(input) === undefined
+const decodeName = Schema.decodeUnknownEither(OperationName)
 
 /**
  * Validates a string as an operation collection name, failing with a message that names the offending part.
@@ -319,8 +328,11 @@ export const parse: (input: string) => Either.Either<OperationName, ParseResult.
  * @since 0.1.0
  * @category constructors
  */
-export const parseCollection: (input: string) => Either.Either<OperationCollection, ParseResult.ParseError> =
-  Schema.decodeUnknownEither(OperationCollection)
+export const parseCollection = (input: string): Either.Either<OperationCollection, ParseResult.ParseError> =>
+  isValidCollection(input) ? Either.right(input) : decodeCollection(input)
+
+const isValidCollection = (input: string): input is OperationCollection => validateCollection(input) === undefined
+const decodeCollection = Schema.decodeUnknownEither(OperationCollection)
 
 /**
  * Validates a string as an operation name and throws a `ParseError` if it is invalid; meant for literals in
