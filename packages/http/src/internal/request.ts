@@ -26,6 +26,7 @@ import * as Stream from "effect/Stream"
 import type * as Credentials from "../Credentials.js"
 import * as OperationsError from "../OperationsError.js"
 import * as RetryPolicy from "../RetryPolicy.js"
+import * as Tracing from "./tracing.js"
 
 /** @internal */
 export const invalidName = (method: OperationsError.Method, input: string, reason: string) =>
@@ -347,7 +348,7 @@ export const makeSender = (options: SenderOptions) => {
               readBody(call, response, options.maxResponseBytes),
               (error) => error.cause instanceof DeadlineExceeded ? timeoutError(call) : error
             ),
-            (text) => Effect.zipRight(Effect.annotateCurrentSpan("http.status", response.status), answer(call, response, text))
+            (text) => Effect.zipRight(Tracing.annotate("http.status", response.status), answer(call, response, text))
           )
       ))
 

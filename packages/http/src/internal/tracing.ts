@@ -22,3 +22,10 @@ export const spanned = <A, E, R>(
   Effect.withFiberRuntime((fiber) =>
     tracing(fiber) ? Effect.withSpan(effect, name, { attributes, kind: "client" }) : effect
   )
+
+/**
+ * @internal Annotates the current span, when spans are being made. (`Effect.annotateCurrentSpan` with no
+ * span builds an exception, stack trace and all, to say so: too dear for every poll.)
+ */
+export const annotate = (key: string, value: unknown): Effect.Effect<void> =>
+  Effect.withFiberRuntime((fiber) => (tracing(fiber) ? Effect.annotateCurrentSpan(key, value) : Effect.void))
