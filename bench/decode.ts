@@ -3,9 +3,8 @@
  * `OperationsClient.get` does (`JSON.parse`, then the client's operation decoder), against `JSON.parse` alone.
  */
 import * as Dataproc from "@longrunning/schema/Dataproc"
-import * as Operation from "@longrunning/schema/Operation"
 import * as Either from "effect/Either"
-import { operationDecoder } from "../packages/http/src/internal/request.js"
+import { operationDecoder, untypedOperationDecoder } from "../packages/http/src/internal/request.js"
 import { operationBody, operationName } from "./fixture.js"
 
 export interface DecodeResults {
@@ -25,7 +24,7 @@ const timeNanos = (iterations: number, f: () => unknown): number => {
 export const run = (options: { readonly rounds: number; readonly iterations: number }): DecodeResults => {
   const name = operationName(1)
   const text = operationBody(name)
-  const untyped = operationDecoder(Operation.Operation, name)
+  const untyped = untypedOperationDecoder(name)
   const typed = operationDecoder(Dataproc.DataprocOperation, name)
   const contenders = {
     jsonParse: () => JSON.parse(text),

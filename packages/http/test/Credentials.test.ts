@@ -267,6 +267,20 @@ describe("Credentials", () => {
         assert.deepStrictEqual(yield* tokenValue(credentials), Option.some("token-2"))
       }))
 
+    it.effect("a waiter that took over an interrupted fetch can itself be interrupted", () =>
+      Effect.gen(function*() {
+        const credentials = yield* Credentials.fromFetcher(Effect.never)
+        const leader = yield* Effect.fork(credentials.token)
+        yield* TestClock.adjust("10 millis")
+        const waiter = yield* Effect.fork(credentials.token)
+        yield* TestClock.adjust("10 millis")
+        yield* Fiber.interrupt(leader)
+        yield* TestClock.adjust("10 millis")
+        // before the fix the waiter's own fetch ran uninterruptibly and this never returned
+        const exit = yield* Fiber.interrupt(waiter)
+        assert.isTrue(Exit.isInterrupted(exit))
+      }))
+
     it.effect("keeps working after the scope it was built in is closed", () =>
       Effect.gen(function*() {
         const { fetch } = yield* counting({ lifetime: HOUR, latency: 0 })
