@@ -149,15 +149,6 @@ interface Common {
   readonly format: "text" | "json"
 }
 
-const isLoopback = (url: string): boolean => {
-  try {
-    const host = new URL(url).hostname
-    return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-  } catch {
-    return false
-  }
-}
-
 // google-auth-library is loaded only when Application Default Credentials are needed.
 const googleAuth: Layer.Layer<Credentials.Credentials, Credentials.CredentialsError, HttpClient.HttpClient> = Layer
   .unwrapEffect(
@@ -194,7 +185,7 @@ const clientLayer = (
       Option.isSome(fromFlag) ? fromFlag : yield* Effect.orElseSucceed(envEndpoint, () => Option.none())
     )
     if (url !== undefined) yield* Endpoint.validateBaseUrl(url)
-    const loopback = url !== undefined && isLoopback(url)
+    const loopback = url !== undefined && Endpoint.isLoopbackUrl(url)
     const fromEnv = loopback ? Option.none() : yield* Effect.orElseSucceed(envToken, () => Option.none())
     const token = Option.orElse(options.accessToken, () => fromEnv)
     const credentials = Option.isSome(token)

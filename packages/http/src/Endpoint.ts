@@ -178,8 +178,32 @@ export class InvalidEndpoint extends Data.TaggedError("InvalidEndpoint")<{ reado
   }
 }
 
-const isLoopback = (hostname: string): boolean =>
+const isLoopbackHost = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+
+/**
+ * Whether a URL points at a loopback host (`localhost`, `127.x.x.x` or `[::1]`), where plain `http://` is
+ * allowed and emulators run. A string that is not a URL is not loopback.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ *
+ * Endpoint.isLoopbackUrl("http://127.0.0.1:8085") // true
+ * Endpoint.isLoopbackUrl("https://dataproc.googleapis.com/") // false
+ * Endpoint.isLoopbackUrl("not a url") // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isLoopbackUrl = (url: string): boolean => {
+  try {
+    return isLoopbackHost(new URL(url).hostname)
+  } catch {
+    return false
+  }
+}
 
 const hostLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
 
@@ -196,7 +220,7 @@ const hostLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
  * ```
  *
  * @since 0.1.0
- * @category constructors
+ * @category guards
  */
 export const validateBaseUrl = (input: string): Either.Either<string, InvalidEndpoint> => {
   let url: URL
@@ -205,7 +229,7 @@ export const validateBaseUrl = (input: string): Either.Either<string, InvalidEnd
   } catch {
     return Either.left(new InvalidEndpoint({ reason: `${JSON.stringify(input)} is not a URL` }))
   }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
     return Either.left(
       new InvalidEndpoint({ reason: `${url.origin} must use https (plain http is allowed only for loopback hosts)` })
     )

@@ -1,0 +1,32 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import { Endpoint } from "../src/index.js"
+
+describe("Endpoint.isLoopbackUrl", () => {
+  it("accepts localhost, 127.x.x.x and [::1]", () => {
+    for (const url of ["http://localhost:8085", "http://127.0.0.1:8085/", "http://127.10.20.30", "http://[::1]:9000/v1/"]) {
+      assert.isTrue(Endpoint.isLoopbackUrl(url), url)
+    }
+  })
+
+  it("refuses other hosts and strings that are not URLs", () => {
+    for (
+      const url of [
+        "https://dataproc.googleapis.com/",
+        "http://10.0.0.1:8080",
+        "http://127.0.0.1.example.com/",
+        "http://localhost.example.com/",
+        "not a url",
+        ""
+      ]
+    ) {
+      assert.isFalse(Endpoint.isLoopbackUrl(url), url)
+    }
+  })
+
+  it("agrees with validateBaseUrl on plain http", () => {
+    for (const url of ["http://localhost:1", "http://127.0.0.1:2", "http://[::1]:3", "http://10.0.0.1:4", "http://example.com"]) {
+      assert.strictEqual(Either.isRight(Endpoint.validateBaseUrl(url)), Endpoint.isLoopbackUrl(url), url)
+    }
+  })
+})
