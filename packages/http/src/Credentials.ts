@@ -191,7 +191,7 @@ export const layerConfig = (
     Config.withDescription("An OAuth 2.0 access token, e.g. the output of `gcloud auth print-access-token`")
   )
 ): Layer.Layer<Credentials, ConfigError.ConfigError> =>
-  Layer.effect(Credentials, Effect.map(config, (token) => Credentials.of({ token: Effect.succeed(Option.some(token)), invalidate: Effect.void })))
+  Layer.unwrapEffect(Effect.map(config, fixed))
 
 /**
  * Credentials over any effect that fetches a token. The token is cached until `refreshBefore` ahead of its

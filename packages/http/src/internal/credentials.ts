@@ -8,12 +8,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as SynchronizedRef from "effect/SynchronizedRef"
-
-/** What a fetcher returns: the token and, when known, when it stops working. */
-export interface AccessToken {
-  readonly token: Redacted.Redacted<string>
-  readonly expiresAt: Option.Option<DateTime.DateTime | Date | number>
-}
+import type { AccessToken } from "../Credentials.js"
 
 /** The service shape, repeated here so this module does not import the public one. */
 export interface CachedCredentials<E> {
