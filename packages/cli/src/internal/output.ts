@@ -51,10 +51,10 @@ export const liveLine: Effect.Effect<LiveLine, never, Terminal.Terminal> = Effec
  */
 export const stderrLogger: Logger.Logger<unknown, void> = Logger.make(({ context, logLevel, message }) => {
   const services = FiberRefs.getOrDefault(context, DefaultServices.currentServices)
-  const console = Context.get(services, Console.Console).unsafe
+  const sink = Context.get(services, Console.Console).unsafe
   const parts = Array.isArray(message) ? message : [message]
   const text = parts.map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ")
-  console.error(`lro: ${logLevel.label.toLowerCase()}: ${text}`)
+  sink.error(`lro: ${logLevel.label.toLowerCase()}: ${text}`)
 })
 
 /** Replaces the default logger with {@link stderrLogger}. */
