@@ -381,7 +381,7 @@ const cancelAndReport = <M, R, I>(
  * ```
  *
  * @since 0.1.0
- * @category waiting
+ * @category combinators
  */
 export function wait(
   name: string,
@@ -427,7 +427,7 @@ const waitImpl = <M, R, I>(
  * ```
  *
  * @since 0.1.0
- * @category waiting
+ * @category combinators
  */
 export function result(
   name: string,
