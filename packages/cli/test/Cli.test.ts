@@ -364,10 +364,29 @@ describe("lro wait", () => {
       yield* drive(fiber, "20 seconds", Effect.map(emulator.requests, (log) => log.length >= 2))
       const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
       yield* drive(interrupting)
-      assert.deepStrictEqual((yield* emulator.requests).map((r) => r.route), ["Get", "Get", "Cancel", "Get", "Get"])
+      assert.deepStrictEqual((yield* emulator.requests).map((r) => r.route), ["Get", "Get", "Cancel", "Get"])
       assert.include(output.stderr(), `cancel sent for ${op.name}`)
       assert.match(lines(output.stdout()).at(-1) ?? "", /^CANCELLED +cluster CREATE/)
       assert.isTrue(Option.isSome(yield* emulator.get(op.name)))
+    }))
+
+  it.scoped("--cancel-on-interrupt --format json: the state after the cancel is printed as the server's JSON", () =>
+    Effect.gen(function*() {
+      const { emulator, endpoint } = yield* setup
+      const op = yield* emulator.create({ scenario: Emulator.neverFinish })
+      const output = makeOutput()
+      const fiber = yield* Effect.fork(
+        lro(["wait", op.name, ...endpoint, "--cancel-on-interrupt", "--format", "json"], { output })
+      )
+      yield* drive(fiber, "20 seconds", Effect.map(emulator.requests, (log) => log.length >= 2))
+      const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+      yield* drive(interrupting)
+      assert.deepStrictEqual((yield* emulator.requests).map((r) => r.route), ["Get", "Get", "Cancel", "Get"])
+      const printed = JSON.parse(lines(output.stdout()).at(-1) ?? "")
+      assert.strictEqual(printed.name, op.name)
+      assert.strictEqual(printed.done, true)
+      assert.strictEqual(printed.error.code, 1)
+      assert.strictEqual(printed.metadata["@type"], "type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata")
     }))
 
   it.scoped("without --cancel-on-interrupt an interrupted wait sends nothing more", () =>

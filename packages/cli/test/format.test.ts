@@ -132,3 +132,22 @@ describe("json", () => {
     assert.deepStrictEqual(JSON.parse(line), sent)
   }, { fastCheck: { numRuns: 200 } })
 })
+
+describe("isUntyped", () => {
+  it("holds for what the untyped schema decodes, and the value is not copied", () => {
+    const operation = dataproc("ClusterOperationMetadata", { clusterName: "c" }, {
+      done: true,
+      response: { "@type": "type.googleapis.com/google.cloud.dataproc.v1.Cluster", clusterName: "c" }
+    })
+    const widened: Operation.Operation<unknown, unknown> = operation
+    assert.isTrue(Format.isUntyped(widened))
+    assert.isTrue(Format.isUntyped(decode({ name: "n" })))
+  })
+
+  it("refuses metadata or a response that is not an Any", () => {
+    const running: Operation.Operation<unknown, unknown> = { _tag: "Running", name: "n", metadata: { clusterName: "c" } }
+    const succeeded: Operation.Operation<unknown, unknown> = { _tag: "Succeeded", name: "n", response: 42 }
+    assert.isFalse(Format.isUntyped(running))
+    assert.isFalse(Format.isUntyped(succeeded))
+  })
+})

@@ -35,6 +35,15 @@ const enumText = (value: string | number | undefined): string => (value === unde
 const joinDetail = (...parts: ReadonlyArray<string | undefined>): string =>
   parts.filter((part): part is string => part !== undefined && part !== "").join(": ")
 
+/**
+ * Whether an operation handed over with unknown metadata and response (as `onCancelled` gives it) is one the
+ * untyped schema decoded: metadata and response absent or `Any`. The value is not copied, so fields a newer
+ * server added are still written back by {@link json}.
+ */
+export const isUntyped = (operation: Operation.Operation<unknown, unknown>): operation is Operation.Operation =>
+  (operation.metadata === undefined || Any.isAny(operation.metadata)) &&
+  (operation._tag !== "Succeeded" || Any.isAny(operation.response))
+
 /** The operation-level state word. */
 export const stateOf = (operation: Operation.Operation): string => {
   switch (operation._tag) {
