@@ -7,8 +7,7 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as Terminal from "@effect/platform/Terminal"
-import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
+import { TestClockDriver } from "@longrunning/testing"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Duration from "effect/Duration"
@@ -17,7 +16,6 @@ import type * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as TestClock from "effect/TestClock"
 import * as Cli from "../src/Cli.js"
 
 /** What a run wrote. */
@@ -133,46 +131,23 @@ export const lro = (args: ReadonlyArray<string>, options: RunOptions = {}): Effe
     return { code, stdout: output.stdout(), stderr: output.stderr() }
   })
 
-/** One turn of the event loop, so that sockets make progress. */
-export const ioTurn: Effect.Effect<void> = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
-
 /**
- * Runs a forked fiber to its end on the TestClock: lets I/O turn, and whenever some fiber sleeps until a
- * time within `horizon`, moves the clock there. The horizon stays under the client's 30 s attempt timeout,
- * so a request in flight over a real socket is never timed out by time that did not pass for it.
+ * Runs a forked fiber on the TestClock (`TestClockDriver` from @longrunning/testing) until it ends or, when
+ * given, `until` holds. The horizon stays under the client's 30 s attempt timeout, so a request in flight
+ * over a real socket is never timed out by time that did not pass for it.
  */
 export const drive = <A, E>(
   fiber: Fiber.RuntimeFiber<A, E>,
   horizon: Duration.DurationInput = "20 seconds",
   until?: Effect.Effect<boolean>
 ): Effect.Effect<Option.Option<Exit.Exit<A, E>>> =>
-  Effect.gen(function*() {
-    const reach = Duration.toMillis(Duration.decode(horizon))
-    let idle = 0
-    for (;;) {
-      const done = yield* Fiber.poll(fiber)
-      if (Option.isSome(done)) return done
-      if (until !== undefined && (yield* until)) return Option.none()
-      const now = yield* Clock.currentTimeMillis
-      const due = Chunk.toReadonlyArray(yield* TestClock.sleeps()).filter((at) => at <= now + reach)
-      if (due.length > 0 && idle > 3) {
-        idle = 0
-        yield* TestClock.setTime(Math.min(...due))
-      } else {
-        idle++
-        if (idle > 20_000) return yield* Effect.dieMessage("the fiber made no progress in 20,000 I/O turns")
-        yield* ioTurn
-      }
-    }
-  })
+  until === undefined
+    ? Effect.map(TestClockDriver.drive(fiber, { horizon }), Option.some)
+    : TestClockDriver.driveUntil(fiber, until, { horizon })
 
-/** Forks `effect` and drives it to its end. */
-export const driven = <A, E>(effect: Effect.Effect<A, E>, horizon?: Duration.DurationInput) =>
-  Effect.gen(function*() {
-    const fiber = yield* Effect.fork(effect)
-    yield* drive(fiber, horizon)
-    return yield* Fiber.join(fiber)
-  })
+/** Forks `effect`, drives it to its end and gives back its result. */
+export const driven = <A, E>(effect: Effect.Effect<A, E>, horizon?: Duration.DurationInput): Effect.Effect<A, E> =>
+  Effect.flatten(TestClockDriver.driven(effect, { horizon }))
 
 /** Reads a URL and parses its body as JSON. */
 export const fetchJson = (url: string): Effect.Effect<unknown> =>

@@ -22,3 +22,10 @@ export * as TestOperations from "./TestOperations.js"
  * @since 0.1.0
  */
 export * as TestHttpClient from "./TestHttpClient.js"
+
+/**
+ * Drive an effect that does real socket I/O (the `Emulator`, a loopback server) under `TestClock`.
+ *
+ * @since 0.1.0
+ */
+export * as TestClockDriver from "./TestClockDriver.js"

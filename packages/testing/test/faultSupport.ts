@@ -8,7 +8,6 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Credentials, Endpoint, OperationsClient, RetryPolicy } from "@longrunning/http"
 import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -23,6 +22,7 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
+import * as TestClockDriver from "../src/TestClockDriver.js"
 import * as Http from "node:http"
 import * as Net from "node:net"
 
@@ -31,7 +31,7 @@ import * as Net from "node:net"
 // -----------------------------------------------------------------------------
 
 /** One turn of the event loop (not a timer): sockets make progress. */
-export const ioTurn: Effect.Effect<void> = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+export const ioTurn: Effect.Effect<void> = TestClockDriver.ioTurn
 
 /** `n` turns of the event loop. */
 export const ioTurns = (n: number): Effect.Effect<void> => Effect.repeatN(ioTurn, Math.max(0, n - 1))
@@ -47,33 +47,13 @@ export const untilSleeps = (n: number): Effect.Effect<void> =>
   })
 
 /**
- * Runs a forked fiber to its end on the TestClock: while it is not done, lets I/O turn, and whenever some
- * fiber sleeps until a time within `horizon` of now, moves the clock there. Sleeps further off (attempt
- * timeouts set long on purpose) are left alone, so requests on real sockets are never cut off by time
- * that did not pass for them.
+ * `TestClockDriver.drive` with this suite's settings: time moves as soon as something sleeps within
+ * `horizon` (10 minutes by default: attempt timeouts are set longer on purpose), without settling turns.
  */
 export const drive = <A, E>(
   fiber: Fiber.RuntimeFiber<A, E>,
   horizon: Duration.DurationInput = "10 minutes"
-): Effect.Effect<Exit.Exit<A, E>> =>
-  Effect.gen(function*() {
-    const reach = Duration.toMillis(horizon)
-    let idle = 0
-    for (;;) {
-      const done = yield* Fiber.poll(fiber)
-      if (Option.isSome(done)) return done.value
-      const now = yield* Clock.currentTimeMillis
-      const due = Chunk.toReadonlyArray(yield* TestClock.sleeps()).filter((at) => at <= now + reach)
-      if (due.length > 0) {
-        idle = 0
-        yield* TestClock.setTime(Math.min(...due))
-      } else {
-        idle++
-        if (idle > 20_000) return yield* Effect.dieMessage("the fiber made no progress in 20,000 I/O turns")
-        yield* ioTurn
-      }
-    }
-  })
+): Effect.Effect<Exit.Exit<A, E>> => TestClockDriver.drive(fiber, { horizon, settleTurns: 0 })
 
 /** Forks `effect` and {@link drive}s it to its exit. */
 export const driven = <A, E, R>(
