@@ -240,7 +240,9 @@ describe("credentials", () => {
       assert.strictEqual(flagged.code, 3)
       const [first, second] = yield* emulator.requests
       assert.isUndefined(first?.headers["authorization"])
-      assert.strictEqual(second?.headers["authorization"], "Bearer ya29.secret")
+      assert.isUndefined(first?.bearer)
+      assert.strictEqual(second?.headers["authorization"], "Bearer <redacted>")
+      assert.isTrue(Emulator.hasBearer(second, "ya29.secret"))
       assert.strictEqual(second?.headers["x-goog-user-project"], "billing")
       assert.notInclude(flagged.stdout + flagged.stderr, "ya29")
     }))

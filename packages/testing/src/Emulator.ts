@@ -21,11 +21,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as Engine from "./internal/engine.js"
 import * as InternalHttp from "./internal/http.js"
 import * as Model from "./internal/model.js"
+import * as Redact from "./internal/redact.js"
 
 // -----------------------------------------------------------------------------
 // scenarios
@@ -462,8 +464,13 @@ export interface RecordedRequest {
   readonly url: string
   readonly path: string
   readonly query: Readonly<Record<string, string>>
-  /** Header names lowercased. */
+  /**
+   * Header names lowercased. Secret values are not kept: `authorization` reads `Bearer <redacted>` (the
+   * scheme stays), `cookie`, `x-api-key` and the like read `<redacted>`, so a printed log never shows a token.
+   */
   readonly headers: Readonly<Record<string, string>>
+  /** The bearer token sent in `Authorization`, if any; it prints as `<redacted>`. Compare with {@link hasBearer}. */
+  readonly bearer?: Redacted.Redacted<string> | undefined
   /** Arrival time in epoch milliseconds, on the emulator's Clock. */
   readonly time: number
   /** What the request was read as: `Get`, `List`, `Cancel`, `Delete` or `Refused`. */
@@ -471,6 +478,29 @@ export interface RecordedRequest {
   /** The fault that fired, if any. */
   readonly fault?: Fault["_tag"] | undefined
 }
+
+/**
+ * Whether a recorded request carried `Authorization: Bearer <token>`: the request log keeps the token only
+ * as a `Redacted`, so a failing assertion prints `true`/`false`, never the token.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@longrunning/testing"
+ * import { Effect } from "effect"
+ *
+ * const sentTheToken = Effect.gen(function*() {
+ *   const [first] = yield* Emulator.requests
+ *   return Emulator.hasBearer(first, "ya29.test") // first.headers.authorization is "Bearer <redacted>"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const hasBearer: (
+  request: RecordedRequest | undefined,
+  token: string | Redacted.Redacted<string>
+) => boolean = Redact.hasBearer
 
 /**
  * A control API call named an operation the emulator does not hold.

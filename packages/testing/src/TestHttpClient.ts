@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Control from "./internal/control.js"
+import * as Redact from "./internal/redact.js"
 import * as Routes from "./internal/routes.js"
 import type * as Script from "./internal/script.js"
 import * as Wire from "./internal/wire.js"
@@ -116,10 +117,12 @@ export const layer = (
               )
               : yield* Effect.dieMessage(`TestHttpClient: unroutable request ${request.method} ${url.href}`)
           }
+          const { bearer, headers } = Redact.recordHeaders(request.headers)
           const answer = yield* script.serve(method, name, Wire.listParams(url.searchParams), {
             method: request.method,
             url: url.href,
-            headers: { ...request.headers }
+            headers,
+            ...(bearer === undefined ? {} : { bearer })
           })
           return respond(
             request,

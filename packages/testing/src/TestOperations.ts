@@ -16,8 +16,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Control from "./internal/control.js"
+import * as Redact from "./internal/redact.js"
 import * as Script from "./internal/script.js"
 
 // -----------------------------------------------------------------------------
@@ -57,9 +59,37 @@ export interface HttpRequest {
   /** `GET`, `POST`, `DELETE`. */
   readonly method: string
   readonly url: string
-  /** Header names lowercased. */
+  /**
+   * Header names lowercased. Secret values are not kept: `authorization` reads `Bearer <redacted>` (the
+   * scheme stays), `cookie`, `x-api-key` and the like read `<redacted>`, so printed calls never show a token.
+   */
   readonly headers: Readonly<Record<string, string>>
+  /** The bearer token sent in `Authorization`, if any; it prints as `<redacted>`. Compare with {@link hasBearer}. */
+  readonly bearer?: Redacted.Redacted<string> | undefined
 }
+
+/**
+ * Whether a call served over HTTP carried `Authorization: Bearer <token>`: the call log keeps the token only
+ * as a `Redacted`, so a failing assertion prints `true`/`false`, never the token.
+ *
+ * @example
+ * ```ts
+ * import { TestOperations } from "@longrunning/testing"
+ * import * as Effect from "effect/Effect"
+ *
+ * const sentTheToken = Effect.gen(function*() {
+ *   const [first] = yield* TestOperations.calls
+ *   return TestOperations.hasBearer(first?.http, "ya29.test") // headers.authorization is "Bearer <redacted>"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const hasBearer: (
+  request: HttpRequest | undefined,
+  token: string | Redacted.Redacted<string>
+) => boolean = Redact.hasBearer
 
 /**
  * One call the code under test made.

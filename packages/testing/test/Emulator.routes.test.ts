@@ -5,6 +5,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { readFileSync } from "node:fs"
+import { inspect } from "node:util"
 import * as Emulator from "../src/Emulator.js"
 import { field, json, send, sendRaw } from "./helpers.js"
 
@@ -205,12 +206,39 @@ layer(Emulator.layer())("Emulator routes", (it) => {
       assert.strictEqual(recorded.method, "GET")
       assert.strictEqual(recorded.path, "/v1/projects/demo/regions/us-central1/operations")
       assert.deepStrictEqual(recorded.query, { pageSize: "5", filter: "done=true" })
-      assert.strictEqual(recorded.headers["authorization"], "Bearer abc")
+      assert.strictEqual(recorded.headers["authorization"], "Bearer <redacted>")
+      assert.isTrue(Emulator.hasBearer(recorded, "abc"))
       assert.strictEqual(recorded.headers["x-goog-user-project"], "demo")
       assert.strictEqual(recorded.time, before)
       assert.strictEqual(recorded.route, "List")
       yield* emulator.clearRequests
       assert.lengthOf(yield* emulator.requests, 0)
+    }))
+
+  it.effect("the request log keeps no secret: printed, it shows no token, key or cookie", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      yield* emulator.clearRequests
+      const url = `${emulator.url}/v1/projects/demo/regions/us-central1/operations`
+      yield* send(url, { headers: { authorization: "Bearer ya29.SECRET-1", cookie: "sid=SECRET-2" } })
+      yield* send(url, { headers: { authorization: "Basic U0VDUkVULTM=", "x-goog-api-key": "SECRET-4" } })
+      yield* send(url, { headers: { "x-api-key": "SECRET-5" } })
+      const [bearer, basic, key] = yield* emulator.requests
+      assert.deepStrictEqual(
+        [bearer?.headers["authorization"], bearer?.headers["cookie"], basic?.headers["authorization"]],
+        ["Bearer <redacted>", "<redacted>", "Basic <redacted>"]
+      )
+      assert.deepStrictEqual([basic?.headers["x-goog-api-key"], key?.headers["x-api-key"]], ["<redacted>", "<redacted>"])
+      assert.isTrue(Emulator.hasBearer(bearer, "ya29.SECRET-1"))
+      assert.isFalse(Emulator.hasBearer(bearer, "ya29.SECRET-"))
+      assert.isFalse(Emulator.hasBearer(basic, "U0VDUkVULTM="))
+      assert.isUndefined(basic?.bearer)
+      assert.isUndefined(key?.bearer)
+      const requests = yield* emulator.requests
+      for (const printed of [JSON.stringify(requests), inspect(requests, { depth: 10 }), String(bearer?.bearer)]) {
+        assert.notInclude(printed, "SECRET")
+        assert.notInclude(printed, "U0VDUkVULTM")
+      }
     }))
 })
 

@@ -5,6 +5,7 @@ import { OperationPoller, Policy } from "@longrunning/polling"
 import { Code, Dataproc, Operation } from "@longrunning/schema"
 import { TestHttpClient, TestOperations } from "@longrunning/testing"
 import { Cause, Chunk, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Stream, TestClock } from "effect"
+import { inspect } from "node:util"
 
 const name = "projects/demo/regions/us-central1/operations/op-1"
 const collection = "projects/demo/regions/us-central1/operations"
@@ -38,7 +39,12 @@ describe("TestHttpClient with the real OperationsClient", () => {
       assert.strictEqual(call?.http?.method, "GET")
       assert.strictEqual(call?.http?.url, `https://dataproc.googleapis.com/v1/${name}`)
       const headers = call?.http?.headers ?? {}
-      assert.strictEqual(headers["authorization"], "Bearer ya29.test-token")
+      assert.strictEqual(headers["authorization"], "Bearer <redacted>")
+      assert.isTrue(TestOperations.hasBearer(call?.http, "ya29.test-token"))
+      assert.isFalse(TestOperations.hasBearer(call?.http, "ya29.other-token"))
+      // What a failing assertion would print holds no token.
+      assert.notInclude(JSON.stringify(yield* TestOperations.calls), "ya29.test-token")
+      assert.notInclude(inspect(yield* TestOperations.calls, { depth: 10 }), "ya29.test-token")
       assert.strictEqual(headers["x-goog-user-project"], "billing")
       assert.match(headers["user-agent"] ?? "", /^my-app longrunning\//)
       assert.match(headers["x-goog-api-client"] ?? "", /longrunning\/0\.1\.0/)

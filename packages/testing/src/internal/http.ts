@@ -12,6 +12,7 @@ import * as Schema from "effect/Schema"
 import type { Fault } from "../Emulator.js"
 import type { Engine } from "./engine.js"
 import * as Model from "./model.js"
+import * as Redact from "./redact.js"
 import * as Routes from "./routes.js"
 import * as Wire from "./wire.js"
 
@@ -224,8 +225,6 @@ const applyFault = (
   }
 }
 
-const headerRecord = (headers: Readonly<Record<string, string>>): Record<string, string> => ({ ...headers })
-
 /** The HTTP app of the emulator: every request goes through the fault rules, then the operations surface. */
 export const makeApp = (engine: Engine) => {
   const handler = Effect.gen(function*() {
@@ -237,12 +236,14 @@ export const makeApp = (engine: Engine) => {
     const query = new URLSearchParams(mark === -1 ? "" : url.slice(mark + 1))
     const route = Routes.parse(request.method, path)
     const fault = yield* engine.pickFault(Routes.target(route), request.method, now)
+    const { bearer, headers } = Redact.recordHeaders(request.headers)
     engine.record({
       method: request.method,
       url,
       path,
       query: Object.fromEntries(query),
-      headers: headerRecord(request.headers),
+      headers,
+      ...(bearer === undefined ? {} : { bearer }),
       time: now,
       route: route._tag,
       ...(fault === undefined ? {} : { fault: fault._tag })
