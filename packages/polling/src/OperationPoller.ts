@@ -268,9 +268,7 @@ export function watch<M, R, I>(
 
 const watchImpl = <M, R, I>(
   name: string,
-  options: Omit<WatchOptions<M, R, I>, "schema" | "onCancelled"> & {
-    readonly onCancelled?: ((operation: Option.Option<Operation.Operation<unknown, unknown>>) => Effect.Effect<void>) | undefined
-  },
+  options: BaseOptions,
   schema: Schema.Schema<Operation.Operation<M, R>, I>
 ): Stream.Stream<Operation.Operation<M, R>, WatchError, OperationsClient.OperationsClient> =>
   Stream.unwrapScoped(Effect.gen(function*() {
