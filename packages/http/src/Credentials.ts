@@ -144,11 +144,11 @@ export const defaultRefreshBefore: Duration.Duration = Duration.minutes(5)
  */
 export const unauthenticated: Layer.Layer<Credentials> = Layer.succeed(
   Credentials,
-  Credentials.of({ token: Effect.succeed(Option.none()), invalidate: Effect.void })
+  Credentials.of(internal.constant(Option.none()))
 )
 
 const fixed = (token: Redacted.Redacted<string>): Layer.Layer<Credentials> =>
-  Layer.succeed(Credentials, Credentials.of({ token: Effect.succeed(Option.some(token)), invalidate: Effect.void }))
+  Layer.succeed(Credentials, Credentials.of(internal.constant(Option.some(token))))
 
 export {
   /**

@@ -27,7 +27,14 @@ import * as Stream from "effect/Stream"
 import * as Tracing from "./internal/tracing.js"
 import { Readable } from "node:stream"
 import { Agent, type Dispatcher } from "undici"
-import { type DeadlineAware, deadlineKey, DeadlineExceeded } from "./internal/request.js"
+import {
+  type DeadlineAware,
+  deadlineKey,
+  DeadlineExceeded,
+  type ExchangeHandlers,
+  exchangeKey,
+  type Exchanging
+} from "./internal/request.js"
 
 /**
  * Options of {@link layer}.
@@ -461,6 +468,139 @@ const traced = (
     }
   )
 
+// -----------------------------------------------------------------------------
+// a whole exchange in one step
+// -----------------------------------------------------------------------------
+
+/**
+ * The handler of a whole exchange: headers, the body up to `maxBytes`, one timer over both. It settles once,
+ * through `settle`, with what the handlers made of the answer or of the failure.
+ */
+class WholeExchange<A, E> implements Dispatcher.DispatchHandler {
+  controller: Dispatcher.DispatchController | undefined = undefined
+  settled = false
+  status = 0
+  headers: Record<string, string | Array<string> | undefined> | undefined = undefined
+  chunks: Array<Buffer> = []
+  size = 0
+  timer: ReturnType<typeof setTimeout> | undefined = undefined
+
+  constructor(
+    readonly maxBytes: number,
+    readonly on: ExchangeHandlers<A, E>,
+    readonly settle: (effect: Effect.Effect<A, E>) => void
+  ) {}
+
+  arm(millis: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.fail({ _tag: "Timeout" }, new DeadlineExceeded(millis))
+    }, millis)
+  }
+
+  /** Settles with a failure and aborts the request, once. */
+  fail(failure: Parameters<ExchangeHandlers<A, E>["failed"]>[0], abortWith: Error): void {
+    if (this.settled) return
+    this.settled = true
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(abortWith)
+    this.settle(Effect.fail(this.on.failed(failure)))
+  }
+
+  /** The fiber was interrupted: stop quietly. */
+  cancel(): void {
+    if (this.settled) return
+    this.settled = true
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(aborted)
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller
+    if (this.settled) controller.abort(aborted)
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | Array<string> | undefined>
+  ): void {
+    if (statusCode < 200 || this.settled) return // 1xx informational answers come before the real one
+    this.status = statusCode
+    this.headers = headers
+    const declared = headers["content-length"]
+    if (typeof declared === "string" && /^\d+$/.test(declared) && Number(declared) > this.maxBytes) {
+      this.fail({ _tag: "TooLarge" }, tooLarge)
+    }
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled || this.headers === undefined) return
+    this.size += chunk.length
+    if (this.size > this.maxBytes) return this.fail({ _tag: "TooLarge" }, tooLarge)
+    this.chunks.push(chunk)
+  }
+
+  onResponseEnd(): void {
+    if (this.settled || this.headers === undefined) return
+    this.settled = true
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    const chunks = this.chunks
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size)
+    this.settle(this.on.answer(this.status, decoder.decode(bytes), this.headers))
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(
+      this.headers === undefined ? { _tag: "Connection", reason: "Transport", cause: error } : { _tag: "Body", cause: error },
+      error
+    )
+  }
+}
+
+const tooLarge = new Error("the response body is too large")
+
+const whole = <A, E>(
+  dispatcher: Dispatcher,
+  request: HttpClientRequest.HttpClientRequest,
+  headers: Record<string, string>,
+  millis: number,
+  maxBytes: number,
+  on: ExchangeHandlers<A, E>
+): Effect.Effect<A, E> => {
+  const target = splitUrl(request)
+  if (target instanceof Error) return Effect.fail(on.failed({ _tag: "Connection", reason: "InvalidUrl", cause: target }))
+  return Effect.async<A, E>((resume) => {
+    const exchange = new WholeExchange(maxBytes, on, resume)
+    exchange.arm(millis)
+    try {
+      const payload = toDispatchBody(request.body, Headers.empty)
+      dispatcher.dispatch({
+        origin: target.origin,
+        path: target.path,
+        method: request.method,
+        headers: payload.headers === Headers.empty ? headers : { ...headers, ...payload.headers },
+        body: payload.body,
+        headersTimeout: 0,
+        bodyTimeout: 0
+      }, exchange)
+    } catch (cause) {
+      exchange.fail({ _tag: "Connection", reason: "Transport", cause }, aborted)
+      return
+    }
+    return Effect.sync(() => exchange.cancel())
+  })
+}
+
 /**
  * Makes the client over a dispatcher: an undici `Pool` for one origin, an `Agent` for many. Closing the
  * dispatcher is the caller's. Interrupting a request aborts it, whether it is queued, waiting for headers
@@ -494,7 +634,11 @@ export const make = (dispatcher: Dispatcher): HttpClient.HttpClient => {
   )
   // OperationsClient bounds each attempt with this timer instead of forking fibers for Effect.timeout.
   const deadline: DeadlineAware = { [deadlineKey]: execute }
-  return Object.assign(client, deadline)
+  // ... and, when it makes no span, runs the whole exchange in one step.
+  const fused: Exchanging = {
+    [exchangeKey]: (request, headers, millis, maxBytes, on) => whole(dispatcher, request, headers, millis, maxBytes, on)
+  }
+  return Object.assign(client, deadline, fused)
 }
 
 /**

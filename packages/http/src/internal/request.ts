@@ -26,6 +26,7 @@ import * as Stream from "effect/Stream"
 import type * as Credentials from "../Credentials.js"
 import * as OperationsError from "../OperationsError.js"
 import * as RetryPolicy from "../RetryPolicy.js"
+import * as Internal from "./credentials.js"
 import * as Tracing from "./tracing.js"
 
 /** @internal */
@@ -287,6 +288,51 @@ export class DeadlineExceeded extends Error {
   }
 }
 
+/**
+ * @internal
+ * The key of a method by which an HttpClient runs one whole exchange in one step: the request with the
+ * given headers, the body read up to `maxBytes` and decoded as text, all under one timer of `millis`. What
+ * comes back is handed to `on.answer` (its result is the exchange's) and what goes wrong to `on.failed`.
+ * The sender uses it on the live clock when no span is made and the token is at hand; it saves the
+ * response object and the steps of the runtime between headers, body and answer.
+ */
+export const exchangeKey = "~@longrunning/http/exchange"
+
+/** @internal What can go wrong in a whole exchange, as the generic path would report it. */
+export type ExchangeFailure =
+  | { readonly _tag: "Timeout" }
+  | { readonly _tag: "TooLarge" }
+  /** no answer: the request could not be sent, or the connection failed before the headers */
+  | { readonly _tag: "Connection"; readonly reason: string; readonly cause: unknown }
+  /** the body could not be read */
+  | { readonly _tag: "Body"; readonly cause: unknown }
+
+/** @internal */
+export interface ExchangeHandlers<A, E> {
+  /** The answer, with the response's headers as undici gives them (lower-case names). */
+  answer(status: number, text: string, headers: Record<string, string | Array<string> | undefined>): Effect.Effect<A, E>
+  failed(failure: ExchangeFailure): E
+}
+
+/** @internal */
+export interface Exchanging {
+  readonly [exchangeKey]: <A, E>(
+    request: HttpClientRequest.HttpClientRequest,
+    headers: Record<string, string>,
+    millis: number,
+    maxBytes: number,
+    on: ExchangeHandlers<A, E>
+  ) => Effect.Effect<A, E>
+}
+
+const exchanging = (client: HttpClient.HttpClient): Exchanging | undefined => {
+  if (!Predicate.hasProperty(client, exchangeKey)) return undefined
+  const method = client[exchangeKey]
+  return typeof method === "function"
+    ? { [exchangeKey]: (request, headers, millis, maxBytes, on) => method.call(client, request, headers, millis, maxBytes, on) }
+    : undefined
+}
+
 const deadlineAware = (client: HttpClient.HttpClient): DeadlineAware | undefined => {
   if (!Predicate.hasProperty(client, deadlineKey)) return undefined
   const method = client[deadlineKey]
@@ -363,6 +409,14 @@ export const makeSender = (options: SenderOptions) => {
         (now) => Effect.fail(apiError(call, response.status, text, response.headers["retry-after"], now))
       )
     }
+    return parsed(call, response.status, text)
+  }
+
+  const parsed = (
+    call: Call,
+    httpStatus: number,
+    text: string
+  ): Effect.Effect<{ readonly json: unknown; readonly httpStatus: number }, OperationsError.MalformedResponse> => {
     let json: unknown = undefined
     if (text !== "") {
       try {
@@ -372,7 +426,7 @@ export const makeSender = (options: SenderOptions) => {
           new OperationsError.MalformedResponse({
             method: call.method,
             operation: call.name,
-            httpStatus: response.status,
+            httpStatus,
             path: "$",
             detail: `the body is not JSON: ${excerpt(text)}`,
             cause
@@ -380,7 +434,7 @@ export const makeSender = (options: SenderOptions) => {
         )
       }
     }
-    return Effect.succeed({ json, httpStatus: response.status })
+    return Effect.succeed({ json, httpStatus })
   }
 
   const generic = (call: Call) =>
@@ -389,40 +443,115 @@ export const makeSender = (options: SenderOptions) => {
       onTimeout: () => timeoutError(call)
     })
 
+  // The whole exchange in one step, when the client can (UndiciHttpClient): what `exchange` and `answer`
+  // do, with the same errors, without a response object or a step of the runtime between them.
+  const whole = native === undefined ? undefined : exchanging(httpClient)
+  const peek = Internal.peeker(credentials)
+  const tooLarge = (call: Call) =>
+    new OperationsError.TransportError({
+      method: call.method,
+      operation: call.name,
+      reason: "Body",
+      detail: `the response body is larger than ${options.maxResponseBytes} bytes`
+    })
+  const failed = (call: Call, failure: ExchangeFailure): OperationsError.OperationsError => {
+    switch (failure._tag) {
+      case "Timeout":
+        return timeoutError(call)
+      case "TooLarge":
+        return tooLarge(call)
+      case "Connection":
+      case "Body":
+        return new OperationsError.TransportError({
+          method: call.method,
+          operation: call.name,
+          reason: failure._tag,
+          detail: failure.cause instanceof Error
+            ? failure.cause.message
+            : failure._tag === "Connection"
+            ? failure.reason
+            : "Decode",
+          cause: failure.cause
+        })
+    }
+  }
+  // The handlers of one call: a class, so that a call allocates one object and no closures.
+  class Handlers implements ExchangeHandlers<{ readonly json: unknown; readonly httpStatus: number }, OperationsError.OperationsError> {
+    constructor(readonly call: Call) {}
+    answer(status: number, text: string, headers: Record<string, string | Array<string> | undefined>) {
+      if (status >= 200 && status < 300) return parsed(this.call, status, text)
+      const retryAfter = headers["retry-after"]
+      // the live clock's time: the fused path only runs on it
+      return Effect.fail(
+        apiError(this.call, status, text, Array.isArray(retryAfter) ? retryAfter.join(", ") : retryAfter, Date.now())
+      )
+    }
+    failed(failure: ExchangeFailure) {
+      return failed(this.call, failure)
+    }
+  }
+  const fused = (
+    call: Call,
+    fast: Exchanging,
+    token: Option.Option<Redacted.Redacted<string>>
+  ): Effect.Effect<{ readonly json: unknown; readonly httpStatus: number }, OperationsError.OperationsError> => {
+    if (token !== lastToken) {
+      lastToken = token
+      lastHeaders = Option.isSome(token)
+        ? { ...options.headers, authorization: `Bearer ${Redacted.value(token.value)}` }
+        : options.headers
+    }
+    return fast[exchangeKey](call.request, lastHeaders, timeoutMillis, options.maxResponseBytes, new Handlers(call))
+  }
+
+  const hasNoHeaders = (request: HttpClientRequest.HttpClientRequest): boolean => {
+    for (const _ in request.headers) return false
+    return true
+  }
+
   const attempt = (call: Call) =>
     native === undefined
       ? generic(call)
-      : Effect.clockWith((clock) =>
-        clock === liveClock
-          ? exchange(call, (request) => native[deadlineKey](request, timeoutMillis))
-          : generic(call)
-      )
+      : Effect.withFiberRuntime<
+        { readonly json: unknown; readonly httpStatus: number },
+        OperationsError.OperationsError | Credentials.CredentialsError
+      >((fiber) => {
+        if (Context.get(fiber.currentDefaultServices, Clock.Clock) !== liveClock) return generic(call)
+        if (whole !== undefined && !Tracing.tracing(fiber) && hasNoHeaders(call.request)) {
+          const token = peek?.()
+          if (token !== undefined) return fused(call, whole, token)
+        }
+        return exchange(call, (request) => native[deadlineKey](request, timeoutMillis))
+      })
 
   // One fresh token after a 401, then the error stands.
+  const refresh = (call: Call, error: OperationsError.OperationsError) =>
+    Effect.flatMap(credentials.token, (token) =>
+      Option.isNone(token) ? Effect.fail(error) : Effect.zipRight(credentials.invalidate, attempt(call)))
   const attemptWithRefresh = (call: Call) =>
-    Effect.catchIf(
-      attempt(call),
-      OperationsError.isUnauthenticated,
-      (error) =>
-        Effect.flatMap(credentials.token, (token) =>
-          Option.isNone(token) ? Effect.fail(error) : Effect.zipRight(credentials.invalidate, attempt(call)))
-    )
+    Effect.catchIf(attempt(call), OperationsError.isUnauthenticated, (error) => refresh(call, error))
 
   // `Effect.retry` from the first failure on: the schedule sees the same errors at the same times, and a
   // call that succeeds at once pays nothing for it.
+  const retryFrom = (call: Call, first: OperationsError.OperationsError | Credentials.CredentialsError) =>
+    FiberRef.getWith(RetryPolicy.currentOverride, (override) => {
+      let replayed = false
+      return Effect.retry(
+        Effect.suspend(() => {
+          if (replayed) return attemptWithRefresh(call)
+          replayed = true
+          return Effect.fail(first)
+        }),
+        Option.isSome(override) ? RetryPolicy.toSchedule(override.value) : options.retrySchedule
+      )
+    })
+
+  // attemptWithRefresh, then the retries, with one handler on the way of a call that succeeds at once
   return (
     call: Call
   ): Effect.Effect<{ readonly json: unknown; readonly httpStatus: number }, OperationsError.OperationsError | Credentials.CredentialsError> =>
-    Effect.catchAll(attemptWithRefresh(call), (first) =>
-      FiberRef.getWith(RetryPolicy.currentOverride, (override) => {
-        let replayed = false
-        return Effect.retry(
-          Effect.suspend(() => {
-            if (replayed) return attemptWithRefresh(call)
-            replayed = true
-            return Effect.fail(first)
-          }),
-          Option.isSome(override) ? RetryPolicy.toSchedule(override.value) : options.retrySchedule
-        )
-      }))
+    Effect.catchAll(attempt(call), (error) =>
+      OperationsError.isUnauthenticated(error)
+        ? Effect.catchAll(refresh(call, error), (first) => retryFrom(call, first))
+        : retryFrom(call, error))
 }
