@@ -201,15 +201,18 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
   const fixedBase = endpoint._tag === "Fixed" || endpoint._tag === "Global"
     ? Either.getOrUndefined(Endpoint.baseUrl(endpoint, Option.none()))
     : undefined
+  // A checked name or collection holds only characters a URL path segment carries as they are (RFC 3986
+  // pchar, less ":" and "%"), so it goes into the path unchanged: no name can reach another URL, and
+  // sub-delimiters ("$&+,;=@") are not escaped into forms some servers refuse to read back.
   const url = (
     method: OperationsError.Method,
-    input: string,
-    region: Option.Option<string>,
+    input: OperationName.OperationName | OperationName.OperationCollection,
+    region: () => Option.Option<string>,
     suffix = ""
   ): Effect.Effect<string, OperationsError.InvalidName> => {
-    const path = `${apiVersion}/${input.split("/").map(encodePathSegment).join("/")}${suffix}`
+    const path = `${apiVersion}/${input}${suffix}`
     if (fixedBase !== undefined) return Effect.succeed(fixedBase + path)
-    return Either.match(Endpoint.baseUrl(endpoint, region), {
+    return Either.match(Endpoint.baseUrl(endpoint, region()), {
       onLeft: (error) => Effect.fail(internal.invalidName(method, input, error.reason)),
       onRight: (base) => Effect.succeed(base + path)
     })
@@ -217,10 +220,10 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
 
   return fromTransport({
     get: (name) =>
-      Effect.flatMap(url("get", name, OperationName.region(name)), (target) =>
+      Effect.flatMap(url("get", name, () => OperationName.region(name)), (target) =>
         send({ method: "get", name, request: HttpClientRequest.get(target) })),
     list: (collection, options) =>
-      Effect.flatMap(url("list", collection, collectionRegion(collection)), (target) => {
+      Effect.flatMap(url("list", collection, () => collectionRegion(collection)), (target) => {
         const params: Array<[string, string]> = []
         if (options.filter !== undefined) params.push(["filter", options.filter])
         if (options.pageSize !== undefined) params.push(["pageSize", String(options.pageSize)])
@@ -235,19 +238,13 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
         })
       }),
     cancel: (name) =>
-      Effect.flatMap(url("cancel", name, OperationName.region(name), ":cancel"), (target) =>
+      Effect.flatMap(url("cancel", name, () => OperationName.region(name), ":cancel"), (target) =>
         send({ method: "cancel", name, request: HttpClientRequest.post(target) })),
     delete: (name) =>
-      Effect.flatMap(url("delete", name, OperationName.region(name)), (target) =>
+      Effect.flatMap(url("delete", name, () => OperationName.region(name)), (target) =>
         send({ method: "delete", name, request: HttpClientRequest.del(target) }))
   })
 })
-
-// Checked names hold only characters a path segment may carry as they are (RFC 3986 pchar less ":" and
-// "%"); anything else would be escaped. encodeURIComponent would also escape "$&+,;=@", which some servers
-// (our emulator among them) refuse to read back.
-const encodePathSegment = (segment: string): string =>
-  segment.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=@]/g, (c) => encodeURIComponent(c))
 
 const collectionRegion = (collection: OperationName.OperationCollection): Option.Option<string> => {
   const parts = OperationName.collectionParts(collection)

@@ -311,7 +311,14 @@ export const parse = (input: string): Either.Either<OperationName, ParseResult.P
 
 // Names are checked on every call the client makes: the check runs by hand, and only a refused name pays
 // for the schema's error.
-const isValidName = (input: string): input is OperationName => validateName(input) === undefined
+const isValidName = (input: string): input is OperationName =>
+  (input.length <= maxLength && quickName.test(input) && !relativeSegment.test(input)) ||
+  validateName(input) === undefined
+
+// The common case in one pass: safe segments ending in "operations/{id}", none of them "." or "..". What
+// this misses still goes through the full check, which also says what is wrong.
+const quickName = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=@]+\/)*operations\/[A-Za-z0-9\-._~!$&'()*+,;=@]+$/
+const relativeSegment = /(?:^|\/)\.\.?(?:\/|$)/
 const decodeName = Schema.decodeUnknownEither(OperationName)
 
 /**
