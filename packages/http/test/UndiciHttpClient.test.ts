@@ -1,3 +1,4 @@
+import { server } from "./loopback.js"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
@@ -8,47 +9,7 @@ import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import * as Operation from "@longrunning/schema/Operation"
 import { Arbitrary, Chunk, Context, DefaultServices, Deferred, Effect, Fiber, Layer, Predicate, Schema, Stream, Tracer } from "effect"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
 import { Pool } from "undici"
-
-interface Seen {
-  readonly method: string
-  readonly url: string
-  readonly headers: Http.IncomingHttpHeaders
-  readonly body: string
-}
-
-/** A loopback server answering with `handler`, recording requests; closed with the scope. */
-const server = (handler: (request: Http.IncomingMessage, response: Http.ServerResponse, body: string) => void) =>
-  Effect.acquireRelease(
-    Effect.async<{ readonly url: string; readonly seen: Array<Seen>; readonly closed: Array<string>; readonly server: Http.Server }>(
-      (resume) => {
-        const seen: Array<Seen> = []
-        const closed: Array<string> = []
-        const s = Http.createServer((request, response) => {
-          const chunks: Array<Buffer> = []
-          request.on("data", (chunk: Buffer) => chunks.push(chunk))
-          request.on("end", () => {
-            const body = Buffer.concat(chunks).toString()
-            seen.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers, body })
-            response.on("close", () => {
-              if (!response.writableFinished) closed.push(request.url ?? "")
-            })
-            handler(request, response, body)
-          })
-        })
-        s.listen(0, "127.0.0.1", () => {
-          const { port } = s.address() as AddressInfo
-          resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, seen, closed, server: s }))
-        })
-      }
-    ),
-    ({ server: s }) =>
-      Effect.async<void>((resume) => {
-        s.closeAllConnections()
-        s.close(() => resume(Effect.void))
-      })
-  )
 
 const json = (response: Http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) => {
   const body = JSON.stringify(value)

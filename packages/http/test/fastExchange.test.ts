@@ -1,3 +1,4 @@
+import { server } from "./loopback.js"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Credentials from "@longrunning/http/Credentials"
@@ -8,42 +9,10 @@ import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import * as Code from "@longrunning/schema/Code"
 import { Context, DefaultServices, Deferred, Duration, Effect, Either, Fiber, Layer, Option, Predicate, Redacted, Schedule, Tracer } from "effect"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
 
 // OperationsClient over UndiciHttpClient on the live clock, where the sender runs a whole exchange (token,
 // request, body, JSON) in one step. Each behaviour is also checked against the generic path, taken by the
 // same client behind `HttpClient.mapRequest` (which hides the one-step method).
-
-interface Seen {
-  readonly url: string
-  readonly authorization: string | undefined
-}
-
-const server = (handler: (request: Http.IncomingMessage, response: Http.ServerResponse) => void) =>
-  Effect.acquireRelease(
-    Effect.async<{ readonly url: string; readonly seen: Array<Seen>; readonly closed: Array<string>; readonly server: Http.Server }>(
-      (resume) => {
-        const seen: Array<Seen> = []
-        const closed: Array<string> = []
-        const s = Http.createServer((request, response) => {
-          seen.push({ url: request.url ?? "", authorization: request.headers["authorization"] })
-          response.on("close", () => {
-            if (!response.writableFinished) closed.push(request.url ?? "")
-          })
-          handler(request, response)
-        })
-        s.listen(0, "127.0.0.1", () => {
-          const { port } = s.address() as AddressInfo
-          resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, seen, closed, server: s }))
-        })
-      }
-    ),
-    ({ server: s }) =>
-      Effect.async<void>((resume) => {
-        s.closeAllConnections()
-        s.close(() => resume(Effect.void))
-      })
-  )
 
 const send = (response: Http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
   response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers })
@@ -148,7 +117,7 @@ describe("OperationsClient over UndiciHttpClient on the live clock", () => {
       assert.deepStrictEqual(busy?._tag === "ApiError" && busy.retryAfter, Option.some(Duration.seconds(7)))
       assert.isTrue(big1?._tag === "TransportError" && big1.reason === "Body" && big1.detail.includes("larger than 1024"))
       assert.isTrue(big2?._tag === "TransportError" && big2.reason === "Body" && big2.detail.includes("larger than 1024"))
-      assert.isTrue(s.seen.every((seen) => seen.authorization === "Bearer t1"))
+      assert.isTrue(s.seen.every((seen) => seen.headers["authorization"] === "Bearer t1"))
     }))
 
   it.scopedLive("a refused connection is a Connection TransportError, as on the generic path", () =>
@@ -220,11 +189,11 @@ describe("OperationsClient over UndiciHttpClient on the live clock", () => {
       const operations = yield* Effect.provide(Effect.all([call, call, call]), layer)
       assert.strictEqual(operations[2]._tag, "Running")
       assert.strictEqual(fetches, 2)
-      assert.deepStrictEqual(s.seen.map((seen) => seen.authorization), ["Bearer t1", "Bearer t2", "Bearer t2", "Bearer t2"])
+      assert.deepStrictEqual(s.seen.map((seen) => seen.headers["authorization"]), ["Bearer t1", "Bearer t2", "Bearer t2", "Bearer t2"])
 
       const stands = yield* get(s.url, "fast", op("a"))
       assert.isTrue(Either.isLeft(stands) && stands.left._tag === "ApiError" && stands.left.httpStatus === 401)
-      assert.deepStrictEqual(s.seen.slice(4).map((seen) => seen.authorization), ["Bearer t1", "Bearer t1"])
+      assert.deepStrictEqual(s.seen.slice(4).map((seen) => seen.headers["authorization"]), ["Bearer t1", "Bearer t1"])
     }))
 
   it.scopedLive("a fetched token past its refresh time is not reused: each get fetches again", () =>
@@ -240,7 +209,7 @@ describe("OperationsClient over UndiciHttpClient on the live clock", () => {
       yield* client.get(op("a"))
       yield* client.get(op("a"))
       yield* client.get(op("a"))
-      assert.deepStrictEqual(s.seen.map((seen) => seen.authorization), ["Bearer e1", "Bearer e2", "Bearer e3"])
+      assert.deepStrictEqual(s.seen.map((seen) => seen.headers["authorization"]), ["Bearer e1", "Bearer e2", "Bearer e3"])
     }))
 
   it.scopedLive("retries follow the policy, and RetryPolicy.withPolicy overrides it", () =>

@@ -63,10 +63,11 @@ const abortError = (signal: AbortSignal): unknown =>
  *   OperationsClient.layerEmulator("http://127.0.0.1:8085").pipe(Layer.provide(FetchHttpClient.layer))
  * )
  * const controller = new AbortController()
+ * const seen: Array<string> = []
  * for await (const op of Adapters.watchIterable(runtime, "projects/demo/regions/us-central1/operations/op-1", {
  *   signal: controller.signal
  * })) {
- *   console.log(op._tag)
+ *   seen.push(op._tag)
  * }
  * ```
  *
