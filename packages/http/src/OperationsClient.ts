@@ -209,21 +209,27 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     input: OperationName.OperationName | OperationName.OperationCollection,
     region: () => Option.Option<string>,
     suffix = ""
-  ): Effect.Effect<string, OperationsError.InvalidName> => {
+  ): Either.Either<string, OperationsError.InvalidName> => {
     const path = `${apiVersion}/${input}${suffix}`
-    if (fixedBase !== undefined) return Effect.succeed(fixedBase + path)
+    if (fixedBase !== undefined) return Either.right(fixedBase + path)
     return Either.match(Endpoint.baseUrl(endpoint, region()), {
-      onLeft: (error) => Effect.fail(internal.invalidName(method, input, error.reason)),
-      onRight: (base) => Effect.succeed(base + path)
+      onLeft: (error) => Either.left(internal.invalidName(method, input, error.reason)),
+      onRight: (base) => Either.right(base + path)
     })
   }
 
+  // Either and Effect compose without a step for the URL when it is right.
+  const sendTo = (
+    target: Either.Either<string, OperationsError.InvalidName>,
+    f: (url: string) => Effect.Effect<Answer, Error>
+  ): Effect.Effect<Answer, Error> => (Either.isLeft(target) ? Effect.fail(target.left) : f(target.right))
+
   return fromTransport({
     get: (name) =>
-      Effect.flatMap(url("get", name, () => OperationName.region(name)), (target) =>
+      sendTo(url("get", name, () => OperationName.region(name)), (target) =>
         send({ method: "get", name, request: HttpClientRequest.get(target) })),
     list: (collection, options) =>
-      Effect.flatMap(url("list", collection, () => collectionRegion(collection)), (target) => {
+      sendTo(url("list", collection, () => collectionRegion(collection)), (target) => {
         const params: Array<[string, string]> = []
         if (options.filter !== undefined) params.push(["filter", options.filter])
         if (options.pageSize !== undefined) params.push(["pageSize", String(options.pageSize)])
@@ -238,10 +244,10 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
         })
       }),
     cancel: (name) =>
-      Effect.flatMap(url("cancel", name, () => OperationName.region(name), ":cancel"), (target) =>
+      sendTo(url("cancel", name, () => OperationName.region(name), ":cancel"), (target) =>
         send({ method: "cancel", name, request: HttpClientRequest.post(target) })),
     delete: (name) =>
-      Effect.flatMap(url("delete", name, () => OperationName.region(name)), (target) =>
+      sendTo(url("delete", name, () => OperationName.region(name)), (target) =>
         send({ method: "delete", name, request: HttpClientRequest.del(target) }))
   })
 })
@@ -317,13 +323,20 @@ export const fromTransport = (transport: Transport): Service => {
     })
 
   // Spans only when a real tracer is installed: a poll with no one watching pays nothing for them.
-  const getWith = <M, R>(name: string, decoder: (name: string) => internal.Decoder<Operation.Operation<M, R>>) =>
-    Tracing.spanned(
-      "OperationsClient.get",
-      { "operation.name": name },
-      Effect.flatMap(validName("get", name), (valid) =>
-        Effect.flatMap(transport.get(valid), decode("get", name, decoder(name))))
-    )
+  // The poll path: the name is checked before any effect runs, so a valid name costs no step for it.
+  const getWith = <M, R>(
+    name: string,
+    decoder: (name: string) => internal.Decoder<Operation.Operation<M, R>>
+  ): Effect.Effect<Operation.Operation<M, R>, Error> => {
+    const valid = OperationName.parse(name)
+    return Either.isLeft(valid)
+      ? Effect.fail(internal.invalidName("get", name, internal.parseReason(valid.left)))
+      : Tracing.spanned(
+        "OperationsClient.get",
+        { "operation.name": name },
+        Effect.flatMap(transport.get(valid.right), decode("get", name, decoder(name)))
+      )
+  }
 
   const listWith = <M, R, I>(
     collection: string,
