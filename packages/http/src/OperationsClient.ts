@@ -408,23 +408,16 @@ export const fromTransport = (transport: Transport): Service => {
       : listAllWith(collection, options, Operation.listResponse(options.schema))
   }
 
-  const cancel = (name: string): Effect.Effect<void, Error> =>
+  // cancel and delete: a name in, google.protobuf.Empty out.
+  const emptyCall = (method: "cancel" | "delete") => (name: string): Effect.Effect<void, Error> =>
     Tracing.spanned(
-      "OperationsClient.cancel",
+      `OperationsClient.${method}`,
       { "operation.name": name },
-      Effect.flatMap(validName("cancel", name), (valid) =>
-        Effect.flatMap(transport.cancel(valid), decode("cancel", name, internal.emptyDecoder)))
+      Effect.flatMap(validName(method, name), (valid) =>
+        Effect.flatMap(transport[method](valid), decode(method, name, internal.emptyDecoder)))
     )
 
-  const delete_ = (name: string): Effect.Effect<void, Error> =>
-    Tracing.spanned(
-      "OperationsClient.delete",
-      { "operation.name": name },
-      Effect.flatMap(validName("delete", name), (valid) =>
-        Effect.flatMap(transport.delete(valid), decode("delete", name, internal.emptyDecoder)))
-    )
-
-  return OperationsClient.of({ get, list, listAll, cancel, delete: delete_ })
+  return OperationsClient.of({ get, list, listAll, cancel: emptyCall("cancel"), delete: emptyCall("delete") })
 }
 
 /**

@@ -1,4 +1,4 @@
-import { server } from "./loopback.js"
+import { recordingTracer, server } from "./loopback.js"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
@@ -7,7 +7,7 @@ import * as Endpoint from "@longrunning/http/Endpoint"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import * as Operation from "@longrunning/schema/Operation"
-import { Arbitrary, Chunk, Context, DefaultServices, Deferred, Effect, Fiber, Layer, Predicate, Schema, Stream, Tracer } from "effect"
+import { Arbitrary, Chunk, Deferred, Effect, Fiber, Layer, Predicate, Schema, Stream } from "effect"
 import * as Http from "node:http"
 import { Pool } from "undici"
 
@@ -139,15 +139,7 @@ describe("UndiciHttpClient", () => {
     Effect.gen(function*() {
       const s = yield* server((request, response) => json(response, 200, { traceparent: request.headers["traceparent"] ?? null }))
       const http = yield* client
-      const native = Context.get(DefaultServices.liveServices, Tracer.Tracer)
-      const names: Array<string> = []
-      const recording = Tracer.make({
-        span: (name, parent, context, links, startTime, kind, options) => {
-          names.push(name)
-          return native.span(name, parent, context, links, startTime, kind, options)
-        },
-        context: native.context
-      })
+      const { names, tracer: recording } = recordingTracer()
       const untraced = yield* Effect.flatMap(http.get(`${s.url}/a`), (response) => response.json)
       assert.deepStrictEqual(untraced, { traceparent: null })
       const traced = yield* Effect.flatMap(http.get(`${s.url}/b`), (response) => response.json).pipe(

@@ -1,4 +1,4 @@
-import { server } from "./loopback.js"
+import { recordingTracer, server } from "./loopback.js"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Credentials from "@longrunning/http/Credentials"
@@ -7,7 +7,7 @@ import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as RetryPolicy from "@longrunning/http/RetryPolicy"
 import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import * as Code from "@longrunning/schema/Code"
-import { Context, DefaultServices, Deferred, Duration, Effect, Either, Fiber, Layer, Option, Predicate, Redacted, Schedule, Tracer } from "effect"
+import { Context, Deferred, Duration, Effect, Either, Fiber, Layer, Option, Predicate, Redacted, Schedule } from "effect"
 import * as Http from "node:http"
 
 // OperationsClient over UndiciHttpClient on the live clock, where the sender runs a whole exchange (token,
@@ -234,15 +234,7 @@ describe("OperationsClient over UndiciHttpClient on the live clock", () => {
       const s = yield* server((request, response) =>
         send(response, 200, JSON.stringify({ name: op("t"), metadata: { "@type": "t/x", tp: request.headers["traceparent"] ?? null } }))
       )
-      const native = Context.get(DefaultServices.liveServices, Tracer.Tracer)
-      const names: Array<string> = []
-      const recording = Tracer.make({
-        span: (name, parent, context, links, startTime, kind, options) => {
-          names.push(name)
-          return native.span(name, parent, context, links, startTime, kind, options)
-        },
-        context: native.context
-      })
+      const { names, tracer: recording } = recordingTracer()
       const client = yield* built(clientLayer(s.url, "fast"))
       const untraced = yield* client.get(op("t"))
       assert.deepStrictEqual(untraced.metadata, { "@type": "t/x", tp: null })

@@ -1,5 +1,8 @@
 /** A loopback HTTP server for the client's tests: answers with a handler, records what it was sent. */
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
+import * as Tracer from "effect/Tracer"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 
@@ -41,3 +44,17 @@ export const server = (handler: (request: Http.IncomingMessage, response: Http.S
         s.close(() => resume(Effect.void))
       })
   )
+
+/** A tracer that records the names of the spans it makes (and makes them as Effect's own tracer does). */
+export const recordingTracer = (): { readonly names: Array<string>; readonly tracer: Tracer.Tracer } => {
+  const native = Context.get(DefaultServices.liveServices, Tracer.Tracer)
+  const names: Array<string> = []
+  const tracer = Tracer.make({
+    span: (name, parent, context, links, startTime, kind, options) => {
+      names.push(name)
+      return native.span(name, parent, context, links, startTime, kind, options)
+    },
+    context: native.context
+  })
+  return { names, tracer }
+}
