@@ -7,7 +7,7 @@ import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as RetryPolicy from "@longrunning/http/RetryPolicy"
 import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import * as Code from "@longrunning/schema/Code"
-import { Context, Deferred, Duration, Effect, Either, Fiber, Layer, Option, Predicate, Redacted, Schedule } from "effect"
+import { Cause, Context, Deferred, Duration, Effect, Either, Fiber, Layer, Option, Predicate, Redacted, Schedule } from "effect"
 import * as Http from "node:http"
 
 // OperationsClient over UndiciHttpClient on the live clock, where the sender runs a whole exchange (token,
@@ -169,6 +169,23 @@ describe("OperationsClient over UndiciHttpClient on the live clock", () => {
       assert.isTrue(exit._tag === "Failure")
       yield* waitFor(() => s.closed.length > 0)
       assert.deepStrictEqual(s.closed, [`/v1/${op("hang")}`])
+    }))
+
+  it.scopedLive("a get that loses a race (Effect.timeout, Effect.race) is aborted: the server sees the connection close", () =>
+    Effect.gen(function*() {
+      const arrived = yield* Deferred.make<string>()
+      // never answers; tells when the raced request is in
+      const s = yield* server((request) => {
+        if ((request.url ?? "").includes("raced")) Deferred.unsafeDone(arrived, Effect.succeed(request.url ?? ""))
+      })
+      const client = yield* built(clientLayer(s.url, "fast"))
+      const timedOut = yield* Effect.either(Effect.timeout(client.get(op("slow")), "50 millis"))
+      assert.isTrue(Either.isLeft(timedOut) && Cause.isTimeoutException(timedOut.left))
+      yield* waitFor(() => s.closed.includes(`/v1/${op("slow")}`))
+      const winner = yield* Effect.race(client.get(op("raced")), Deferred.await(arrived))
+      assert.strictEqual(winner, `/v1/${op("raced")}`)
+      yield* waitFor(() => s.closed.includes(`/v1/${op("raced")}`))
+      assert.sameMembers(s.closed, [`/v1/${op("slow")}`, `/v1/${op("raced")}`])
     }))
 
   it.scopedLive("401 refreshes a fetched token once; with a static token the 401 stands after one more try", () =>

@@ -13,6 +13,7 @@ import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -317,6 +318,8 @@ export interface ExchangeHandlers<A, E> {
 /** @internal */
 export interface Exchanging {
   readonly [exchangeKey]: <A, E>(
+    /** The fiber that runs the exchange: when it ends (interrupted), the exchange is aborted. */
+    fiber: Fiber.RuntimeFiber<unknown, unknown>,
     request: HttpClientRequest.HttpClientRequest,
     headers: Record<string, string>,
     millis: number,
@@ -329,7 +332,10 @@ const exchanging = (client: HttpClient.HttpClient): Exchanging | undefined => {
   if (!Predicate.hasProperty(client, exchangeKey)) return undefined
   const method = client[exchangeKey]
   return typeof method === "function"
-    ? { [exchangeKey]: (request, headers, millis, maxBytes, on) => method.call(client, request, headers, millis, maxBytes, on) }
+    ? {
+      [exchangeKey]: (fiber, request, headers, millis, maxBytes, on) =>
+        method.call(client, fiber, request, headers, millis, maxBytes, on)
+    }
     : undefined
 }
 
@@ -491,6 +497,7 @@ export const makeSender = (options: SenderOptions) => {
     }
   }
   const fused = (
+    fiber: Fiber.RuntimeFiber<unknown, unknown>,
     call: Call,
     fast: Exchanging,
     token: Option.Option<Redacted.Redacted<string>>
@@ -501,7 +508,7 @@ export const makeSender = (options: SenderOptions) => {
         ? { ...options.headers, authorization: `Bearer ${Redacted.value(token.value)}` }
         : options.headers
     }
-    return fast[exchangeKey](call.request, lastHeaders, timeoutMillis, options.maxResponseBytes, new Handlers(call))
+    return fast[exchangeKey](fiber, call.request, lastHeaders, timeoutMillis, options.maxResponseBytes, new Handlers(call))
   }
 
   const hasNoHeaders = (request: HttpClientRequest.HttpClientRequest): boolean => {
@@ -519,7 +526,7 @@ export const makeSender = (options: SenderOptions) => {
         if (Context.get(fiber.currentDefaultServices, Clock.Clock) !== liveClock) return generic(call)
         if (whole !== undefined && !Tracing.tracing(fiber) && hasNoHeaders(call.request)) {
           const token = peek?.()
-          if (token !== undefined) return fused(call, whole, token)
+          if (token !== undefined) return fused(fiber, call, whole, token)
         }
         return exchange(call, (request) => native[deadlineKey](request, timeoutMillis))
       })
