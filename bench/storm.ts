@@ -2,7 +2,8 @@
  * Figure 6, in its own process: 1,000 operations watched with `watchAll` while the emulator answers 503 for
  * a while, then recovers; and a window of 429 with RetryInfo. Real time, scaled down by `scale`: every
  * duration of the scenario and of the policy is divided by it (the default policy's shape is kept:
- * `proportional({ initial: 1 s / scale, multiplier: 1.23, max: 60 s / scale })`).
+ * `proportional({ initial: 1 s / scale, multiplier: 1.23, max: 60 s / scale })`, and the failure backoff's cap,
+ * 60 s / scale).
  */
 import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
@@ -64,7 +65,14 @@ const watchRun = async (options: {
   const resumed = new Map<string, number>()
   const start = Date.now()
   const watching = rt.runPromise(
-    OperationPoller.watchAll(names, { concurrency: 16, schedule: policy(scale), spread: `${1000 / scale} millis`, timeout: `${300_000 / scale} millis` })
+    OperationPoller.watchAll(names, {
+      concurrency: 16,
+      schedule: policy(scale),
+      spread: `${1000 / scale} millis`,
+      timeout: `${300_000 / scale} millis`,
+      // the default backoff's cap (60 s), scaled as the policy is
+      failureBackoff: `${60_000 / scale} millis`
+    })
       .pipe(
         Stream.runForEach((event) =>
           Effect.sync(() => {
@@ -118,7 +126,12 @@ export const main = async (options: { readonly scale: number; readonly operation
   await emulator.ask("clearRequests", "cleared")
   const rt = runtime(ready.url, { connections: 16 })
   const watching = rt.runPromise(
-    OperationPoller.watchAll(rlNames, { concurrency: 16, schedule: policy(scale), spread: `${1000 / scale} millis` }).pipe(
+    OperationPoller.watchAll(rlNames, {
+      concurrency: 16,
+      schedule: policy(scale),
+      spread: `${1000 / scale} millis`,
+      failureBackoff: `${60_000 / scale} millis`
+    }).pipe(
       Stream.runDrain,
       Effect.timeout(`${2000 + 3000 + 2 * retryAfterMillis + 1000} millis`),
       Effect.ignore

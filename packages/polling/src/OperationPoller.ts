@@ -144,13 +144,27 @@ export interface WatchOptions<M = Any.Any, R = Any.Any, I = unknown> {
    * poll on the schedule (no sooner than the server asks), so a storm of 503s never multiplies requests.
    */
   readonly retryPolicy?: RetryPolicy.RetryPolicy | undefined
+  /**
+   * Backing off while polls fail: after `k` transient failures in a row the gap before the next poll is
+   * the schedule's own gap times 2^k, up to this longest gap (never shorter than the schedule's gap, never
+   * sooner than the server asked); the first answer returns the watch to its schedule. Defaults to 60
+   * seconds, the default policy's cap: during an outage a watch polls less often than it would have, and
+   * it resumes within 60 seconds of the end. `false` retries at the schedule's next poll.
+   */
+  readonly failureBackoff?: Duration.DurationInput | false | undefined
 }
+
+const defaultFailureBackoff = Duration.seconds(60)
+
+/** The longest gap of the failure backoff in milliseconds; undefined when it is off. */
+const failureBackoffMillis = (option: Duration.DurationInput | false | undefined): number | undefined =>
+  option === false ? undefined : Duration.toMillis(Duration.decode(option ?? defaultFailureBackoff))
 
 type BaseOptions = Omit<WatchOptions, "schema">
 
 /**
- * Errors that stop one poll but not the watch: it tries again at its next poll (or later, if the server
- * said when). NOT_FOUND and every other error end the watch.
+ * Errors that stop one poll but not the watch: it tries again later (`failureBackoff`, and no sooner than
+ * the server said). NOT_FOUND and every other error end the watch.
  *
  * @since 0.1.0
  * @category guards
@@ -173,6 +187,8 @@ type PollOutcome<M, R> =
     readonly emit: boolean
     readonly schedule: unknown
     readonly at: number
+    /** Transient failures in a row, this poll's included (0 after an answer). */
+    readonly failures: number
   }
   | { readonly _tag: "Stop"; readonly error: WatchError }
 
@@ -182,6 +198,10 @@ const afterPoll = <M, R>(options: {
   readonly state: unknown
   readonly last: Operation.Operation<M, R> | undefined
   readonly polls: number
+  /** Transient failures in a row before this poll. */
+  readonly failures: number
+  /** The failure backoff's longest gap (ms), or undefined when it is off. */
+  readonly backoffMax: number | undefined
   readonly onlyChanges: boolean | undefined
   readonly giveUp: () => WatchError
 }, result: Either.Either<Operation.Operation<M, R>, OperationsClient.Error>): Effect.Effect<PollOutcome<M, R>> =>
@@ -202,10 +222,18 @@ const afterPoll = <M, R>(options: {
       }
       if (!isTransient(error)) return { _tag: "Stop", error } as const
       yield* Effect.logDebug(`polling ${options.name} failed, trying again: ${error.message}`)
-      const next = yield* nextPollAt(options.schedule, options.state, now, undefined, hintMillis(error))
+      const failures = options.failures + 1
+      const next = yield* nextPollAt(options.schedule, options.state, now, undefined, 0)
       return Option.match(next, {
         onNone: (): PollOutcome<M, R> => ({ _tag: "Stop", error }),
-        onSome: ([schedule, at]): PollOutcome<M, R> => ({ _tag: "Again", operation: undefined, emit: false, schedule, at })
+        onSome: ([schedule, at]): PollOutcome<M, R> => ({
+          _tag: "Again",
+          operation: undefined,
+          emit: false,
+          schedule,
+          at: now + Math.max(backedOff(at - now, failures, options.backoffMax), hintMillis(error)),
+          failures
+        })
       })
     }
     const operation = result.right
@@ -214,9 +242,13 @@ const afterPoll = <M, R>(options: {
     const next = yield* nextPollAt(options.schedule, options.state, now, undefined, 0)
     return Option.match(next, {
       onNone: (): PollOutcome<M, R> => ({ _tag: "Stop", error: options.giveUp() }),
-      onSome: ([schedule, at]): PollOutcome<M, R> => ({ _tag: "Again", operation, emit, schedule, at })
+      onSome: ([schedule, at]): PollOutcome<M, R> => ({ _tag: "Again", operation, emit, schedule, at, failures: 0 })
     })
   })
+
+/** The gap after `failures` failed polls in a row: the schedule's gap doubled per failure, up to `max`. */
+const backedOff = (gap: number, failures: number, max: number | undefined): number =>
+  max === undefined || gap >= max ? gap : Math.min(gap * 2 ** Math.min(failures, 30), max)
 
 // -----------------------------------------------------------------------------
 // watch
@@ -226,6 +258,7 @@ interface WatchState<M, R> {
   readonly schedule: unknown
   readonly last: Operation.Operation<M, R> | undefined
   readonly polls: number
+  readonly failures: number
   readonly nextAt: number
   readonly finished: boolean
 }
@@ -233,8 +266,9 @@ interface WatchState<M, R> {
 /**
  * A Stream of snapshots of one operation. The first poll is immediate, later ones follow the schedule;
  * the stream ends after emitting the done snapshot (an operation already done gives one element).
- * Transient failures (UNAVAILABLE, transport, RESOURCE_EXHAUSTED) skip a poll and the watch goes on, no
- * sooner than the server asked; NOT_FOUND fails with `OperationNotFound`; other errors fail the stream.
+ * Transient failures (UNAVAILABLE, transport, RESOURCE_EXHAUSTED) skip a poll and the watch goes on, backing
+ * off while they last (`failureBackoff`) and no sooner than the server asked; NOT_FOUND fails with
+ * `OperationNotFound`; other errors fail the stream.
  * Interrupting the stream stops everything at once, the request in flight included.
  *
  * @example
@@ -275,6 +309,7 @@ const watchImpl = <M, R, I>(
     const client = yield* OperationsClient.OperationsClient
     const schedule = options.schedule ?? Policy.defaultPolicy
     const retryPolicy = options.retryPolicy ?? RetryPolicy.none
+    const backoffMax = failureBackoffMillis(options.failureBackoff)
     const start = yield* Clock.currentTimeMillis
     const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
     const deadline = timeout === undefined ? Infinity : start + Duration.toMillis(timeout)
@@ -312,6 +347,8 @@ const watchImpl = <M, R, I>(
           state: state.schedule,
           last: state.last,
           polls,
+          failures: state.failures,
+          backoffMax,
           onlyChanges: options.onlyChanges,
           giveUp: () => timedOut({ ...state, polls })
         }, result.value)
@@ -326,6 +363,7 @@ const watchImpl = <M, R, I>(
               schedule: outcome.schedule,
               last: outcome.operation ?? state.last,
               polls,
+              failures: outcome.failures,
               nextAt: outcome.at,
               finished: false
             }
@@ -337,6 +375,7 @@ const watchImpl = <M, R, I>(
       schedule: schedule.initial,
       last: undefined,
       polls: 0,
+      failures: 0,
       nextAt: start,
       finished: false
     }
@@ -499,6 +538,7 @@ interface Entry<M, R> {
   schedule: unknown
   last: Operation.Operation<M, R> | undefined
   polls: number
+  failures: number
 }
 
 /**
@@ -564,6 +604,7 @@ const runScheduler = <M, R, I>(
   Effect.gen(function*() {
     const schedule = options.schedule ?? Policy.defaultPolicy
     const retryPolicy = options.retryPolicy ?? RetryPolicy.none
+    const backoffMax = failureBackoffMillis(options.failureBackoff)
     const concurrency = Math.max(1, options.concurrency ?? 16)
     const rate = options.requestsPerSecond
     const spread = Duration.toMillis(Duration.decode(options.spread ?? Duration.seconds(1)))
@@ -573,7 +614,7 @@ const runScheduler = <M, R, I>(
     const heap = new DueHeap<Entry<M, R>>()
     for (const name of new Set(names)) {
       const offset = spread > 0 ? Math.floor((yield* Random.next) * spread) : 0
-      heap.push({ name, at: start + offset, schedule: schedule.initial, last: undefined, polls: 0 })
+      heap.push({ name, at: start + offset, schedule: schedule.initial, last: undefined, polls: 0, failures: 0 })
     }
     const wake = yield* Queue.sliding<void>(1)
     const fibers = yield* FiberSet.make()
@@ -623,6 +664,8 @@ const runScheduler = <M, R, I>(
           state: entry.schedule,
           last: entry.last,
           polls: entry.polls,
+          failures: entry.failures,
+          backoffMax,
           onlyChanges: options.onlyChanges,
           giveUp: () => timedOut(entry)
         }, result)
@@ -632,7 +675,10 @@ const runScheduler = <M, R, I>(
           entry.last = operation
           if (outcome.emit) yield* mailbox.offer({ _tag: "Snapshot", name: entry.name, operation })
         }
-        if (outcome._tag === "Again") yield* reschedule(entry, [outcome.schedule, outcome.at])
+        if (outcome._tag === "Again") {
+          entry.failures = outcome.failures
+          yield* reschedule(entry, [outcome.schedule, outcome.at])
+        }
         return undefined
       }).pipe(
         Effect.ensuring(Effect.suspend(() => {

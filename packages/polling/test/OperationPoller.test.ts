@@ -11,6 +11,10 @@ const everySecond = { schedule: Policy.fixed("1 second") }
 const doneAfter = (polls: number) => (n: string, i: number) =>
   i >= polls - 1 ? Fake.succeeded(n) : Fake.running(n, Math.round((i / polls) * 100))
 
+/** Running, five UNAVAILABLE in a row, running twice, then done. */
+const backoffReplies = (n: string, i: number) =>
+  i === 0 || i === 6 || i === 7 ? Fake.running(n) : i < 6 ? Fake.apiError(n, Code.codes.UNAVAILABLE) : Fake.succeeded(n)
+
 describe("OperationPoller.watch", () => {
   it.effect("polls at once, then on the schedule, and ends after the done snapshot", () =>
     Effect.gen(function*() {
@@ -100,6 +104,23 @@ describe("OperationPoller.watch", () => {
         yield* Fiber.join(fiber)
         assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at), [0, 1000, 16000])
       }).pipe(Effect.provide(Fake.layer((n, i) => (i === 1 ? Fake.apiError(n, Code.codes.RESOURCE_EXHAUSTED, "15 seconds") : i === 0 ? Fake.running(n) : Fake.succeeded(n))))))
+
+    it.effect("failed polls back off: the schedule's gap doubles per failure up to failureBackoff; an answer returns to the schedule", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Stream.runDrain(OperationPoller.watch(name, { ...everySecond, failureBackoff: "5 seconds" })))
+        yield* TestClock.adjust(Duration.seconds(60))
+        yield* Fiber.join(fiber)
+        // 1 s gaps; failures at 1, 3, 7, 12, 17 s wait 2, 4, then 5 (the cap), 5, 5 s; then 1 s gaps again
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 1, 3, 7, 12, 17, 22, 23, 24])
+      }).pipe(Effect.provide(Fake.layer(backoffReplies))))
+
+    it.effect("the backoff never polls sooner than the schedule would: a gap above the cap is kept", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Stream.runDrain(OperationPoller.watch(name, { schedule: Policy.fixed("10 seconds"), failureBackoff: "5 seconds" })))
+        yield* TestClock.adjust(Duration.seconds(60))
+        yield* Fiber.join(fiber)
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 10, 20])
+      }).pipe(Effect.provide(Fake.layer((n, i) => (i < 2 ? Fake.apiError(n, Code.codes.UNAVAILABLE) : Fake.succeeded(n))))))
 
     it.effect("other errors fail the watch at once", () =>
       Effect.gen(function*() {
@@ -230,6 +251,16 @@ describe("OperationPoller.watchAll", () => {
       assert.strictEqual(failed[0]!._tag === "WatchFailed" && failed[0]!.error._tag, "OperationNotFound")
       assert.strictEqual(events.filter((e) => e._tag === "Snapshot" && Operation.isDone(e.operation)).length, 2)
     }).pipe(Effect.provide(Fake.layer((n, i) => (n.endsWith("op-1") && i === 1 ? Fake.apiError(n, Code.codes.NOT_FOUND) : doneAfter(3)(n, i))))))
+
+  it.effect("watchAll backs off failed polls as watch does", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        Stream.runDrain(OperationPoller.watchAll([name], { ...everySecond, spread: 0, failureBackoff: "5 seconds" }))
+      )
+      yield* TestClock.adjust(Duration.seconds(60))
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 1, 3, 7, 12, 17, 22, 23, 24])
+    }).pipe(Effect.provide(Fake.layer(backoffReplies))))
 
   it.effect("a shared budget caps the request rate across all watches", () =>
     Effect.gen(function*() {

@@ -3,7 +3,7 @@ import { OperationsClient, OperationsError } from "@longrunning/http"
 import { OperationPoller, Policy } from "@longrunning/polling"
 import { Code, Dataproc, Operation, Status } from "@longrunning/schema"
 import { TestOperations } from "@longrunning/testing"
-import { Cause, Chunk, Duration, Effect, Exit, Fiber, Option, Schema, Stream, TestClock } from "effect"
+import { Cause, Chunk, Clock, Duration, Effect, Exit, Fiber, Option, Schema, Stream, TestClock } from "effect"
 
 const name = "projects/demo/regions/us-central1/operations/op-1"
 const other = "projects/demo/regions/us-central1/operations/op-2"
@@ -216,12 +216,25 @@ describe("TestOperations on the Clock", () => {
 })
 
 describe("TestOperations errors", () => {
-  it.effect("UNAVAILABLE twice is skipped by the watcher, which still sees the operation done", () =>
+  it.effect("UNAVAILABLE twice: the watcher backs off (2 s, then 4 s) and still sees the operation done", () =>
     Effect.gen(function*() {
       yield* TestOperations.create(name)
       yield* TestOperations.completeAt(name, "5 seconds")
       yield* TestOperations.injectError(TestOperations.unavailable, { methods: "get", times: 2 })
+      const start = yield* Clock.currentTimeMillis
       const fiber = yield* Effect.fork(OperationPoller.wait(name, everySecond))
+      yield* TestClock.adjust("10 seconds")
+      assert.strictEqual((yield* Fiber.join(fiber))._tag, "Succeeded")
+      const calls = yield* TestOperations.calls
+      assert.deepStrictEqual(calls.map((call) => [call.code, call.time - start]), [[14, 0], [14, 2000], [0, 6000]])
+    }).pipe(Effect.provide(TestOperations.layer())))
+
+  it.effect("UNAVAILABLE twice with failureBackoff: false: the watcher polls on its schedule", () =>
+    Effect.gen(function*() {
+      yield* TestOperations.create(name)
+      yield* TestOperations.completeAt(name, "5 seconds")
+      yield* TestOperations.injectError(TestOperations.unavailable, { methods: "get", times: 2 })
+      const fiber = yield* Effect.fork(OperationPoller.wait(name, { ...everySecond, failureBackoff: false }))
       yield* TestClock.adjust("10 seconds")
       assert.strictEqual((yield* Fiber.join(fiber))._tag, "Succeeded")
       const codes = (yield* TestOperations.calls).map((call) => call.code)
