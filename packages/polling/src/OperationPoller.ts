@@ -140,8 +140,8 @@ export interface WatchOptions<M = Any.Any, R = Any.Any, I = unknown> {
   /** The schema of a typed operation (`Operation.schema({ metadata, response })`). */
   readonly schema?: Schema.Schema<Operation.Operation<M, R>, I> | undefined
   /**
-   * How the client retries one poll. Defaults to `RetryPolicy.none`: a failed poll is retried by the next
-   * poll on the schedule (no sooner than the server asks), so a storm of 503s never multiplies requests.
+   * How the client retries one poll. Defaults to `RetryPolicy.none`: a failed poll is retried by the
+   * watch's next poll (see `failureBackoff`), so a storm of 503s never multiplies requests.
    */
   readonly retryPolicy?: RetryPolicy.RetryPolicy | undefined
   /**
