@@ -66,13 +66,15 @@ export const driven = <A, E, R>(
 // leaks and unhandled rejections
 // -----------------------------------------------------------------------------
 
-const countResources = (): Map<string, number> => {
+/** The active resources of the process (`process.getActiveResourcesInfo()`), counted by kind. */
+export const countResources = (): Map<string, number> => {
   const counts = new Map<string, number>()
   for (const name of process.getActiveResourcesInfo()) counts.set(name, (counts.get(name) ?? 0) + 1)
   return counts
 }
 
-const excess = (baseline: Map<string, number>, now: Map<string, number>): Array<string> =>
+/** The kinds of resource there are more of `now` than in `baseline`, described. */
+export const excess = (baseline: Map<string, number>, now: Map<string, number>): Array<string> =>
   Array.from(now).filter(([name, count]) => count > (baseline.get(name) ?? 0)).map(([name, count]) =>
     `${name}: ${baseline.get(name) ?? 0} -> ${count}`
   )
