@@ -3,10 +3,11 @@
  * a while, then recovers; and a window of 429 with RetryInfo. Real time, scaled down by `scale`: every
  * duration of the scenario and of the policy is divided by it (the default policy's shape is kept:
  * `proportional({ initial: 1 s / scale, multiplier: 1.23, max: 60 s / scale })`, and the failure backoff's cap,
- * 60 s / scale).
+ * `OperationPoller.defaultFailureBackoff` / scale).
  */
 import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 import * as Stream from "effect/Stream"
@@ -42,6 +43,9 @@ export interface StormResult {
   }
 }
 
+/** The default failure backoff's cap, scaled as the policy is. */
+const backoff = (scale: number) => Duration.millis(Duration.toMillis(OperationPoller.defaultFailureBackoff) / scale)
+
 const policy = (scale: number) =>
   Policy.proportional({ initial: `${1000 / scale} millis`, multiplier: 1.23, max: `${60_000 / scale} millis` })
 
@@ -70,8 +74,7 @@ const watchRun = async (options: {
       schedule: policy(scale),
       spread: `${1000 / scale} millis`,
       timeout: `${300_000 / scale} millis`,
-      // the default backoff's cap (60 s), scaled as the policy is
-      failureBackoff: `${60_000 / scale} millis`
+      failureBackoff: backoff(scale)
     })
       .pipe(
         Stream.runForEach((event) =>
@@ -130,7 +133,7 @@ export const main = async (options: { readonly scale: number; readonly operation
       concurrency: 16,
       schedule: policy(scale),
       spread: `${1000 / scale} millis`,
-      failureBackoff: `${60_000 / scale} millis`
+      failureBackoff: backoff(scale)
     }).pipe(
       Stream.runDrain,
       Effect.timeout(`${2000 + 3000 + 2 * retryAfterMillis + 1000} millis`),

@@ -147,14 +147,29 @@ export interface WatchOptions<M = Any.Any, R = Any.Any, I = unknown> {
   /**
    * Backing off while polls fail: after `k` transient failures in a row the gap before the next poll is
    * the schedule's own gap times 2^k, up to this longest gap (never shorter than the schedule's gap, never
-   * sooner than the server asked); the first answer returns the watch to its schedule. Defaults to 60
-   * seconds, the default policy's cap: during an outage a watch polls less often than it would have, and
-   * it resumes within 60 seconds of the end. `false` retries at the schedule's next poll.
+   * sooner than the server asked); the first answer returns the watch to its schedule. Defaults to
+   * {@link defaultFailureBackoff} (45 seconds). `false` retries at the schedule's next poll.
    */
   readonly failureBackoff?: Duration.DurationInput | false | undefined
 }
 
-const defaultFailureBackoff = Duration.seconds(60)
+/**
+ * The default longest gap of the failure backoff: 45 seconds. During an outage a watch polls less often than
+ * its schedule would have (never more often), and once the outage ends it polls again within 45 seconds:
+ * within one period of the default policy's 60-second cap, with room for the scheduler's own delays.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ * import { Duration } from "effect"
+ *
+ * const cap = Duration.toSeconds(OperationPoller.defaultFailureBackoff) // 45
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultFailureBackoff: Duration.Duration = Duration.seconds(45)
 
 /** The longest gap of the failure backoff in milliseconds; undefined when it is off. */
 const failureBackoffMillis = (option: Duration.DurationInput | false | undefined): number | undefined =>
