@@ -26,7 +26,7 @@ if (wants("cpu")) {
   log("figures 1-3: client CPU per poll (fixed server in a child process)")
   const rounds = quick ? 2 : 5
   const inFlight = [1, 32]
-  const result = await Cpu.run({ rounds, inFlight, requests: (k) => (k === 1 ? 2000 : 4000), log })
+  const result = await Cpu.run({ rounds, inFlight, requests: (k) => (k === 1 ? 4000 : 8000), log })
   raw["cpu"] = result
   const [rawName, leanName, platformName, gaxName] = result.contenders as [string, string, string, string]
   const pick = (contender: string, k: number) =>
