@@ -1,7 +1,7 @@
 // The library examples of docs/getting-started.md, kept here so that they are type-checked. Run the first
 // against `lro emulator --port 8085`:
 //   node --conditions=@longrunning/source --import tsx packages/cli/examples/getting-started.ts OPERATION_NAME
-import { NodeHttpClient } from "@effect/platform-node"
+import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import { OperationsClient } from "@longrunning/http"
 import * as GoogleAuth from "@longrunning/http/GoogleAuth"
 import { OperationPoller, Policy } from "@longrunning/polling"
@@ -23,12 +23,12 @@ const program = OperationPoller.watch(name, {
 )
 
 // The emulator needs no credentials: layerEmulator is the client with a fixed loopback endpoint.
-const Local = OperationsClient.layerEmulator("http://127.0.0.1:8085").pipe(Layer.provide(NodeHttpClient.layerUndici))
+const Local = OperationsClient.layerEmulator("http://127.0.0.1:8085").pipe(Layer.provide(UndiciHttpClient.layer()))
 
 // For Google Cloud, swap the layer (the client bundles neither an HttpClient nor credentials).
 export const Live = OperationsClient.layer({ quotaProject: "my-project" }).pipe(
   Layer.provide(GoogleAuth.layer()),
-  Layer.provide(NodeHttpClient.layerUndici)
+  Layer.provide(UndiciHttpClient.layer())
 )
 
 Effect.runPromise(program.pipe(Effect.provide(Local))).catch((error: unknown) => {

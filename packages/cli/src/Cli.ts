@@ -88,16 +88,17 @@ export const exitCodeOf: (error: unknown) => number = Exit.codeOf
 
 /**
  * What the commands need from their context: `@effect/cli`'s environment (`NodeContext.layer` gives it) and
- * an `HttpClient` (`NodeHttpClient.layerUndici`). Output goes through the `Console` (lines) and the
+ * an `HttpClient` (`UndiciHttpClient.layer()`, or any other). Output goes through the `Console` (lines) and the
  * `Terminal` (the live progress line of `wait` when stdout is a terminal).
  *
  * @example
  * ```ts
  * import type { Cli } from "@longrunning/cli"
- * import { NodeContext, NodeHttpClient } from "@effect/platform-node"
+ * import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
+ * import { NodeContext } from "@effect/platform-node"
  * import type { Layer } from "effect"
  *
- * const environment: Layer.Layer<Cli.Environment> = Layer.merge(NodeContext.layer, NodeHttpClient.layerUndici)
+ * const environment: Layer.Layer<Cli.Environment> = Layer.merge(NodeContext.layer, UndiciHttpClient.layer())
  * ```
  *
  * @since 0.1.0
@@ -570,11 +571,12 @@ const cli = Command.run(command, { name: "lro", version })
  * @example
  * ```ts
  * import { Cli } from "@longrunning/cli"
- * import { NodeContext, NodeHttpClient } from "@effect/platform-node"
+ * import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
+ * import { NodeContext } from "@effect/platform-node"
  * import { Effect, Layer } from "effect"
  *
  * const code = Cli.run(["get", "projects/demo/regions/us-central1/operations/x", "--endpoint", "http://127.0.0.1:8085"])
- *   .pipe(Effect.provide(Layer.merge(NodeContext.layer, NodeHttpClient.layerUndici)))
+ *   .pipe(Effect.provide(Layer.merge(NodeContext.layer, UndiciHttpClient.layer())))
  * ```
  *
  * @since 0.1.0

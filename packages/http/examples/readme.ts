@@ -2,13 +2,13 @@
  * The example of packages/http/README.md, type-checked.
  */
 import { Credentials, OperationsClient, OperationsError } from "@longrunning/http"
-import { NodeHttpClient } from "@effect/platform-node"
+import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import { Operation, Status } from "@longrunning/schema"
 import { Effect, Layer } from "effect"
 
 const Live = OperationsClient.layer({ quotaProject: "my-project" }).pipe(
   Layer.provide(Credentials.layerConfig()), // GOOGLE_OAUTH_ACCESS_TOKEN
-  Layer.provide(NodeHttpClient.layerUndici)
+  Layer.provide(UndiciHttpClient.layer())
 )
 
 export const program = Effect.gen(function*() {

@@ -4,10 +4,10 @@
 import { OperationsClient } from "@longrunning/http"
 import { OperationPoller, Policy } from "@longrunning/polling"
 import { Dataproc, Operation } from "@longrunning/schema"
-import { NodeHttpClient } from "@effect/platform-node"
+import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import { Effect, Layer, Stream } from "effect"
 
-const Local = OperationsClient.layerEmulator("http://127.0.0.1:8085").pipe(Layer.provide(NodeHttpClient.layerUndici))
+const Local = OperationsClient.layerEmulator("http://127.0.0.1:8085").pipe(Layer.provide(UndiciHttpClient.layer()))
 
 // Every change of one operation, typed, until it is done.
 export const progress = OperationPoller.watch("projects/demo/regions/us-central1/operations/op-1", {
