@@ -421,18 +421,18 @@ export const fromTransport = (transport: Transport): Service => {
 }
 
 /**
- * A layer of the client. It needs an `HttpClient` (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`)
- * and `Credentials`; it bundles neither.
+ * A layer of the client. It needs an `HttpClient` (`UndiciHttpClient.layer()` on Node, or any other such
+ * as `FetchHttpClient.layer`) and `Credentials`; it bundles neither.
  *
  * @example
  * ```ts
  * import { Credentials, OperationsClient } from "@longrunning/http"
- * import { NodeHttpClient } from "@effect/platform-node"
+ * import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
  * import { Layer } from "effect"
  *
  * const Live = OperationsClient.layer().pipe(
  *   Layer.provide(Credentials.layerConfig()),
- *   Layer.provide(NodeHttpClient.layerUndici)
+ *   Layer.provide(UndiciHttpClient.layer())
  * )
  * ```
  *
