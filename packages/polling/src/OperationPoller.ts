@@ -147,16 +147,19 @@ export interface WatchOptions<M = Any.Any, R = Any.Any, I = unknown> {
   /**
    * Backing off while polls fail: after `k` transient failures in a row the gap before the next poll is
    * the schedule's own gap times 2^k, up to this longest gap (never shorter than the schedule's gap, never
-   * sooner than the server asked); the first answer returns the watch to its schedule. Defaults to
-   * {@link defaultFailureBackoff} (45 seconds). `false` retries at the schedule's next poll.
+   * sooner than the server asked); the first answer returns the watch to its schedule. A backed-off poll
+   * that would fall after the `timeout` is made at the schedule's time instead, so the backoff never costs
+   * the last poll. Defaults to {@link defaultFailureBackoff} (45 seconds). `false` retries at the
+   * schedule's next poll.
    */
   readonly failureBackoff?: Duration.DurationInput | false | undefined
 }
 
 /**
  * The default longest gap of the failure backoff: 45 seconds. During an outage a watch polls less often than
- * its schedule would have (never more often), and once the outage ends it polls again within 45 seconds:
- * within one period of the default policy's 60-second cap, with room for the scheduler's own delays.
+ * its schedule would have (never more often). Once the outage ends it polls again within the longer of 45
+ * seconds and its schedule's own gap (and no sooner than the server asked): with the default policy, within
+ * one period of its 60-second cap, with room for the scheduler's own delays.
  *
  * @example
  * ```ts
@@ -217,6 +220,8 @@ const afterPoll = <M, R>(options: {
   readonly failures: number
   /** The failure backoff's longest gap (ms), or undefined when it is off. */
   readonly backoffMax: number | undefined
+  /** When the watch times out (epoch ms; Infinity without a timeout). */
+  readonly deadline: number
   readonly onlyChanges: boolean | undefined
   readonly giveUp: () => WatchError
 }, result: Either.Either<Operation.Operation<M, R>, OperationsClient.Error>): Effect.Effect<PollOutcome<M, R>> =>
@@ -241,14 +246,14 @@ const afterPoll = <M, R>(options: {
       const next = yield* nextPollAt(options.schedule, options.state, now, undefined, 0)
       return Option.match(next, {
         onNone: (): PollOutcome<M, R> => ({ _tag: "Stop", error }),
-        onSome: ([schedule, at]): PollOutcome<M, R> => ({
-          _tag: "Again",
-          operation: undefined,
-          emit: false,
-          schedule,
-          at: now + Math.max(backedOff(at - now, failures, options.backoffMax), hintMillis(error)),
-          failures
-        })
+        onSome: ([schedule, at]): PollOutcome<M, R> => {
+          const hint = hintMillis(error)
+          const scheduled = Math.max(at, now + hint)
+          const backed = now + Math.max(backedOff(at - now, failures, options.backoffMax), hint)
+          // the backoff never costs the watch its last poll before the deadline
+          const next = backed >= options.deadline && scheduled < options.deadline ? scheduled : backed
+          return { _tag: "Again", operation: undefined, emit: false, schedule, at: next, failures }
+        }
       })
     }
     const operation = result.right
@@ -349,7 +354,9 @@ const watchImpl = <M, R, I>(
         if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
         if (state.nextAt >= deadline) return yield* timedOut(state)
         const remaining = deadline - (yield* Clock.currentTimeMillis)
-        const attempt = Effect.either(RetryPolicy.withPolicy(client.get(name, schema), retryPolicy))
+        // The poll runs in a fiber of its own, interrupted at once with the watch: the request in flight is
+        // aborted before the watching fiber's finalizers (cancelOnInterrupt's among them) run, not after.
+        const attempt = Effect.either(Effect.disconnect(RetryPolicy.withPolicy(client.get(name, schema), retryPolicy)))
         const polled = remaining === Infinity
           ? Effect.map(attempt, Option.some)
           : Effect.timeoutOption(attempt, Duration.millis(Math.max(0, remaining)))
@@ -364,6 +371,7 @@ const watchImpl = <M, R, I>(
           polls,
           failures: state.failures,
           backoffMax,
+          deadline,
           onlyChanges: options.onlyChanges,
           giveUp: () => timedOut({ ...state, polls })
         }, result.value)
@@ -681,6 +689,7 @@ const runScheduler = <M, R, I>(
           polls: entry.polls,
           failures: entry.failures,
           backoffMax,
+          deadline,
           onlyChanges: options.onlyChanges,
           giveUp: () => timedOut(entry)
         }, result)

@@ -114,6 +114,15 @@ describe("OperationPoller.watch", () => {
         assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 1, 3, 7, 12, 17, 22, 23, 24])
       }).pipe(Effect.provide(Fake.layer(backoffReplies))))
 
+    it.effect("the backoff never costs the last poll before the timeout: that poll comes at the schedule's time", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(OperationPoller.wait(name, { ...everySecond, failureBackoff: "10 seconds", timeout: "5 seconds" }))
+        yield* TestClock.adjust(Duration.seconds(10))
+        assert.strictEqual((yield* Fiber.join(fiber))._tag, "Succeeded")
+        // failures at 0 and 2 s; backed off, the next poll would be at 6 s, past the timeout: it comes at 3 s
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 2, 3])
+      }).pipe(Effect.provide(Fake.layer((n, i) => (i < 2 ? Fake.apiError(n, Code.codes.UNAVAILABLE) : Fake.succeeded(n))))))
+
     it.effect("the backoff never polls sooner than the schedule would: a gap above the cap is kept", () =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(Stream.runDrain(OperationPoller.watch(name, { schedule: Policy.fixed("10 seconds"), failureBackoff: "5 seconds" })))
@@ -261,6 +270,17 @@ describe("OperationPoller.watchAll", () => {
       yield* Fiber.join(fiber)
       assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 1, 3, 7, 12, 17, 22, 23, 24])
     }).pipe(Effect.provide(Fake.layer(backoffReplies))))
+
+  it.effect("watchAll: the backoff never costs the last poll before the timeout", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Stream.runCollect(
+        OperationPoller.watchAll([name], { ...everySecond, spread: 0, failureBackoff: "10 seconds", timeout: "5 seconds" })
+      ))
+      yield* TestClock.adjust(Duration.seconds(10))
+      const events = Chunk.toArray(yield* Fiber.join(fiber))
+      assert.deepStrictEqual(events.map((e) => e._tag === "Snapshot" ? e.operation._tag : e._tag), ["Succeeded"])
+      assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 2, 3])
+    }).pipe(Effect.provide(Fake.layer((n, i) => (i < 2 ? Fake.apiError(n, Code.codes.UNAVAILABLE) : Fake.succeeded(n))))))
 
   it.effect("a shared budget caps the request rate across all watches", () =>
     Effect.gen(function*() {

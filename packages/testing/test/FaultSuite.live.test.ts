@@ -31,19 +31,23 @@ import {
 beforeAll(listenForRejections)
 afterAll(stopListening)
 
-const setup = (options: { readonly timeout?: Duration.DurationInput; readonly retryPolicy?: RetryPolicy.RetryPolicy } = {}) =>
+const setup = (options: {
+  readonly timeout?: Duration.DurationInput
+  readonly retryPolicy?: RetryPolicy.RetryPolicy
+  readonly connections?: number
+} = {}) =>
   Effect.gen(function*() {
     const emulator = yield* Emulator.make()
     const op = yield* emulator.create({ scenario: Emulator.succeedAfter("10 minutes"), resourceId: "live" })
     const client = yield* makeClient(emulator.url, {
-      httpClient: UndiciHttpClient.layer(),
+      httpClient: UndiciHttpClient.layer(options.connections === undefined ? {} : { connections: options.connections }),
       timeout: options.timeout ?? "5 seconds",
       retryPolicy: options.retryPolicy ?? RetryPolicy.none
     })
     return { emulator, op, client }
   })
 
-/** Waits in I/O turns (a few seconds at most) until `condition` holds. */
+/** Waits in I/O turns (20,000 of them, about a tenth of a second when idle) until `condition` holds. */
 const until = (condition: Effect.Effect<boolean>) =>
   Effect.gen(function*() {
     for (let turn = 0; turn < 20_000; turn++) {
@@ -134,9 +138,10 @@ describe("FaultSuite on the live clock (UndiciHttpClient, the exchange in one st
 
   describe("interrupting a watch", () => {
     // Interrupts a watch once the emulator holds its request (headers or body not yet sent), then checks that
-    // no request follows and that the request was aborted: its socket and its timer (and the emulator's pause,
-    // interrupted when the socket closes) are gone while the client is still open. Closing the client would
-    // end them anyway (its Agent is destroyed with the scope), so `scenario`'s own check cannot tell.
+    // the request was aborted: its socket and its timer (and the emulator's pause, interrupted when the socket
+    // closes) are gone while the client is still open. Closing the client would end them anyway (its Agent is
+    // destroyed with the scope), so `scenario`'s own check cannot tell. With no timer left, the interrupted
+    // watch cannot send another request either.
     const interruptInFlight = (fault: Emulator.Fault) =>
       scenario(Effect.gen(function*() {
         const { client, emulator, op } = yield* setup()
@@ -150,14 +155,31 @@ describe("FaultSuite on the live clock (UndiciHttpClient, the exchange in one st
         )
         yield* until(Effect.map(emulator.requests, (log) => log.length > 0))
         yield* Fiber.interrupt(fiber)
-        const atInterrupt = (yield* emulator.requests).length
         yield* until(Effect.sync(() => excess(before, countResources()).length === 0))
-        yield* ioTurns(200)
-        assert.strictEqual((yield* emulator.requests).length, atInterrupt)
-        return atInterrupt
+        return (yield* emulator.requests).length
       }))
 
     it.live("waiting for headers", () => Effect.map(interruptInFlight(Emulator.slowHeaders("1 minute")), (n) => assert.strictEqual(n, 1)))
     it.live("with the body half sent", () => Effect.map(interruptInFlight(Emulator.slowBody("1 minute", 6)), (n) => assert.strictEqual(n, 1)))
+
+    it.live("cancelOnInterrupt: the poll in flight is aborted before the cancel is sent, even on one connection", () =>
+      scenario(Effect.gen(function*() {
+        // One connection and an hour-long attempt timeout: a poll left running would hold the connection, and
+        // the cancel would wait behind it for an hour.
+        const { client, emulator, op } = yield* setup({ connections: 1, timeout: "1 hour" })
+        yield* emulator.inject(Emulator.slowHeaders("1 hour"), { times: 1 })
+        const seen: Array<string> = []
+        const fiber = yield* Effect.fork(
+          OperationPoller.watch(op.name, {
+            cancelOnInterrupt: true,
+            onCancelled: (after) => Effect.sync(() => seen.push(after._tag === "Some" ? after.value._tag : "none"))
+          }).pipe(Stream.runDrain, Effect.provide(clientLayer(client)))
+        )
+        yield* until(Effect.map(emulator.requests, (log) => log.length > 0))
+        const interrupted = yield* Effect.timeout(Fiber.interrupt(fiber), "10 seconds").pipe(Effect.option)
+        assert.isTrue(interrupted._tag === "Some", "the interrupt (cancel and read included) did not end within 10 s")
+        assert.deepStrictEqual((yield* emulator.requests).map((r) => r.route), ["Get", "Cancel", "Get"])
+        assert.deepStrictEqual(seen, ["Failed"])
+      })))
   })
 })
