@@ -504,8 +504,15 @@ class WholeExchange<A, E> implements Dispatcher.DispatchHandler {
     fiber.addObserver(this.onFiberExit)
   }
 
-  settle(effect: Effect.Effect<A, E>): void {
+  /** Resumes the fiber with what `make` gives; a handler that throws becomes a defect, not a hang. */
+  settle(make: () => Effect.Effect<A, E>): void {
     this.fiber.removeObserver(this.onFiberExit)
+    let effect: Effect.Effect<A, E>
+    try {
+      effect = make()
+    } catch (defect) {
+      effect = Effect.die(defect)
+    }
     this.resume(effect)
   }
 
@@ -525,7 +532,7 @@ class WholeExchange<A, E> implements Dispatcher.DispatchHandler {
       this.timer = undefined
     }
     if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(abortWith)
-    this.settle(Effect.fail(this.on.failed(failure)))
+    this.settle(() => Effect.fail(this.on.failed(failure)))
   }
 
   /** The fiber ended (it was interrupted): stop quietly. */
@@ -574,7 +581,8 @@ class WholeExchange<A, E> implements Dispatcher.DispatchHandler {
     }
     const chunks = this.chunks
     const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size)
-    this.settle(this.on.answer(this.status, decoder.decode(bytes), this.headers))
+    const headers = this.headers
+    this.settle(() => this.on.answer(this.status, decoder.decode(bytes), headers))
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {

@@ -1,5 +1,6 @@
 import { recordingTracer, server } from "./loopback.js"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
@@ -7,8 +8,10 @@ import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as RetryPolicy from "@longrunning/http/RetryPolicy"
 import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import * as Code from "@longrunning/schema/Code"
-import { Cause, Context, Deferred, Duration, Effect, Either, Fiber, Layer, Option, Predicate, Redacted, Schedule } from "effect"
+import { Cause, Context, Deferred, Duration, Effect, Either, Exit, Fiber, Layer, Option, Predicate, Redacted, Schedule } from "effect"
 import * as Http from "node:http"
+import { Pool } from "undici"
+import * as Request from "../src/internal/request.js"
 
 // OperationsClient over UndiciHttpClient on the live clock, where the sender runs a whole exchange (token,
 // request, body, JSON) in one step. Each behaviour is also checked against the generic path, taken by the
@@ -19,9 +22,15 @@ const send = (response: Http.ServerResponse, status: number, body: string, heade
   response.end(body)
 }
 
+/** Waits in event-loop turns until `condition` holds; dies after 10 s of real time, so a test fails instead of hanging. */
 const waitFor = (condition: () => boolean) =>
   Effect.async<void>((resume) => {
-    const check = () => (condition() ? resume(Effect.void) : setImmediate(check))
+    const giveUpAt = Date.now() + 10_000
+    const check = () => {
+      if (condition()) return resume(Effect.void)
+      if (Date.now() > giveUpAt) return resume(Effect.dieMessage("waitFor: the condition did not hold within 10 s"))
+      setImmediate(check)
+    }
     check()
   })
 
@@ -179,8 +188,9 @@ describe("OperationsClient over UndiciHttpClient on the live clock", () => {
         if ((request.url ?? "").includes("raced")) Deferred.unsafeDone(arrived, Effect.succeed(request.url ?? ""))
       })
       const client = yield* built(clientLayer(s.url, "fast"))
-      const timedOut = yield* Effect.either(Effect.timeout(client.get(op("slow")), "50 millis"))
+      const timedOut = yield* Effect.either(Effect.timeout(client.get(op("slow")), "300 millis"))
       assert.isTrue(Either.isLeft(timedOut) && Cause.isTimeoutException(timedOut.left))
+      // the request reached the server (well within 300 ms on loopback), and its connection was closed
       yield* waitFor(() => s.closed.includes(`/v1/${op("slow")}`))
       const winner = yield* Effect.race(client.get(op("raced")), Deferred.await(arrived))
       assert.strictEqual(winner, `/v1/${op("raced")}`)
@@ -259,4 +269,27 @@ describe("OperationsClient over UndiciHttpClient on the live clock", () => {
       assert.deepStrictEqual(names, ["OperationsClient.get", "http.client GET"])
       assert.match(String(Predicate.hasProperty(traced.metadata, "tp") && traced.metadata.tp), /^00-[0-9a-f]{32}-/)
     }))
+
+  it.scopedLive("a handler that throws in the one-step exchange ends the call with that defect instead of hanging it", () =>
+    Effect.gen(function*() {
+      const s = yield* server((_, response) => send(response, 200, "{}"))
+      const pool = yield* Effect.acquireRelease(Effect.sync(() => new Pool(s.url)), (pool) => Effect.promise(() => pool.close()))
+      const fused = Request.exchanging(UndiciHttpClient.make(pool))
+      assert.isDefined(fused)
+      if (fused === undefined) return
+      const exchange = fused[Request.exchangeKey]
+      const bug = new Error("a bug in a handler")
+      const exit = yield* Effect.exit(Effect.withFiberRuntime<string, never>((fiber) =>
+        exchange(fiber, HttpClientRequest.get(`${s.url}/v1/x`), {}, 5_000, 1024, {
+          answer: () => {
+            throw bug
+          },
+          failed: () => {
+            throw bug
+          }
+        })
+      ))
+      assert.isTrue(Exit.isFailure(exit) && Option.contains(Cause.dieOption(exit.cause), bug))
+    }))
 })
+

@@ -328,7 +328,8 @@ export interface Exchanging {
   ) => Effect.Effect<A, E>
 }
 
-const exchanging = (client: HttpClient.HttpClient): Exchanging | undefined => {
+/** @internal The client's whole-exchange method, if it has one. */
+export const exchanging = (client: HttpClient.HttpClient): Exchanging | undefined => {
   if (!Predicate.hasProperty(client, exchangeKey)) return undefined
   const method = client[exchangeKey]
   return typeof method === "function"
