@@ -481,8 +481,8 @@ const traced = (
  * match frame, option objects), and V8 tends to pretenure those short-lived objects: then everything
  * they point to, the whole answer included, outlives the young generation, and garbage collection cost
  * about 10 µs per poll with 32 in flight (docs/benchmarks.md). An interrupted fiber ends as soon as its
- * finalizers have run, and the request is aborted then. A fiber that catches its own interruption in an
- * uninterruptible region lets the request finish in the background, within its deadline.
+ * finalizers have run, and the request is aborted then: a fiber whose finalizers take time, or that catches
+ * its own interruption and carries on, leaves the request running until it ends, within its deadline.
  */
 class WholeExchange<A, E> implements Dispatcher.DispatchHandler {
   controller: Dispatcher.DispatchController | undefined = undefined
