@@ -1,9 +1,8 @@
 import type * as Any from "@longrunning/schema/Any"
-import * as Code from "@longrunning/schema/Code"
 import type * as Dataproc from "@longrunning/schema/Dataproc"
 import * as Operation from "@longrunning/schema/Operation"
 import * as Proto from "@longrunning/schema/Proto"
-import * as Status from "@longrunning/schema/Status"
+import type * as Status from "@longrunning/schema/Status"
 import * as Duration from "effect/Duration"
 
 /** What the emulator simulates: the operation kinds Dataproc v1 returns most. */
@@ -201,11 +200,6 @@ export const render = (entry: Entry, now: number): EmulatedOperation => {
       return Operation.doneWithoutResult({ name: entry.name, metadata })
   }
 }
-
-export const cancelledStatus: Status.Status = Status.make({
-  code: Code.codes.CANCELLED,
-  message: "Operation was cancelled"
-})
 
 // Google's JSON printers write these keys first; the rest keep their order.
 const operationKeyOrder = ["name", "metadata", "done", "error", "response"]

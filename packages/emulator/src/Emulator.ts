@@ -9,7 +9,6 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as Any from "@longrunning/schema/Any"
-import * as Code from "@longrunning/schema/Code"
 import type * as Dataproc from "@longrunning/schema/Dataproc"
 import type * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
@@ -28,6 +27,7 @@ import * as Engine from "./internal/engine.js"
 import * as InternalHttp from "./internal/http.js"
 import * as Model from "./internal/model.js"
 import * as Redact from "./internal/redact.js"
+import * as Statuses from "./Statuses.js"
 
 // -----------------------------------------------------------------------------
 // scenarios
@@ -39,7 +39,7 @@ import * as Redact from "./internal/redact.js"
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * const scenario: Emulator.Scenario = Emulator.succeedAfter("2 minutes")
  * ```
@@ -55,7 +55,7 @@ export type Scenario = Model.Scenario
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.succeedAfter("30 seconds")
  * ```
@@ -74,7 +74,7 @@ export const succeedAfter = (after: Duration.DurationInput, response?: Any.Any):
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.failAfter("10 seconds", Emulator.quotaExceeded)
  * ```
@@ -93,7 +93,7 @@ export const failAfter = (after: Duration.DurationInput, error: Status.Status): 
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.doneWithoutResultAfter("5 seconds")
  * ```
@@ -111,7 +111,7 @@ export const doneWithoutResultAfter = (after: Duration.DurationInput): Scenario 
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.create({ scenario: Emulator.neverFinish })
  * ```
@@ -127,7 +127,7 @@ export const neverFinish: Scenario = { _tag: "Never" }
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.failAfter("20 seconds", Emulator.quotaExceeded)
  * ```
@@ -135,22 +135,7 @@ export const neverFinish: Scenario = { _tag: "Never" }
  * @since 0.1.0
  * @category constructors
  */
-export const quotaExceeded: Status.Status = Status.make({
-  code: Code.codes.RESOURCE_EXHAUSTED,
-  message: "Insufficient 'CPUS' quota. Requested 24.0, available 8.0.",
-  details: [
-    {
-      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-      reason: "QUOTA_EXCEEDED",
-      domain: "dataproc.googleapis.com",
-      metadata: { quota_metric: "compute.googleapis.com/cpus", region: "us-central1" }
-    },
-    {
-      "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-      violations: [{ subject: "project:demo", description: "Insufficient 'CPUS' quota. Requested 24.0, available 8.0." }]
-    }
-  ]
-})
+export const quotaExceeded: Status.Status = Statuses.quotaExceeded
 
 // -----------------------------------------------------------------------------
 // operations
@@ -254,7 +239,7 @@ export type Fault = Data.TaggedEnum<{
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.Fault.TruncatedJson()
  * ```
@@ -269,7 +254,7 @@ export const Fault = Data.taggedEnum<Fault>()
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.latency("2 seconds")
  * ```
@@ -284,7 +269,7 @@ export const latency = (delay: Duration.DurationInput): Fault => Fault.Latency({
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.slowHeaders("30 seconds")
  * ```
@@ -299,7 +284,7 @@ export const slowHeaders = (delay: Duration.DurationInput): Fault => Fault.SlowH
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.slowBody("10 seconds", 5)
  * ```
@@ -315,7 +300,7 @@ export const slowBody = (delay: Duration.DurationInput, chunks = 4): Fault =>
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.inject(Emulator.unavailable, { times: 2 })
  * ```
@@ -331,7 +316,7 @@ export const unavailable: Fault = Fault.Unavailable()
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.rateLimited("2.5 seconds")
  * ```
@@ -387,7 +372,7 @@ export const truncatedJson: Fault = Fault.TruncatedJson()
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.oversizedBody(8 * 1024 * 1024)
  * ```
@@ -485,7 +470,7 @@ export interface RecordedRequest {
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * const sentTheToken = Effect.gen(function*() {
@@ -507,7 +492,7 @@ export const hasBearer: (
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * Emulator.complete("projects/demo/regions/us-central1/operations/nope").pipe(
@@ -536,7 +521,7 @@ export class UnknownOperation extends Data.TaggedError("UnknownOperation")<{ rea
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * const program = Effect.gen(function*() {
@@ -549,7 +534,7 @@ export class UnknownOperation extends Data.TaggedError("UnknownOperation")<{ rea
  * @since 0.1.0
  * @category tags
  */
-export class Emulator extends Context.Tag("@longrunning/testing/Emulator")<Emulator, Emulator.Service>() {}
+export class Emulator extends Context.Tag("@longrunning/emulator/Emulator")<Emulator, Emulator.Service>() {}
 
 /**
  * @since 0.1.0
@@ -653,7 +638,7 @@ const settle = (engine: Engine.Engine, name: string, outcome: Model.Outcome) =>
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * Effect.scoped(Effect.gen(function*() {
@@ -706,7 +691,7 @@ export const make = Effect.fn("Emulator.make")(function*(options: Options = {}) 
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * Effect.gen(function*() {
@@ -725,7 +710,7 @@ export const layer = (options?: Options): Layer.Layer<Emulator, ServeError> => L
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Config } from "effect"
  *
  * Emulator.layerConfig({ port: Config.integer("EMULATOR_PORT").pipe(Config.withDefault(0)) })
@@ -745,7 +730,7 @@ export const layerConfig = (
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * Emulator.seedDemo.pipe(Effect.provide(Emulator.layer()))
@@ -764,7 +749,7 @@ export const seedDemo: Effect.Effect<ReadonlyArray<EmulatedOperation>, never, Em
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.create({ kind: "Batch", scenario: Emulator.failAfter("1 minute", Emulator.quotaExceeded) })
  * ```
@@ -780,7 +765,7 @@ export const create = (options?: CreateOptions): Effect.Effect<EmulatedOperation
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.complete("projects/demo/regions/us-central1/operations/1")
  * ```
@@ -799,7 +784,7 @@ export const complete = (
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.fail("projects/demo/regions/us-central1/operations/1", Emulator.quotaExceeded)
  * ```
@@ -818,7 +803,7 @@ export const fail = (
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.inject(Emulator.rateLimited("2 seconds"), { rate: 0.3 })
  * ```
@@ -834,7 +819,7 @@ export const inject = (fault: Fault, options?: FaultOptions): Effect.Effect<numb
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * Effect.map(Emulator.requests, (requests) => requests.map((r) => `${r.method} ${r.path}`))

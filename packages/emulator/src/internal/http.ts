@@ -11,6 +11,7 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import type { Fault } from "../Emulator.js"
 import type { Engine } from "./engine.js"
+import * as Statuses from "../Statuses.js"
 import * as Model from "./model.js"
 import * as Redact from "./redact.js"
 import * as Routes from "./routes.js"
@@ -70,7 +71,7 @@ const answer = (engine: Engine, route: Routes.Route, query: URLSearchParams): Ef
       case "Cancel": {
         const entry = engine.entry(route.name)
         if (entry === undefined) return yield* operationNotFound(route.name)
-        engine.settle(entry, { _tag: "Fail", error: Model.cancelledStatus }, yield* engine.now)
+        engine.settle(entry, { _tag: "Fail", error: Statuses.cancelled }, yield* engine.now)
         return json(200, {})
       }
       case "Delete": {
