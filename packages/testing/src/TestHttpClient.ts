@@ -8,6 +8,7 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Statuses from "@longrunning/emulator/Statuses"
 import * as Wire from "@longrunning/emulator/Wire"
 import * as Status from "@longrunning/schema/Status"
 import * as Context from "effect/Context"
@@ -38,7 +39,7 @@ const methodOf = (route: Wire.Route): Script.Method | undefined => {
       return "cancel"
     case "Delete":
       return "delete"
-    case "Refused":
+    default:
       return undefined
   }
 }
@@ -113,7 +114,12 @@ export const layer = (
                   headers: route.allow === undefined ? {} : { allow: route.allow }
                 })
               )
-              : yield* Effect.dieMessage(`TestHttpClient: unroutable request ${request.method} ${url.href}`)
+              : respond(
+                request,
+                yield* Wire.errorResponse(
+                  Statuses.unimplemented([`${route._tag} (TestHttpClient serves the operations methods; the Emulator serves this one)`])
+                )
+              )
           }
           const { bearer, headers } = Wire.recordHeaders(request.headers)
           const answer = yield* script.serve(method, name, Wire.listParams(url.searchParams), {

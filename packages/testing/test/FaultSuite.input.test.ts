@@ -271,7 +271,7 @@ describe("FaultSuite: hostile JSON", () => {
         }}}`
       }
       const error = yield* failureOf(yield* driven(client.get(asked, typed)))
-      assert.strictEqual(error._tag === "MalformedResponse" ? error.path : "", "$.metadata.labels")
+      assert.match(error._tag === "MalformedResponse" ? error.path : "", /^\$\.metadata\.labels(\[0\])+$/)
     })))
 })
 
