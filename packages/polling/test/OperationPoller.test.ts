@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { OperationPoller, Policy } from "@longrunning/polling"
 import { Code, Dataproc, Operation, Status } from "@longrunning/schema"
-import { Cause, Chunk, Duration, Effect, Exit, Fiber, Option, Stream, TestClock } from "effect"
+import { Cause, Chunk, Duration, Effect, Exit, Fiber, Option, Schedule, Stream, TestClock } from "effect"
 import * as Fake from "./fake.js"
 
 const name = "projects/demo/regions/us-central1/operations/op-1"
@@ -72,6 +72,61 @@ describe("OperationPoller.watch", () => {
         assert.strictEqual("status" in meta && meta.status !== undefined && typeof meta.status === "object" ? (meta.status as { state?: unknown }).state : undefined, "DONE")
       }
     }).pipe(Effect.provide(Fake.layer(doneAfter(1)))))
+
+  describe("the schedule sees each poll", () => {
+    const progress = (operation: Operation.Operation<unknown, unknown>): number => {
+      const status = Reflect.get(Object(operation.metadata), "status")
+      const details = Reflect.get(Object(status), "details")
+      return typeof details === "string" ? Number.parseInt(details, 10) : 0
+    }
+
+    const replies = [
+      Fake.running(name, 10),
+      Fake.apiError(name, Code.codes.RESOURCE_EXHAUSTED, "5 seconds"),
+      Fake.running(name, 40),
+      Fake.running(name, 60),
+      Fake.succeeded(name)
+    ]
+
+    it.effect("Policy.respectHints and Schedule.whileInput compose with watch; a policy that stops ends in PolicyExhausted", () =>
+      Effect.gen(function*() {
+        const schedule = Policy.fixed("1 second").pipe(
+          Policy.respectHints(Policy.serverHint),
+          Schedule.whileInput((outcome: Policy.PollOutcome) =>
+            outcome._tag === "Failed" || progress(outcome.operation) < 50
+          )
+        )
+        const fiber = yield* Effect.fork(Effect.flip(OperationPoller.wait(name, { schedule, failureBackoff: false })))
+        yield* TestClock.adjust(Duration.minutes(1))
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(error._tag, "PolicyExhausted")
+        if (error._tag === "PolicyExhausted") {
+          assert.strictEqual(error.polls, 4)
+          assert.strictEqual(progress(Option.getOrThrow(error.lastSnapshot)), 60)
+          assert.include(error.message, "gave up")
+        }
+        // the hint held the third poll back 5 s; whileInput stopped after the fourth
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 1, 6, 7])
+      }).pipe(Effect.provide(Fake.layer((_, i) => replies[i] ?? Fake.succeeded(name)))))
+
+    it.effect("giveUpAfter ends in PolicyExhausted, not WaitTimeout", () =>
+      Effect.gen(function*() {
+        const schedule = Policy.fixed("10 seconds").pipe(Policy.giveUpAfter("25 seconds"))
+        const fiber = yield* Effect.fork(Effect.flip(OperationPoller.wait(name, { schedule })))
+        yield* TestClock.adjust(Duration.minutes(1))
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(error._tag, "PolicyExhausted")
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 10, 20])
+      }).pipe(Effect.provide(Fake.layer((n) => Fake.running(n)))))
+
+    it.effect("a policy that stops after a failed poll ends with that poll's error", () =>
+      Effect.gen(function*() {
+        const schedule = Policy.fixed("1 second").pipe(Schedule.whileInput((o: Policy.PollOutcome) => o._tag === "Answered"))
+        const error = yield* Effect.flip(OperationPoller.wait(name, { schedule }))
+        assert.strictEqual(error._tag, "ApiError")
+        assert.strictEqual((yield* Fake.gets).length, 1)
+      }).pipe(Effect.provide(Fake.layer((n) => Fake.apiError(n, Code.codes.UNAVAILABLE)))))
+  })
 
   describe("errors", () => {
     it.effect("NOT_FOUND in the middle of a watch is OperationNotFound, with the last snapshot", () =>
