@@ -167,12 +167,19 @@ export interface WatchOptions<M = Any.Any, R = Any.Any, I = unknown> {
   /** Emit only snapshots whose state or metadata changed (the done snapshot always comes). */
   readonly onlyChanges?: boolean | undefined
   /**
-   * When the watching fiber is interrupted before the operation is done, send `:cancel`, read the operation
-   * once more and hand that state to `onCancelled`.
+   * When the watch is interrupted before the operation is done (a timeout, its scope closing, a race it
+   * lost, Ctrl-C), send `:cancel`, read the operation once more and hand that state to `onCancelled`, all
+   * within `cancelTimeout`. A watch that loses a race inside the layer that provides its client may see
+   * that layer close first: wrap the effect that owns the race with {@link cancelOnInterrupt} instead.
    */
   readonly cancelOnInterrupt?: boolean | undefined
-  /** Receives the operation's state read after a cancel sent by `cancelOnInterrupt`. */
-  readonly onCancelled?: ((operation: Option.Option<Operation.Operation<unknown, unknown>>) => Effect.Effect<void>) | undefined
+  /** Receives what the cancel sent by `cancelOnInterrupt` gave: the state read after it, and whether the server answered it. */
+  readonly onCancelled?: OnCancelled | undefined
+  /**
+   * The most the cancel and the read after it may take together, after which the interrupt completes
+   * whatever the server does. Defaults to {@link defaultCancelTimeout} (5 seconds).
+   */
+  readonly cancelTimeout?: Duration.DurationInput | undefined
   /** The schema of a typed operation (`Operation.schema({ metadata, response })`). */
   readonly schema?: Schema.Schema<Operation.Operation<M, R>, I> | undefined
   /**
@@ -333,7 +340,7 @@ const watchImpl = <M, R, I>(
     if (options.cancelOnInterrupt === true) {
       yield* Effect.addFinalizer((exit) =>
         Exit.isInterrupted(exit) && latest?.finished !== true
-          ? cancelAndReport(client, name, schema, options.onCancelled)
+          ? cancelAndReport(client, name, options)
           : Effect.void
       )
     }
@@ -374,25 +381,118 @@ const watchImpl = <M, R, I>(
     return Stream.unfoldEffect(initial, step).pipe(Stream.filterMap(Option.fromNullable))
   }))
 
-const cancelAndReport = <M, R, I>(
-  client: OperationsClient.Service,
-  name: string,
-  schema: Schema.Schema<Operation.Operation<M, R>, I>,
-  onCancelled: ((operation: Option.Option<Operation.Operation<unknown, unknown>>) => Effect.Effect<void>) | undefined
-) =>
+// -----------------------------------------------------------------------------
+// cancel on interrupt
+// -----------------------------------------------------------------------------
+
+/**
+ * What a cancel sent on interrupt gave.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CancelReport {
+  /** The server answered the `:cancel` (with success) within the cancel timeout. */
+  readonly answered: boolean
+}
+
+/**
+ * Receives the operation's state read after a cancel sent on interrupt (None when it could not be read in
+ * time), and whether the server answered the cancel.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OnCancelled = (
+  operation: Option.Option<Operation.Operation<unknown, unknown>>,
+  cancel: CancelReport
+) => Effect.Effect<void>
+
+/**
+ * The default budget of a cancel on interrupt, for the `:cancel` and the read after it together: 5 seconds.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ * import { Duration } from "effect"
+ *
+ * Duration.toSeconds(OperationPoller.defaultCancelTimeout) // 5
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultCancelTimeout: Duration.Duration = Duration.seconds(5)
+
+/**
+ * Options of {@link cancelOnInterrupt}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CancelOptions {
+  /** Receives the state read after the cancel, and whether the server answered it; logged otherwise. */
+  readonly onCancelled?: OnCancelled | undefined
+  /** The most the cancel and the read after it may take together. Defaults to {@link defaultCancelTimeout}. */
+  readonly cancelTimeout?: Duration.DurationInput | undefined
+}
+
+const cancelAndReport = (client: OperationsClient.Service, name: string, options: CancelOptions) =>
   Effect.gen(function*() {
-    yield* Effect.ignore(client.cancel(name))
-    const after = yield* Effect.option(client.get(name, schema))
-    if (onCancelled !== undefined) yield* onCancelled(after)
-    else {
-      yield* Effect.logInfo(
-        Option.match(after, {
+    let answered = false
+    const exchange = Effect.gen(function*() {
+      answered = Exit.isSuccess(yield* Effect.exit(client.cancel(name)))
+      return yield* Effect.option(client.get(name, Operation.Operation))
+    })
+    // A finalizer is uninterruptible: the exchange runs in a fiber of its own, made interruptible, so that
+    // the timeout can end it at once even when its request is slow to abort.
+    const after = yield* exchange.pipe(
+      Effect.disconnect,
+      Effect.interruptible,
+      Effect.timeoutOption(options.cancelTimeout ?? defaultCancelTimeout),
+      Effect.map(Option.flatten)
+    )
+    const report: CancelReport = { answered }
+    if (options.onCancelled !== undefined) return yield* options.onCancelled(after, report)
+    yield* Effect.logInfo(
+      !answered
+        ? `the cancel of ${name} got no answer`
+        : Option.match(after, {
           onNone: () => `cancel sent for ${name}; its state could not be read`,
           onSome: (op) => `cancel sent for ${name}; it is now ${op._tag}`
         })
-      )
-    }
-  }).pipe(Effect.timeout(Duration.seconds(30)), Effect.ignore)
+    )
+  })
+
+/**
+ * Sends `:cancel` for an operation when `self` is interrupted, then reads it once more and hands that state
+ * to `onCancelled`, all within `cancelTimeout` (5 seconds by default). The cancel runs in the fiber that runs
+ * `self`, before the finalizers of what encloses it: wrap the effect that owns the client's layer, or a
+ * race the watch may lose, so that the client is still open when the cancel goes out.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ * import { Effect, Stream } from "effect"
+ *
+ * const name = "projects/p/regions/us-central1/operations/1"
+ * const ticker = Effect.forever(Effect.sleep("1 second"))
+ * // the watch races a ticker; interrupting the whole race cancels the operation
+ * const program = Stream.runDrain(OperationPoller.watch(name)).pipe(
+ *   Effect.raceFirst(ticker),
+ *   OperationPoller.cancelOnInterrupt(name, {
+ *     onCancelled: (after, cancel) => Effect.log(cancel.answered ? "cancel sent" : "the cancel got no answer")
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const cancelOnInterrupt = (name: string, options: CancelOptions = {}) =>
+<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | OperationsClient.OperationsClient> =>
+  Effect.flatMap(OperationsClient.OperationsClient, (client) =>
+    Effect.onInterrupt(self, () => cancelAndReport(client, name, options)))
 
 // -----------------------------------------------------------------------------
 // waiting
@@ -508,7 +608,7 @@ export type WatchAllEvent<M = Any.Any, R = Any.Any> =
  * @category models
  */
 export interface WatchAllOptions<M = Any.Any, R = Any.Any, I = unknown>
-  extends Omit<WatchOptions<M, R, I>, "cancelOnInterrupt" | "onCancelled">
+  extends Omit<WatchOptions<M, R, I>, "cancelOnInterrupt" | "onCancelled" | "cancelTimeout">
 {
   /** Requests in flight at most, across all watches. Defaults to 16. */
   readonly concurrency?: number | undefined
