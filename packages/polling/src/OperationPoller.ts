@@ -21,7 +21,7 @@ import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import type * as Schedule from "effect/Schedule"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { jsonEqual, nextPollAt, runDue, sleepUntil } from "./internal/scheduler.js"
 import * as Policy from "./Policy.js"
@@ -140,6 +140,16 @@ export class PolicyExhausted extends Data.TaggedError("PolicyExhausted")<{
  * @category errors
  */
 export type WatchError = OperationNotFound | WaitTimeout | PolicyExhausted | OperationsClient.Error
+
+/**
+ * What a watch can start from: an operation's name, or the operation a start call returned (a snapshot,
+ * typed as its schema says). A snapshot that is already done ends the watch at once, without a request; a
+ * running one is the watch's first snapshot, and the first request comes after the schedule's first delay.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Target<M = Any.Any, R = Any.Any> = string | Operation.Operation<M, R>
 
 // -----------------------------------------------------------------------------
 // options
@@ -288,7 +298,8 @@ interface WatchState<M, R> {
 }
 
 /**
- * A Stream of snapshots of one operation. The first poll is immediate, later ones follow the schedule,
+ * A Stream of snapshots of one operation, given by name or by the snapshot a start call returned (see
+ * {@link Target}; with a `schema`, typed as it says). The first poll is immediate, later ones follow the schedule,
  * which sees what each poll gave; the stream ends after emitting the done snapshot (an operation already
  * done gives one element). With the default composition (`Policy.forWatch`), transient failures
  * (UNAVAILABLE, transport, RESOURCE_EXHAUSTED) skip a poll and the watch goes on, backing off while they last
@@ -310,25 +321,58 @@ interface WatchState<M, R> {
  * @category streams
  */
 export function watch(
-  name: string,
+  target: Target,
   options?: WatchOptions
 ): Stream.Stream<Operation.Operation, WatchError, OperationsClient.OperationsClient>
 export function watch<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options: WatchOptions<M, R, I> & { readonly schema: Schema.Schema<Operation.Operation<M, R>, I> }
 ): Stream.Stream<Operation.Operation<M, R>, WatchError, OperationsClient.OperationsClient>
 export function watch<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options?: WatchOptions<M, R, I>
 ): Stream.Stream<Operation.Operation<M, R> | Operation.Operation, WatchError, OperationsClient.OperationsClient> {
   const { schema, ...rest } = options ?? {}
-  return schema === undefined ? watchImpl(name, rest, Operation.Operation) : watchImpl(name, rest, schema)
+  return schema === undefined
+    ? watchImpl(untypedTarget(target), rest, Operation.Operation)
+    : watchImpl(typedTarget(target), rest, schema)
 }
 
+/** What a watch starts from: an operation's name, and the snapshot a start call returned, if any. */
+interface Seed<M, R> {
+  readonly name: string
+  readonly snapshot: Option.Option<Operation.Operation<M, R>>
+}
+
+const typedTarget = <M, R>(target: Target<M, R>): Seed<M, R> =>
+  typeof target === "string" ? { name: target, snapshot: Option.none() } : { name: target.name, snapshot: Option.some(target) }
+
+const isUntyped = Schema.is(Operation.Operation)
+
+// Without a schema the snapshot is the untyped one the overload asked for; a value that is not (it was
+// typed after all) is polled for instead of trusted.
+const untypedTarget = (target: Target<unknown, unknown>): Seed<Any.Any, Any.Any> =>
+  typeof target === "string"
+    ? { name: target, snapshot: Option.none() }
+    : { name: target.name, snapshot: Option.liftPredicate(target, isUntyped) }
+
 const watchImpl = <M, R, I>(
-  name: string,
+  seed: Seed<M, R>,
   options: BaseOptions,
   schema: Schema.Schema<Operation.Operation<M, R>, I>
+): Stream.Stream<Operation.Operation<M, R>, WatchError, OperationsClient.OperationsClient> =>
+  Option.match(seed.snapshot, {
+    onNone: () => poll(seed.name, options, schema, Option.none()),
+    onSome: (snapshot) =>
+      // a snapshot that is already done ends the watch at once, without a request
+      Operation.isDone(snapshot) ? Stream.succeed(snapshot) : poll(seed.name, options, schema, Option.some(snapshot))
+  })
+
+const poll = <M, R, I>(
+  name: string,
+  options: BaseOptions,
+  schema: Schema.Schema<Operation.Operation<M, R>, I>,
+  snapshot: Option.Option<Operation.Operation<M, R>>
 ): Stream.Stream<Operation.Operation<M, R>, WatchError, OperationsClient.OperationsClient> =>
   Stream.unwrapScoped(Effect.gen(function*() {
     const client = yield* OperationsClient.OperationsClient
@@ -376,9 +420,25 @@ const watchImpl = <M, R, I>(
         }
       })
 
-    const initial: WatchState<M, R> = { state: rules.policy.initial, last: undefined, polls: 0, nextAt: start, finished: false }
-    latest = initial
-    return Stream.unfoldEffect(initial, step).pipe(Stream.filterMap(Option.fromNullable))
+    const fresh: WatchState<M, R> = { state: rules.policy.initial, last: undefined, polls: 0, nextAt: start, finished: false }
+    const polled = (initial: WatchState<M, R>) => {
+      latest = initial
+      return Stream.unfoldEffect(initial, step).pipe(Stream.filterMap(Option.fromNullable))
+    }
+    if (Option.isNone(snapshot)) return polled(fresh)
+    // The start call's snapshot stands for the first poll: it is emitted, and the schedule's first delay
+    // comes before the first request.
+    const seen = snapshot.value
+    const verdict = yield* judge(rules, name, fresh, Either.right(seen))
+    const first = Stream.succeed(seen)
+    switch (verdict._tag) {
+      case "Done":
+        return first
+      case "Stop":
+        return Stream.concat(first, Stream.fail(verdict.error))
+      case "Again":
+        return Stream.concat(first, polled({ state: verdict.state, last: seen, polls: 0, nextAt: verdict.at, finished: false }))
+    }
   }))
 
 // -----------------------------------------------------------------------------
@@ -512,32 +572,34 @@ export const cancelOnInterrupt = (name: string, options: CancelOptions = {}) =>
  * @category combinators
  */
 export function wait(
-  name: string,
+  target: Target,
   options?: WatchOptions
 ): Effect.Effect<Operation.Done, WatchError, OperationsClient.OperationsClient>
 export function wait<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options: WatchOptions<M, R, I> & { readonly schema: Schema.Schema<Operation.Operation<M, R>, I> }
 ): Effect.Effect<Operation.Done<M, R>, WatchError, OperationsClient.OperationsClient>
 export function wait<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options?: WatchOptions<M, R, I>
 ): Effect.Effect<Operation.Done<M, R> | Operation.Done, WatchError, OperationsClient.OperationsClient> {
   const { schema, ...rest } = options ?? {}
-  return schema === undefined ? waitImpl(name, rest, Operation.Operation) : waitImpl(name, rest, schema)
+  return schema === undefined
+    ? waitImpl(untypedTarget(target), rest, Operation.Operation)
+    : waitImpl(typedTarget(target), rest, schema)
 }
 
 const waitImpl = <M, R, I>(
-  name: string,
+  seed: Seed<M, R>,
   options: BaseOptions,
   schema: Schema.Schema<Operation.Operation<M, R>, I>
 ): Effect.Effect<Operation.Done<M, R>, WatchError, OperationsClient.OperationsClient> =>
   Effect.flatMap(
-    Stream.runLast(watchImpl(name, { ...options, onlyChanges: true }, schema)),
+    Stream.runLast(watchImpl(seed, { ...options, onlyChanges: true }, schema)),
     (last) =>
       Option.isSome(last) && Operation.isDone(last.value)
         ? Effect.succeed(last.value)
-        : Effect.dieMessage(`the watch of ${name} ended without a done snapshot`)
+        : Effect.dieMessage(`the watch of ${seed.name} ended without a done snapshot`)
   )
 
 /**
@@ -558,21 +620,24 @@ const waitImpl = <M, R, I>(
  * @category combinators
  */
 export function result(
-  name: string,
+  target: Target,
   options?: WatchOptions
 ): Effect.Effect<Option.Option<Any.Any>, WatchError | OperationFailed, OperationsClient.OperationsClient>
 export function result<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options: WatchOptions<M, R, I> & { readonly schema: Schema.Schema<Operation.Operation<M, R>, I> }
 ): Effect.Effect<Option.Option<R>, WatchError | OperationFailed, OperationsClient.OperationsClient>
 export function result<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options?: WatchOptions<M, R, I>
 ): Effect.Effect<Option.Option<R | Any.Any>, WatchError | OperationFailed, OperationsClient.OperationsClient> {
   const { schema, ...rest } = options ?? {}
-  return schema === undefined
-    ? resultOf(name, waitImpl(name, rest, Operation.Operation))
-    : resultOf(name, waitImpl(name, rest, schema))
+  if (schema === undefined) {
+    const seed = untypedTarget(target)
+    return resultOf(seed.name, waitImpl(seed, rest, Operation.Operation))
+  }
+  const seed = typedTarget(target)
+  return resultOf(seed.name, waitImpl(seed, rest, schema))
 }
 
 const resultOf = <M, R, E, Req>(name: string, done: Effect.Effect<Operation.Done<M, R>, E, Req>) =>
@@ -586,6 +651,70 @@ const resultOf = <M, R, E, Req>(name: string, done: Effect.Effect<Operation.Done
         return Effect.fail(new OperationFailed({ operation: name, status: done.error, snapshot: done }))
     }
   })
+
+// -----------------------------------------------------------------------------
+// typed handles
+// -----------------------------------------------------------------------------
+
+/**
+ * Options of a {@link Handle}'s calls: a watch's options; the schema is the handle's.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HandleOptions = Omit<WatchOptions, "schema">
+
+/**
+ * One operation with the schema of its metadata and response: what a start call returned, or a name stored
+ * earlier and resumed with the same typing (as Go's `CreateClusterOperation(name)` does).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Handle<M, R> {
+  /** The operation's name. */
+  readonly name: string
+  /** The snapshot the handle was made from, if it was made from one. */
+  readonly snapshot: Option.Option<Operation.Operation<M, R>>
+  /** {@link watch} with the handle's schema. */
+  readonly watch: (options?: HandleOptions) => Stream.Stream<Operation.Operation<M, R>, WatchError, OperationsClient.OperationsClient>
+  /** {@link wait} with the handle's schema. */
+  readonly wait: (options?: HandleOptions) => Effect.Effect<Operation.Done<M, R>, WatchError, OperationsClient.OperationsClient>
+  /** {@link result} with the handle's schema. */
+  readonly result: (
+    options?: HandleOptions
+  ) => Effect.Effect<Option.Option<R>, WatchError | OperationFailed, OperationsClient.OperationsClient>
+}
+
+/**
+ * A typed handle on an operation, from the snapshot a start call returned or from a stored name: its
+ * `watch`, `wait` and `result` decode every poll with `schema`, so the metadata and response keep their
+ * types when a program resumes from a name it saved.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ * import { Dataproc } from "@longrunning/schema"
+ * import { Effect } from "effect"
+ *
+ * // resumed from a name stored before a restart: the same typing as the start call's snapshot
+ * const cluster = OperationPoller.handle("projects/p/regions/us-central1/operations/op-1", Dataproc.DataprocOperation)
+ * const program = cluster.wait({ timeout: "30 minutes" }).pipe(Effect.map((done) => done.metadata))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const handle = <M, R, I>(target: Target<M, R>, schema: Schema.Schema<Operation.Operation<M, R>, I>): Handle<M, R> => {
+  const seed = typedTarget(target)
+  return {
+    name: seed.name,
+    snapshot: seed.snapshot,
+    watch: (options = {}) => watchImpl(seed, options, schema),
+    wait: (options = {}) => waitImpl(seed, options, schema),
+    result: (options = {}) => resultOf(seed.name, waitImpl(seed, options, schema))
+  }
+}
 
 // -----------------------------------------------------------------------------
 // many operations

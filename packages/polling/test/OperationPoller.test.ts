@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { OperationPoller, Policy } from "@longrunning/polling"
 import { Code, Dataproc, Operation, Status } from "@longrunning/schema"
-import { Cause, Chunk, Clock, Duration, Effect, Exit, Fiber, Layer, Option, Schedule, Stream, TestClock } from "effect"
+import { Cause, Chunk, Clock, Duration, Effect, Exit, Fiber, Layer, Option, Schedule, Schema, Stream, TestClock } from "effect"
 import * as Fake from "./fake.js"
 
 const name = "projects/demo/regions/us-central1/operations/op-1"
@@ -126,6 +126,72 @@ describe("OperationPoller.watch", () => {
         assert.strictEqual(error._tag, "ApiError")
         assert.strictEqual((yield* Fake.gets).length, 1)
       }).pipe(Effect.provide(Fake.layer((n) => Fake.apiError(n, Code.codes.UNAVAILABLE)))))
+  })
+
+  describe("from a start call's snapshot, and typed resume", () => {
+    const Cluster = Schema.Struct({ "@type": Schema.String, clusterName: Schema.String })
+    const ClusterOperation = Operation.schema({ metadata: [Dataproc.ClusterOperationMetadata], response: Cluster })
+    /** What a start call returns: the operation as its first answer, decoded with its schema. */
+    const start = (json: unknown) => Schema.decodeUnknown(ClusterOperation)(json)
+
+    it.effect("a done snapshot ends at once, without a request", () =>
+      Effect.gen(function*() {
+        const snapshots = yield* Stream.runCollect(OperationPoller.watch(yield* start(Fake.succeeded(name).json), { schema: ClusterOperation }))
+        assert.deepStrictEqual(Chunk.toArray(snapshots).map((op) => op._tag), ["Succeeded"])
+        const response = yield* OperationPoller.result(yield* start(Fake.succeeded(name).json), { schema: ClusterOperation })
+        assert.strictEqual(Option.getOrThrow(response).clusterName, "c1")
+        assert.strictEqual((yield* Fake.calls).length, 0)
+      }).pipe(Effect.provide(Fake.layer(doneAfter(1)))))
+
+    it.effect("a running snapshot is the first element; the first request waits the schedule's first delay", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(
+          start(Fake.running(name, 5).json).pipe(
+            Effect.flatMap((op) => Stream.runCollect(OperationPoller.watch(op, { ...everySecond, schema: ClusterOperation })))
+          )
+        )
+        yield* TestClock.adjust(Duration.seconds(5))
+        const snapshots = Chunk.toArray(yield* Fiber.join(fiber))
+        assert.deepStrictEqual(snapshots.map((op) => op._tag), ["Running", "Running", "Succeeded"])
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at), [1000, 2000])
+      }).pipe(Effect.provide(Fake.layer(doneAfter(2)))))
+
+    it.effect("start -> result is one typed pipeline", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(
+          start(Fake.running(name).json).pipe(
+            Effect.flatMap((op) => OperationPoller.result(op, { ...everySecond, schema: ClusterOperation }))
+          )
+        )
+        yield* TestClock.adjust(Duration.seconds(5))
+        // typed end to end: no narrowing needed to read the response's field
+        const response: Option.Option<{ readonly "@type": string; readonly clusterName: string }> = yield* Fiber.join(fiber)
+        assert.strictEqual(Option.getOrThrow(response).clusterName, "c1")
+      }).pipe(Effect.provide(Fake.layer(doneAfter(2)))))
+
+    it.effect("an untyped snapshot works without a schema; a done one makes no request", () =>
+      Effect.gen(function*() {
+        const snapshot = yield* Schema.decodeUnknown(Operation.Operation)(Fake.succeeded(name).json)
+        const done = yield* OperationPoller.wait(snapshot)
+        assert.strictEqual(done._tag, "Succeeded")
+        assert.strictEqual((yield* Fake.calls).length, 0)
+      }).pipe(Effect.provide(Fake.layer(doneAfter(1)))))
+
+    it.effect("handle: resuming from a stored name keeps the typing", () =>
+      Effect.gen(function*() {
+        const stored = OperationPoller.handle(name, ClusterOperation)
+        assert.strictEqual(stored.name, name)
+        assert.isTrue(Option.isNone(stored.snapshot))
+        const fiber = yield* Effect.fork(stored.wait(everySecond))
+        yield* TestClock.adjust(Duration.seconds(5))
+        const done = yield* Fiber.join(fiber)
+        assert.strictEqual(done._tag, "Succeeded")
+        if (done._tag === "Succeeded") assert.strictEqual(done.response.clusterName, "c1")
+        const fromSnapshot = OperationPoller.handle(yield* start(Fake.succeeded(name).json), ClusterOperation)
+        const response = yield* fromSnapshot.result()
+        assert.strictEqual(Option.getOrThrow(response).clusterName, "c1")
+        assert.strictEqual((yield* Fake.gets).length, 2)
+      }).pipe(Effect.provide(Fake.layer(doneAfter(2)))))
   })
 
   describe("errors", () => {
