@@ -271,7 +271,9 @@ describe("FaultSuite: hostile JSON", () => {
         }}}`
       }
       const error = yield* failureOf(yield* driven(client.get(asked, typed)))
-      assert.strictEqual(error._tag === "MalformedResponse" ? error.path : "", "$.metadata.labels")
+      // the nesting limit (100 levels) names the path down to the level that goes too deep
+      const path = error._tag === "MalformedResponse" ? error.path : ""
+      assert.isTrue(path.startsWith("$.metadata.labels[0][0]"), path)
     })))
 })
 
@@ -279,7 +281,7 @@ describe("FaultSuite: hostile JSON", () => {
 // fuzz
 // -----------------------------------------------------------------------------
 
-const corpusDirectory = path.resolve(__dirname, "../../../../shared/corpus/payloads")
+const corpusDirectory = path.resolve(__dirname, "../../../fixtures/corpus/payloads")
 
 /** Replaces, drops or descends into one random place of a JSON value. */
 const mutate = (json: unknown, random: () => number, replacement: unknown): unknown => {
