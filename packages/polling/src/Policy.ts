@@ -478,24 +478,9 @@ export const serverHint = (outcome: PollOutcome): Option.Option<Duration.Duratio
     ? RetryPolicy.serverDelay(outcome.error)
     : Option.none()
 
-/**
- * Whether polling again may help after this error: what the http client retries
- * (`OperationsError.isRetryable`), and RESOURCE_EXHAUSTED even without a hint, since the watch's own
- * schedule says when to come back.
- *
- * @example
- * ```ts
- * import { Policy } from "@longrunning/polling"
- * import type { OperationsClient } from "@longrunning/http"
- *
- * declare const error: OperationsClient.Error
- * Policy.isRetryable(error)
- * ```
- *
- * @since 0.1.0
- * @category guards
- */
-export const isRetryable = (error: OperationsClient.Error): boolean =>
+// What a watch polls again after: what the http client retries (`OperationsError.isRetryable`), and
+// RESOURCE_EXHAUSTED even without a hint, since the watch's own schedule says when to come back.
+const pollsAgainAfter = (error: OperationsClient.Error): boolean =>
   OperationsError.isRetryable(error) || OperationsError.isResourceExhausted(error)
 
 /**
@@ -617,7 +602,9 @@ export const backoffOnFailure: {
 } = dual(2, backoffOnFailureImpl)
 
 /**
- * Stops after a failed poll that polling again cannot fix (see {@link isRetryable}): NOT_FOUND,
+ * Stops after a failed poll that polling again cannot fix: it goes on after what the http client would
+ * retry (`OperationsError.isRetryable`: transport failures, UNAVAILABLE, RESOURCE_EXHAUSTED with a hint) and
+ * after RESOURCE_EXHAUSTED without a hint (the schedule says when to come back); it stops after NOT_FOUND,
  * PERMISSION_DENIED, a malformed answer... The watch then fails with that error.
  *
  * @example
@@ -633,7 +620,7 @@ export const backoffOnFailure: {
 export const whileRetryable = <M, R, Env>(
   self: Schedule.Schedule<Duration.Duration, PollOutcome<M, R>, Env>
 ): Schedule.Schedule<Duration.Duration, PollOutcome<M, R>, Env> =>
-  Schedule.whileInput(self, (outcome) => outcome._tag === "Answered" || isRetryable(outcome.error))
+  Schedule.whileInput(self, (outcome) => outcome._tag === "Answered" || pollsAgainAfter(outcome.error))
 
 /**
  * Options of {@link forWatch}.
