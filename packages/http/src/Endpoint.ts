@@ -97,7 +97,7 @@ const host = (options: HostOptions | undefined) => ({
 export const global = (options?: HostOptions): Endpoint => ({ _tag: "Global", ...host(options) })
 
 /**
- * Locational endpoints: `https://{region}-dataproc.googleapis.com/`.
+ * Locational endpoints: `https://{region}-dataproc.googleapis.com/`; `global` goes to the global host.
  *
  * @example
  * ```ts
@@ -112,7 +112,7 @@ export const global = (options?: HostOptions): Endpoint => ({ _tag: "Global", ..
 export const locational = (options?: HostOptions): Endpoint => ({ _tag: "Locational", ...host(options) })
 
 /**
- * Regional endpoints: `https://dataproc.{region}.rep.googleapis.com/`.
+ * Regional endpoints: `https://dataproc.{region}.rep.googleapis.com/`; `global` goes to the global host.
  *
  * @example
  * ```ts
@@ -245,7 +245,8 @@ export const validateBaseUrl = (input: string): Either.Either<string, InvalidEnd
 }
 
 /**
- * The base URL (with a trailing slash) a request about a resource in `region` goes to.
+ * The base URL (with a trailing slash) a request about a resource in `region` goes to. A locational or
+ * regional policy sends a resource in `global` to the global host (`https://{service}.{universeDomain}/`).
  *
  * @example
  * ```ts
@@ -276,6 +277,10 @@ export const baseUrl = (endpoint: Endpoint, region: Option.Option<string>): Eith
       }
       if (!hostLabel.test(region.value)) {
         return Either.left(new InvalidEndpoint({ reason: `${JSON.stringify(region.value)} is not a region` }))
+      }
+      // Resources in `locations/global` are served by the plain host: there is no `global-{service}` host.
+      if (region.value === "global") {
+        return validateBaseUrl(`https://${endpoint.service}.${endpoint.universeDomain}/`)
       }
       return validateBaseUrl(
         endpoint._tag === "Locational"
