@@ -708,6 +708,31 @@ export const forHost = (
 }
 
 /**
+ * The endpoint of a profile's host rule: `Endpoint.global` for a global profile; for a locational one,
+ * `Endpoint.locational` that sends `global` and names without a location to the global host. It can be given
+ * to `OperationsClient.layer({ endpoint })` as it is.
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient, ServiceProfile } from "@longrunning/http"
+ *
+ * const vertex = OperationsClient.layer({ endpoint: ServiceProfile.endpoint(ServiceProfile.vertexAi), apiVersion: "v1" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const endpoint = (
+  profile: ServiceProfile,
+  options?: { readonly universeDomain?: string | undefined }
+): Endpoint.Endpoint => {
+  const hostOptions = { service: profile.service, universeDomain: options?.universeDomain }
+  return profile.hosts === "locational"
+    ? Endpoint.locational({ ...hostOptions, withoutLocation: "global" })
+    : Endpoint.global(hostOptions)
+}
+
+/**
  * Whether a profile offers a method in a version (its default version when none is given).
  *
  * @example
@@ -942,8 +967,8 @@ export const requestLine = (
     base = `${origin.value}/`
   } else {
     const where = OperationName.location(path)
-    const endpoint = options.endpoint ?? hostEndpoint(profile, where, options.universeDomain)
-    const resolved = Endpoint.baseUrl(endpoint, where)
+    const ownEndpoint = options.endpoint ?? endpoint(profile, { universeDomain: options.universeDomain })
+    const resolved = Endpoint.baseUrl(ownEndpoint, where)
     if (Either.isLeft(resolved)) return fail("InvalidEndpoint", resolved.left.reason)
     base = resolved.right
   }
@@ -965,18 +990,6 @@ export const requestLine = (
   const query = params.toString()
   const url = base + relative + (query === "" ? "" : `?${query}`)
   return Either.right(body === undefined ? { method: httpMethods[method], url } : { method: httpMethods[method], url, body })
-}
-
-// The endpoint of the profile's own host rule for a name in `where`.
-const hostEndpoint = (
-  profile: ServiceProfile,
-  where: Option.Option<string>,
-  universeDomain: string | undefined
-): Endpoint.Endpoint => {
-  const options = { service: profile.service, universeDomain }
-  return profile.hosts === "locational" && Option.isSome(where)
-    ? Endpoint.locational(options)
-    : Endpoint.global(options)
 }
 
 // The first line of Effect's tree is the schema's name; the reason is the last line.

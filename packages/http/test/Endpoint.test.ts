@@ -55,6 +55,18 @@ describe("Endpoint.baseUrl", () => {
     )
   })
 
+  it("sends a name without a location to the global host when asked to", () => {
+    assert.deepStrictEqual(
+      Endpoint.baseUrl(Endpoint.locational({ service: "aiplatform", withoutLocation: "global" }), Option.none()),
+      Either.right("https://aiplatform.googleapis.com/")
+    )
+    assert.deepStrictEqual(
+      Endpoint.baseUrl(Endpoint.regional({ service: "spanner", withoutLocation: "global" }), Option.none()),
+      Either.right("https://spanner.googleapis.com/")
+    )
+    assert.isTrue(Either.isLeft(Endpoint.baseUrl(Endpoint.locational({ withoutLocation: "fail" }), Option.none())))
+  })
+
   it("refuses a missing or malformed location", () => {
     assert.isTrue(Either.isLeft(Endpoint.baseUrl(Endpoint.locational(), Option.none())))
     assert.isTrue(Either.isLeft(Endpoint.baseUrl(Endpoint.locational(), Option.some("US_CENTRAL1"))))

@@ -1,7 +1,12 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { Endpoint, ServiceProfile } from "../src/index.js"
+import * as Ref from "effect/Ref"
+import { Credentials, Endpoint, OperationsClient, ServiceProfile } from "../src/index.js"
 
 const line = (
   profile: ServiceProfile.ServiceProfile,
@@ -443,6 +448,54 @@ describe("ServiceProfile", () => {
       assert.strictEqual(ServiceProfile.formatDuration("0 millis"), "0s")
       assert.strictEqual(ServiceProfile.formatDuration("2 minutes"), "120s")
     })
+  })
+
+  describe("endpoint", () => {
+    it("gives the Endpoint of the host rule, global for names without a location", () => {
+      const vertex = ServiceProfile.endpoint(ServiceProfile.vertexAi)
+      assert.deepStrictEqual(
+        Endpoint.baseUrl(vertex, Option.some("europe-west4")),
+        Either.right("https://europe-west4-aiplatform.googleapis.com/")
+      )
+      assert.deepStrictEqual(Endpoint.baseUrl(vertex, Option.none()), Either.right("https://aiplatform.googleapis.com/"))
+      assert.deepStrictEqual(
+        Endpoint.baseUrl(ServiceProfile.endpoint(ServiceProfile.spanner, { universeDomain: "example.net" }), Option.some("x")),
+        Either.right("https://spanner.example.net/")
+      )
+    })
+
+    it.effect("works with today's client: a nested Vertex AI name goes to its locational host", () =>
+      Effect.gen(function*() {
+        const urls = yield* Ref.make<ReadonlyArray<string>>([])
+        const httpClient = HttpClient.make((request, url) =>
+          Effect.as(
+            Ref.update(urls, (all) => [...all, `${request.method} ${url.href}`]),
+            HttpClientResponse.fromWeb(
+              request,
+              new Response(JSON.stringify({ name: url.pathname.slice(4).replace(/:cancel$/, "") }), {
+                status: 200,
+                headers: { "content-type": "application/json" }
+              })
+            )
+          )
+        )
+        const name = "projects/p/locations/us-central1/endpoints/e/operations/1"
+        yield* Effect.gen(function*() {
+          const client = yield* OperationsClient.OperationsClient
+          yield* client.get(name)
+          yield* client.get("projects/p/locations/global/operations/2")
+        }).pipe(
+          Effect.provide(
+            OperationsClient.layer({ endpoint: ServiceProfile.endpoint(ServiceProfile.vertexAi), apiVersion: "v1" }).pipe(
+              Layer.provide(Layer.merge(Credentials.unauthenticated, Layer.succeed(HttpClient.HttpClient, httpClient)))
+            )
+          )
+        )
+        assert.deepStrictEqual(yield* Ref.get(urls), [
+          line(ServiceProfile.vertexAi, "get", name),
+          line(ServiceProfile.vertexAi, "get", "projects/p/locations/global/operations/2")
+        ])
+      }))
   })
 
   describe("lookup", () => {
