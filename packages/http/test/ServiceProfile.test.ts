@@ -1,8 +1,11 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
+import * as OperationName from "@longrunning/schema/OperationName"
+import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
@@ -448,6 +451,46 @@ describe("ServiceProfile", () => {
       assert.strictEqual(ServiceProfile.formatDuration("0 millis"), "0s")
       assert.strictEqual(ServiceProfile.formatDuration("2 minutes"), "120s")
     })
+  })
+
+  describe("safety", () => {
+    // Pieces that stress a URL: dots, slashes, escapes, method suffixes, query and fragment starts, spaces.
+    const piece = FastCheck.constantFrom(
+      "operations", "projects", "locations", "p", "us-central1", "1", ".", "..", "/", "%2F", "%2E", "%25", "%",
+      ":", ":cancel", "?", "#", " ", "\\", "build", "a.b", "@", "~"
+    )
+    const hostile = FastCheck.oneof(
+      FastCheck.array(piece, { minLength: 1, maxLength: 12 }).map((pieces) => pieces.join("")),
+      // Valid names, and valid names with one hostile piece spliced in.
+      Arbitrary.make(OperationName.OperationName),
+      FastCheck.tuple(Arbitrary.make(OperationName.OperationName), piece, FastCheck.nat()).map(([name, p, at]) => {
+        const index = at % (name.length + 1)
+        return name.slice(0, index) + p + name.slice(index)
+      })
+    )
+
+    it.prop(
+      "a name is refused, or its request line is exactly the template with the name in it: nothing is normalised away",
+      [FastCheck.constantFrom(...ServiceProfile.all), hostile],
+      ([profile, name]) => {
+        const result = ServiceProfile.requestLine(profile, "get", name)
+        if (Either.isLeft(result)) {
+          // A location that is no host label ("A", "a.b") cannot make a locational host.
+          assert.oneOf(result.left.reason, ["InvalidName", "InvalidEndpoint"])
+          return
+        }
+        const url = new URL(result.right.url)
+        assert.strictEqual(url.origin, `https://${url.hostname}`)
+        assert.isTrue(url.hostname.endsWith(`${profile.service}.googleapis.com`), url.hostname)
+        assert.strictEqual(url.search, "")
+        assert.strictEqual(url.hash, "")
+        // The URL parser sees the very path that was built: no dot segment or escape changed it.
+        assert.strictEqual(result.right.url, `${url.origin}${url.pathname}`)
+        const template = profile.versions[0].get
+        const prefix = template.slice(0, template.indexOf("{+name}"))
+        assert.isTrue(url.pathname.startsWith(`/${prefix}`), url.pathname)
+      }
+    )
   })
 
   describe("endpoint", () => {
