@@ -9,3 +9,17 @@
  * @since 0.1.0
  */
 export * as DurableWait from "./DurableWait.js"
+
+/**
+ * The default engine for durable waits: `@effect/cluster` on one runner over an SQLite file.
+ *
+ * @since 0.1.0
+ */
+export * as SqliteEngine from "./SqliteEngine.js"
+
+/**
+ * The engine for several runners: `@effect/cluster` over PostgreSQL, runners talking over sockets.
+ *
+ * @since 0.1.0
+ */
+export * as PgEngine from "./PgEngine.js"
