@@ -4,11 +4,15 @@
  * @since 0.1.0
  */
 import * as Arbitrary from "effect/Arbitrary"
+import type * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import type { ParseOptions } from "effect/SchemaAST"
+import type * as SchemaAST from "effect/SchemaAST"
 import * as Proto from "./Proto.js"
+import { tooDeepIssue } from "./internal/nesting.js"
 
 /**
  * An Any as it came: its `@type` URL and the message's fields, untouched.
@@ -77,6 +81,13 @@ export const isAny = (u: unknown): u is Any => Predicate.isRecord(u) && typeof u
 
 const fieldName = /^[a-z][A-Za-z0-9]{0,11}$/
 
+// An Any is kept by reference, so its depth is checked here, before anything else walks it.
+const checkAny = (u: unknown, _: ParseOptions, ast: SchemaAST.AST): Effect.Effect<Any, ParseResult.ParseIssue> => {
+  if (!isAny(u)) return ParseResult.fail(new ParseResult.Type(ast, u))
+  const path = Proto.tooDeep(u)
+  return path === undefined ? ParseResult.succeed(u) : ParseResult.fail(tooDeepIssue(ast, u, path))
+}
+
 /**
  * The schema of an Any kept as it came. Decoding checks only that it is an object with a string `@type`,
  * and returns the same object: nothing is copied, dropped or reordered.
@@ -92,7 +103,10 @@ const fieldName = /^[a-z][A-Za-z0-9]{0,11}$/
  * @since 0.1.0
  * @category schemas
  */
-export const Any: Schema.Schema<Any> = Schema.declare(isAny, {
+export const Any: Schema.Schema<Any> = Schema.declare([], {
+  decode: () => checkAny,
+  encode: () => checkAny
+}, {
   identifier: "Any",
   description: "a JSON object with a string \"@type\"",
   arbitrary: () => (fc) =>

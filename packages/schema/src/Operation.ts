@@ -8,6 +8,7 @@ import { dual } from "effect/Function"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Any from "./Any.js"
+import { guarded } from "./internal/guard.js"
 import * as Proto from "./Proto.js"
 import * as Status from "./Status.js"
 
@@ -115,7 +116,7 @@ const make = <M, MI, R, RI>(
     Schema.TaggedStruct("DoneWithoutResult", common)
   ).annotations({ ...Proto.preserveUnknownFields })
 
-  return Schema.transformOrFail(wire, state, {
+  const operation = Schema.transformOrFail(wire, state, {
     strict: true,
     decode: (json, _, ast) => {
       const base: Record<string, unknown> = {}
@@ -172,6 +173,7 @@ const make = <M, MI, R, RI>(
       return ParseResult.succeed(json)
     }
   }).annotations({ identifier: "Operation" })
+  return guarded(operation, { annotations: { identifier: "Operation" } })
 }
 
 /**
@@ -273,11 +275,14 @@ export interface ListOperationsResponseEncoded<OI = OperationEncoded> {
 export const listResponse = <M, R, OI>(
   operation: Schema.Schema<Operation<M, R>, OI>
 ): Schema.Schema<ListOperationsResponse<M, R>, ListOperationsResponseEncoded<OI>> =>
-  Schema.Struct({
-    operations: Proto.withDefault(Schema.Array(operation), () => [], (ops) => ops.length === 0),
-    nextPageToken: Proto.withDefault(Schema.String, () => ""),
-    unreachable: Proto.withDefault(Schema.Array(Schema.String), () => [], (u) => u.length === 0)
-  }).annotations({ identifier: "ListOperationsResponse", ...Proto.preserveUnknownFields })
+  guarded(
+    Schema.Struct({
+      operations: Proto.withDefault(Schema.Array(operation), () => [], (ops) => ops.length === 0),
+      nextPageToken: Proto.withDefault(Schema.String, () => ""),
+      unreachable: Proto.withDefault(Schema.Array(Schema.String), () => [], (u) => u.length === 0)
+    }).annotations({ identifier: "ListOperationsResponse", ...Proto.preserveUnknownFields }),
+    { annotations: { identifier: "ListOperationsResponse" } }
+  )
 
 /**
  * The schema of a list response with untyped operations.

@@ -279,7 +279,7 @@ describe("FaultSuite: hostile JSON", () => {
 // fuzz
 // -----------------------------------------------------------------------------
 
-const corpusDirectory = path.resolve(__dirname, "../../../../shared/corpus/payloads")
+const corpusDirectory = path.resolve(__dirname, "../../../fixtures/corpus/payloads")
 
 /** Replaces, drops or descends into one random place of a JSON value. */
 const mutate = (json: unknown, random: () => number, replacement: unknown): unknown => {
