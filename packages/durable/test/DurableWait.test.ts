@@ -4,7 +4,7 @@ import { DurableWait } from "@longrunning/durable"
 import { Policy } from "@longrunning/polling"
 import { Operation, Status } from "@longrunning/schema"
 import { TestOperations } from "@longrunning/testing"
-import { Duration, Effect, Exit, Fiber, Layer, Option, Ref, Schema, TestClock } from "effect"
+import { Chunk, Duration, Effect, Exit, Fiber, Layer, Option, Ref, Schema, TestClock, TestServices } from "effect"
 
 const name = "projects/demo/regions/us-central1/operations/op-1"
 const other = "projects/demo/regions/us-central1/operations/op-2"
@@ -31,6 +31,21 @@ const suspended = <M, R, I>(wait: DurableWait.DurableWait<M, R, I>, operation: s
 
 const TestLayer = layerWith(Wait.layer())
 
+/**
+ * Forks `effect` and returns once it has registered `sleeps` more sleeps on the TestClock. The engine hashes
+ * execution ids with WebCrypto (a real promise), which `TestClock.adjust` does not wait for: adjusting before
+ * the wait has started would move the clock under it.
+ */
+const forkStarted = <A, E, R>(effect: Effect.Effect<A, E, R>, sleeps = 1) =>
+  Effect.gen(function*() {
+    const before = Chunk.size(yield* TestClock.sleeps())
+    const fiber = yield* Effect.fork(effect)
+    while (Chunk.size(yield* TestClock.sleeps()) < before + sleeps) {
+      yield* TestServices.provideLive(Effect.sleep("1 millis"))
+    }
+    return fiber
+  })
+
 const pollTimes = Effect.map(TestOperations.calls, (calls) => calls.filter((c) => c.method === "get").map((c) => c.time))
 
 describe("DurableWait", () => {
@@ -38,7 +53,7 @@ describe("DurableWait", () => {
     Effect.gen(function*() {
       yield* TestOperations.create(name)
       yield* Clusters.completeAt(name, "35 seconds", { clusterName: "c1" })
-      const fiber = yield* Effect.fork(Wait.result(name))
+      const fiber = yield* forkStarted(Wait.result(name))
       yield* TestClock.adjust("1 minute")
       const response = yield* Fiber.join(fiber)
       assert.deepStrictEqual(response, Option.some({ clusterName: "c1" }))
@@ -49,7 +64,7 @@ describe("DurableWait", () => {
     Effect.gen(function*() {
       yield* TestOperations.create(name)
       yield* TestOperations.failAt(name, "15 seconds", Status.make({ code: 9, message: "quota" }))
-      const fiber = yield* Effect.fork(Effect.flip(Wait.result(name)))
+      const fiber = yield* forkStarted(Effect.flip(Wait.result(name)))
       yield* TestClock.adjust("1 minute")
       const error = yield* Fiber.join(fiber)
       assert.strictEqual(error._tag, "OperationFailed")
@@ -77,7 +92,7 @@ describe("DurableWait", () => {
   it.effect("the timeout ends the wait at its deadline with WaitTimeout", () =>
     Effect.gen(function*() {
       yield* TestOperations.create(name)
-      const fiber = yield* Effect.fork(Effect.flip(Wait.wait(name, { timeout: "25 seconds" })))
+      const fiber = yield* forkStarted(Effect.flip(Wait.wait(name, { timeout: "25 seconds" })))
       yield* TestClock.adjust("24 seconds")
       assert.isNull(yield* Fiber.poll(fiber).pipe(Effect.map(Option.getOrNull)))
       yield* TestClock.adjust("1 second")
@@ -94,7 +109,7 @@ describe("DurableWait", () => {
     Effect.gen(function*() {
       yield* TestOperations.create(name)
       yield* Clusters.completeAt(name, "25 seconds", { clusterName: "c1" })
-      const first = yield* Effect.fork(Wait.wait(name))
+      const first = yield* forkStarted(Wait.wait(name))
       yield* TestClock.adjust("5 seconds")
       const second = yield* Effect.fork(Wait.wait(name))
       yield* TestClock.adjust("1 minute")
@@ -115,7 +130,7 @@ describe("DurableWait", () => {
       yield* TestOperations.create(name)
       yield* Clusters.completeAt(name, "50 seconds", { clusterName: "c1" })
       yield* TestOperations.injectError(TestOperations.unavailable, { methods: "get", times: 2 })
-      const fiber = yield* Effect.fork(Wait.wait(name))
+      const fiber = yield* forkStarted(Wait.wait(name))
       yield* TestClock.adjust("5 minutes")
       assert.strictEqual((yield* Fiber.join(fiber))._tag, "Succeeded")
       const calls = (yield* TestOperations.calls).filter((c) => c.method === "get")
@@ -136,7 +151,7 @@ describe("DurableWait", () => {
   it.effect("gaps up to the in-memory threshold are slept in memory: the execution keeps running", () =>
     Effect.gen(function*() {
       yield* TestOperations.create(name)
-      const fiber = yield* Effect.fork(Wait.wait(name))
+      const fiber = yield* forkStarted(Wait.wait(name))
       yield* TestClock.adjust("5 seconds")
       assert.isFalse(yield* suspended(Wait, name))
       yield* Fiber.interrupt(fiber)
@@ -151,7 +166,7 @@ describe("DurableWait", () => {
     return Effect.gen(function*() {
       yield* TestOperations.create(name)
       yield* TestOperations.completeAt(name, "25 seconds")
-      const fiber = yield* Effect.fork(Durable.wait(name))
+      const fiber = yield* forkStarted(Durable.wait(name))
       yield* TestClock.adjust("5 seconds")
       assert.isTrue(yield* suspended(Durable, name))
       yield* TestClock.adjust("55 seconds")
@@ -165,7 +180,7 @@ describe("DurableWait", () => {
     return Effect.gen(function*() {
       yield* TestOperations.create(name)
       yield* TestOperations.completeAt(name, "3 minutes")
-      const fiber = yield* Effect.fork(Ramp.wait(name))
+      const fiber = yield* forkStarted(Ramp.wait(name))
       yield* TestClock.adjust("10 seconds")
       assert.isTrue(yield* suspended(Ramp, name))
       yield* TestClock.adjust("10 minutes")
@@ -189,9 +204,9 @@ describe("DurableWait", () => {
       yield* TestOperations.create(name)
       yield* TestOperations.create(other)
       yield* Clusters.completeAt(name, "15 seconds", { clusterName: "c1" })
-      const fibers = yield* Effect.fork(Effect.all([Wait.wait(name), Effect.exit(Wait.wait(other, { timeout: "12 seconds" }))], {
+      const fibers = yield* forkStarted(Effect.all([Wait.wait(name), Effect.exit(Wait.wait(other, { timeout: "12 seconds" }))], {
         concurrency: "unbounded"
-      }))
+      }), 2)
       yield* TestClock.adjust("1 minute")
       const [done, timedOut] = yield* Fiber.join(fibers)
       assert.strictEqual(done._tag, "Succeeded")
