@@ -12,6 +12,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
+import type * as OperationsError from "@longrunning/http/OperationsError"
 import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
 import type * as Operation from "@longrunning/schema/Operation"
@@ -179,7 +180,11 @@ const envEndpoint = Config.string("LRO_ENDPOINT").pipe(
  */
 const clientLayer = (
   options: Common
-): Layer.Layer<OperationsClient.OperationsClient, Endpoint.InvalidEndpoint | Credentials.CredentialsError, HttpClient.HttpClient> =>
+): Layer.Layer<
+  OperationsClient.OperationsClient,
+  Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | Credentials.CredentialsError,
+  HttpClient.HttpClient
+> =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const fromFlag = options.endpoint
     const url = Option.getOrUndefined(
@@ -206,7 +211,7 @@ const withClient = <A, E, R>(
   effect: Effect.Effect<A, E, R>
 ): Effect.Effect<
   A,
-  E | Endpoint.InvalidEndpoint | Credentials.CredentialsError,
+  E | Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | Credentials.CredentialsError,
   Exclude<R, OperationsClient.OperationsClient> | HttpClient.HttpClient
 > => Effect.provide(effect, clientLayer(options))
 

@@ -354,9 +354,9 @@ const watchImpl = <M, R, I>(
         if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
         if (state.nextAt >= deadline) return yield* timedOut(state)
         const remaining = deadline - (yield* Clock.currentTimeMillis)
-        // The poll runs in a fiber of its own, interrupted at once with the watch: the request in flight is
-        // aborted before the watching fiber's finalizers (cancelOnInterrupt's among them) run, not after.
-        const attempt = Effect.either(Effect.disconnect(RetryPolicy.withPolicy(client.get(name, schema), retryPolicy)))
+        // Interrupting the watch aborts the request in flight at once (the client's exchange does), before
+        // the watching fiber's finalizers (cancelOnInterrupt's among them) run.
+        const attempt = Effect.either(RetryPolicy.withPolicy(client.get(name, schema), retryPolicy))
         const polled = remaining === Infinity
           ? Effect.map(attempt, Option.some)
           : Effect.timeoutOption(attempt, Duration.millis(Math.max(0, remaining)))

@@ -42,7 +42,7 @@ export class DemoFailed extends Data.TaggedError("DemoFailed")<{ readonly messag
 /** A wait ended with the operation failed: the status is already printed, only the exit code remains. */
 export class OperationEndedInError extends Data.TaggedError("OperationEndedInError")<{ readonly message: string }> {}
 
-const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint"])
+const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint", "InvalidHeader"])
 const apiTags = new Set([
   "ApiError",
   "TransportError",
