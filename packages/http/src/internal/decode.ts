@@ -1,10 +1,10 @@
 import * as Any from "@longrunning/schema/Any"
 import * as Operation from "@longrunning/schema/Operation"
+import * as Proto from "@longrunning/schema/Proto"
 import * as Cause from "effect/Cause"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
-import * as Predicate from "effect/Predicate"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
 import * as OperationsError from "../OperationsError.js"
@@ -134,44 +134,9 @@ export const emptyDecoder: Decoder<void> = (json) =>
     : Either.left({ path: "$", detail: "expected an object (google.protobuf.Empty)" })
 
 
-/** How deep a JSON answer may nest: protobuf's own recursion limit. */
-export const maxDepth = 100
-
-/**
- * Whether `json` nests deeper than `limit` objects and arrays. Iterative, so a hostile body cannot overflow
- * the stack here; only containers are visited.
- */
-export const tooDeep = (json: unknown, limit: number = maxDepth): boolean => {
-  if (typeof json !== "object" || json === null) return false
-  const stack: Array<unknown> = [json]
-  const depths: Array<number> = [1]
-  while (stack.length > 0) {
-    const value = stack.pop()
-    const depth = depths.pop()!
-    if (depth > limit) return true
-    if (Array.isArray(value)) {
-      for (const item of value) {
-        if (typeof item === "object" && item !== null) {
-          stack.push(item)
-          depths.push(depth + 1)
-        }
-      }
-    } else if (Predicate.isRecord(value)) {
-      for (const key in value) {
-        const item = value[key]
-        if (typeof item === "object" && item !== null) {
-          stack.push(item)
-          depths.push(depth + 1)
-        }
-      }
-    }
-  }
-  return false
-}
-
 /**
  * The text of a 2xx answer as JSON (`undefined` for an empty body): not JSON, or nested deeper than
- * {@link maxDepth}, is malformed before anything else touches it.
+ * `Proto.maxNestingDepth` (schema's one nesting limit), is malformed before anything else touches it.
  */
 export const parseJson = (text: string): Either.Either<unknown, Malformed> => {
   if (text === "") return Either.right(undefined)
@@ -181,7 +146,8 @@ export const parseJson = (text: string): Either.Either<unknown, Malformed> => {
   } catch (cause) {
     return Either.left({ path: "$", detail: `the body is not JSON: ${excerpt(text)}`, cause })
   }
-  return tooDeep(json)
-    ? Either.left({ path: "$", detail: `the body nests deeper than ${maxDepth} levels` })
-    : Either.right(json)
+  const deep = Proto.tooDeep(json)
+  return deep === undefined
+    ? Either.right(json)
+    : Either.left({ path: renderPath(deep), detail: `the body nests deeper than ${Proto.maxNestingDepth} levels` })
 }
