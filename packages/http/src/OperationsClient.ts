@@ -21,6 +21,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Credentials from "./Credentials.js"
@@ -86,12 +87,25 @@ export interface StartRequest {
   /** The body, a JSON value (sent as `application/json`). */
   readonly body?: unknown
   /**
-   * The query parameter that makes the call idempotent (AIP-155), e.g. `requestId` for Dataproc: unless
-   * `query` holds one, the client sets a fresh UUID, and every retry of the call carries the same id. A
-   * call with a request id (or a GET) is retried as the retry policy says; any other call only when it
-   * provably never reached the server (reason `Connect`).
+   * Where the method takes a request id that makes it idempotent (AIP-155): unless the query or the body
+   * already holds one, the client sets a fresh UUID there, once per call, and every retry of the call
+   * carries the same id. A call with a request id (or a GET) is retried as the retry policy says; any other
+   * call only when it provably never reached the server (reason `Connect`).
    */
-  readonly requestIdParameter?: string | undefined
+  readonly requestId?: RequestIdLocation | undefined
+}
+
+/**
+ * Where a method takes its request id: a query parameter (`clusters.create`) or a field of the JSON body
+ * (`clusters.start`, whose body is a `StartClusterRequest`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestIdLocation {
+  readonly in: "query" | "body"
+  /** The parameter's or field's name. Defaults to `requestId`. */
+  readonly name?: string | undefined
 }
 
 /**
@@ -425,19 +439,27 @@ const validStart = (request: StartRequest): Either.Either<ValidStartRequest, Ope
       for (const item of value) query.push([key, item])
     }
   }
-  const idParameter = request.requestIdParameter
+  let json = request.body
   let hasId = false
-  if (idParameter !== undefined) {
-    hasId = query.some(([key, value]) => key === idParameter && value !== "")
-    if (!hasId) {
-      query.push([idParameter, globalThis.crypto.randomUUID()])
-      hasId = true
+  if (request.requestId !== undefined) {
+    const idName = request.requestId.name ?? "requestId"
+    if (request.requestId.in === "query") {
+      hasId = query.some(([key, value]) => key === idName && value !== "")
+      if (!hasId) query.push([idName, globalThis.crypto.randomUUID()])
+    } else {
+      if (json !== undefined && !Predicate.isRecord(json)) return fail("a request id goes into a body that is a JSON object")
+      const given = json?.[idName]
+      if (given !== undefined && (typeof given !== "string" || given === "")) {
+        return fail(`the body's ${idName} is not a non-empty string`)
+      }
+      if (given === undefined) json = { ...json, [idName]: globalThis.crypto.randomUUID() }
     }
+    hasId = true
   }
   let body: string | undefined
-  if (request.body !== undefined) {
+  if (json !== undefined) {
     try {
-      body = JSON.stringify(request.body)
+      body = JSON.stringify(json)
     } catch (error) {
       return fail(`the body is not JSON: ${error instanceof globalThis.Error ? error.message : String(error)}`)
     }

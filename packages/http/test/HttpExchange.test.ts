@@ -99,7 +99,7 @@ describe("OperationsClient over its HttpExchange", () => {
       yield* client.list("projects/p/regions/r/operations")
       yield* client.cancel(op("a"))
       yield* client.delete(op("a"))
-      yield* client.start({ path: "projects/p/regions/r/clusters", body: { clusterName: "c" }, requestIdParameter: "requestId" })
+      yield* client.start({ path: "projects/p/regions/r/clusters", body: { clusterName: "c" }, requestId: { in: "query" } })
       assert.deepStrictEqual(fast.exchanges, ["undici", "undici", "undici", "undici", "undici"])
       assert.strictEqual(fast.executed, 0)
       assert.deepStrictEqual(s.seen.map((seen) => seen.method), ["GET", "GET", "POST", "DELETE", "POST"])
