@@ -43,7 +43,7 @@ export const layer = (
       Effect.flatMap(Clock.currentTimeMillis, (at) => Ref.update(calls, (all) => [...all, { method, name, at }]).pipe(Effect.as(at)))
     const answer = (reply: Reply): Effect.Effect<OperationsClient.Answer, OperationsClient.Error> => {
       if (options.closed?.current === true) {
-        return Effect.fail(new OperationsError.TransportError({ method: "get", operation: "", reason: "Connection", detail: "the client is closed" }))
+        return Effect.fail(new OperationsError.TransportError({ method: "get", operation: "", reason: "Unknown", detail: "the client is closed" }))
       }
       if ("hang" in reply) return Effect.never
       if ("error" in reply) return Effect.fail(reply.error)
