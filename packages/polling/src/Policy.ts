@@ -478,9 +478,24 @@ export const serverHint = (outcome: PollOutcome): Option.Option<Duration.Duratio
     ? RetryPolicy.serverDelay(outcome.error)
     : Option.none()
 
-// What a watch polls again after: what the http client retries (`OperationsError.isRetryable`), and
-// RESOURCE_EXHAUSTED even without a hint, since the watch's own schedule says when to come back.
-const pollsAgainAfter = (error: OperationsClient.Error): boolean =>
+/**
+ * Whether a watch polls again after a failed poll ({@link whileRetryable}'s rule): after what the http
+ * client retries (`OperationsError.isRetryable`), and after RESOURCE_EXHAUSTED even without a hint, since
+ * the watch's own schedule says when to come back.
+ *
+ * @example
+ * ```ts
+ * import { Policy } from "@longrunning/polling"
+ * import type { OperationsClient } from "@longrunning/http"
+ *
+ * declare const error: OperationsClient.Error
+ * Policy.pollsAgainAfter(error)
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const pollsAgainAfter = (error: OperationsClient.Error): boolean =>
   OperationsError.isRetryable(error) || OperationsError.isResourceExhausted(error)
 
 /**
@@ -602,10 +617,10 @@ export const backoffOnFailure: {
 } = dual(2, backoffOnFailureImpl)
 
 /**
- * Stops after a failed poll that polling again cannot fix: it goes on after what the http client would
- * retry (`OperationsError.isRetryable`: transport failures, UNAVAILABLE, RESOURCE_EXHAUSTED with a hint) and
- * after RESOURCE_EXHAUSTED without a hint (the schedule says when to come back); it stops after NOT_FOUND,
- * PERMISSION_DENIED, a malformed answer... The watch then fails with that error.
+ * Stops after a failed poll that polling again cannot fix ({@link pollsAgainAfter} is false): it goes on
+ * after what the http client would retry (`OperationsError.isRetryable`) and after RESOURCE_EXHAUSTED
+ * without a hint (the schedule says when to come back); it stops after NOT_FOUND, PERMISSION_DENIED, a
+ * malformed answer... The watch then fails with that error.
  *
  * @example
  * ```ts
