@@ -67,10 +67,18 @@ export const int64 = int64Of("int64", Proto3.int64Min, Proto3.int64Max)
 
 export const uint64 = int64Of("uint64", 0n, Proto3.uint64Max)
 
+// What the class constructor makes (its two fields, own and enumerable, on its prototype) without the
+// constructor's per-call copy and defaulting of the fields, which costs more than parsing the text.
+const timestampValue = (seconds: number, nanos: number): TimestampValue => {
+  const value: TimestampValue = Object.create(TimestampValue.prototype)
+  Object.assign(value, { seconds, nanos })
+  return value
+}
+
 export const timestamp = (u: unknown): TimestampValue | undefined => {
   if (typeof u !== "string") return undefined
   const parts = Proto3.parseTimestamp(u)
-  return typeof parts === "string" ? undefined : new TimestampValue(parts, true)
+  return typeof parts === "string" ? undefined : timestampValue(parts.seconds, parts.nanos)
 }
 
 export const duration = (u: unknown): Duration.Duration | undefined => {
