@@ -803,7 +803,7 @@ export interface RequestOptions {
   readonly timeout?: Duration.DurationInput | undefined
 }
 
-const TypeId: unique symbol = Symbol.for("@longrunning/http/ServiceProfile/RequestLineError")
+const TypeId = "~@longrunning/http/ServiceProfile/RequestLineError" as const
 
 /**
  * A request that cannot be made: a name the service's grammar refuses, a version or method the profile does
