@@ -3,7 +3,7 @@
  * is sent and what is not.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Emulator from "@longrunning/testing/Emulator"
+import * as Emulator from "@longrunning/emulator/Emulator"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"

@@ -8,6 +8,7 @@ import { dual } from "effect/Function"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Any from "./Any.js"
+import { guarded } from "./internal/guard.js"
 import * as Proto from "./Proto.js"
 import * as Status from "./Status.js"
 
@@ -95,7 +96,7 @@ export interface OperationEncoded<MI = Any.Any, RI = Any.Any> {
 
 const knownFields = new Set(["name", "metadata", "done", "error", "response"])
 
-const make = <M, MI, R, RI>(
+const makeSlow = <M, MI, R, RI>(
   metadata: Schema.Schema<M, MI>,
   response: Schema.Schema<R, RI>
 ): Schema.Schema<Operation<M, R>, OperationEncoded<MI, RI>> => {
@@ -173,6 +174,33 @@ const make = <M, MI, R, RI>(
     }
   }).annotations({ identifier: "Operation" })
 }
+
+// The schema users get: the nesting limit checked at the root first, then the fast decoder if any.
+const make = <M, MI, R, RI>(
+  metadata: Schema.Schema<M, MI>,
+  response: Schema.Schema<R, RI>,
+  fast?: ((input: unknown) => Operation<M, R> | undefined) | undefined
+): Schema.Schema<Operation<M, R>, OperationEncoded<MI, RI>> =>
+  guarded(makeSlow(metadata, response), { fast, annotations: { identifier: "Operation" } })
+
+/**
+ * The JSON form of an untyped operation, checked as JSON: each known field's type, with metadata and
+ * response Anys. For arbitraries of wire payloads and JSON Schemas: `Schema.encodedSchema` of an
+ * operation schema has no annotations to build them from, since the operation schema is a declaration
+ * (it checks the nesting limit before anything else).
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ * import { Arbitrary, FastCheck } from "effect"
+ *
+ * FastCheck.sample(Arbitrary.make(Operation.OperationJson), 1)
+ * ```
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const OperationJson: Schema.Schema<OperationEncoded> = Schema.encodedSchema(makeSlow(Any.Any, Any.Any))
 
 /**
  * The schema of an operation whose metadata and response are kept as untyped Anys.
@@ -273,11 +301,14 @@ export interface ListOperationsResponseEncoded<OI = OperationEncoded> {
 export const listResponse = <M, R, OI>(
   operation: Schema.Schema<Operation<M, R>, OI>
 ): Schema.Schema<ListOperationsResponse<M, R>, ListOperationsResponseEncoded<OI>> =>
-  Schema.Struct({
-    operations: Proto.withDefault(Schema.Array(operation), () => [], (ops) => ops.length === 0),
-    nextPageToken: Proto.withDefault(Schema.String, () => ""),
-    unreachable: Proto.withDefault(Schema.Array(Schema.String), () => [], (u) => u.length === 0)
-  }).annotations({ identifier: "ListOperationsResponse", ...Proto.preserveUnknownFields })
+  guarded(
+    Schema.Struct({
+      operations: Proto.withDefault(Schema.Array(operation), () => [], (ops) => ops.length === 0),
+      nextPageToken: Proto.withDefault(Schema.String, () => ""),
+      unreachable: Proto.withDefault(Schema.Array(Schema.String), () => [], (u) => u.length === 0)
+    }).annotations({ identifier: "ListOperationsResponse", ...Proto.preserveUnknownFields }),
+    { annotations: { identifier: "ListOperationsResponse" } }
+  )
 
 /**
  * The schema of a list response with untyped operations.

@@ -12,6 +12,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
+import * as Nesting from "./internal/nesting.js"
 
 // -----------------------------------------------------------------------------
 // integers
@@ -48,8 +49,40 @@ export const Int32: Schema.Schema<number, number | string> = Schema.transformOrF
   }
 ).annotations({ identifier: "Int32" })
 
+const int64Min = -(2n ** 63n)
+const int64Max = 2n ** 63n - 1n
+const uint64Max = 2n ** 64n - 1n
+
+// A JSON number is read exactly as written when it is an integer (`1e20` is 100000000000000000000), so
+// the range check below sees the value the sender meant, not a rounded one.
+const integerText = (input: string | number): string =>
+  typeof input === "number" ? (Number.isInteger(input) ? BigInt(input).toString() : "") : input
+
+const int64Codec = (name: string, min: bigint, max: bigint) =>
+  Schema.transformOrFail(
+    Schema.Union(Schema.String, Schema.Number),
+    Schema.BigIntFromSelf.pipe(Schema.betweenBigInt(min, max)),
+    {
+      strict: true,
+      decode: (input, _, ast) => {
+        const text = integerText(input)
+        if (!decimalInteger.test(text)) {
+          return ParseResult.fail(new ParseResult.Type(ast, input, `expected an ${name}, got ${JSON.stringify(input)}`))
+        }
+        const n = BigInt(text)
+        return n < min || n > max
+          ? ParseResult.fail(
+            new ParseResult.Type(ast, input, `expected an ${name} between ${min} and ${max}, got ${text}`)
+          )
+          : ParseResult.succeed(n)
+      },
+      encode: (n) => ParseResult.succeed(n.toString())
+    }
+  ).annotations({ identifier: name === "int64" ? "Int64" : "UInt64" })
+
 /**
- * A proto3 `int64`: a decimal string on the wire (numbers are accepted), a `bigint` in code.
+ * A proto3 `int64`: a decimal string on the wire (numbers are accepted), a `bigint` in code. Values
+ * outside -2^63 to 2^63-1 are refused, whether written as strings or as numbers such as `1e20`.
  *
  * @example
  * ```ts
@@ -62,20 +95,62 @@ export const Int32: Schema.Schema<number, number | string> = Schema.transformOrF
  * @since 0.1.0
  * @category schemas
  */
-export const Int64: Schema.Schema<bigint, string | number> = Schema.transformOrFail(
-  Schema.Union(Schema.String, Schema.Number),
-  Schema.BigIntFromSelf,
-  {
-    strict: true,
-    decode: (input, _, ast) => {
-      const text = typeof input === "number" ? (Number.isInteger(input) ? input.toFixed(0) : "") : input
-      return decimalInteger.test(text)
-        ? ParseResult.succeed(BigInt(text))
-        : ParseResult.fail(new ParseResult.Type(ast, input, `expected an int64, got ${JSON.stringify(input)}`))
-    },
-    encode: (n) => ParseResult.succeed(n.toString())
-  }
-).annotations({ identifier: "Int64" })
+export const Int64: Schema.Schema<bigint, string | number> = int64Codec("int64", int64Min, int64Max)
+
+/**
+ * A proto3 `uint64`: like {@link Int64}, within 0 to 2^64-1.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(Proto.UInt64)("18446744073709551615") // 18446744073709551615n
+ * ```
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const UInt64: Schema.Schema<bigint, string | number> = int64Codec("uint64", 0n, uint64Max)
+
+// -----------------------------------------------------------------------------
+// nesting
+// -----------------------------------------------------------------------------
+
+/**
+ * How deeply JSON may nest, counting objects and arrays: 100, the recursion limit of protobuf's own
+ * parsers. A value deeper than this cannot be a message Google sends, and handing it on would let a
+ * recursive `JSON.stringify`, equality or formatter overflow the stack.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const maxNestingDepth: number = Nesting.maxNestingDepth
+
+/**
+ * Checks that a decoded JSON value nests at most `maxDepth` objects and arrays deep (the top-level object
+ * or array is depth 1). Returns `undefined` when it does, or the path to the first object or array past
+ * the limit. It walks the value with a loop of its own, so a value nested 100,000 levels deep is measured
+ * without overflowing the stack, and costs a small fraction of the `JSON.parse` that made the value.
+ *
+ * The decoders of this package apply it to every value they keep by reference (`Any.Any`, the unknown
+ * fields of messages and operations); the HTTP client applies it to every response body.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ *
+ * Proto.tooDeep({ a: [{ b: 1 }] }) // undefined
+ * let deep: unknown = {}
+ * for (let i = 0; i < 200; i++) deep = { a: deep }
+ * Proto.tooDeep(deep)?.length // 100: the path "a", "a", ... to the 101st object
+ * ```
+ *
+ * @since 0.2.0
+ * @category nesting
+ */
+export const tooDeep: (json: unknown, maxDepth?: number) => ReadonlyArray<string | number> | undefined =
+  Nesting.tooDeep
 
 // -----------------------------------------------------------------------------
 // Timestamp
@@ -318,9 +393,20 @@ export type EnumValue<Name extends string> = Name | (string & {}) | number
  * @since 0.1.0
  * @category models
  */
-export interface Enum<Name extends string> extends Schema.Schema<EnumValue<Name>, string | number> {
+export interface Enum<Name extends string>
+  extends Schema.AnnotableClass<Enum<Name>, EnumValue<Name>, string | number>
+{
   readonly values: { readonly [K in Name]: number }
 }
+
+// A schema class whose statics are made again by `.annotations()`, as Effect's own Struct keeps `fields`.
+const makeEnum = <Name extends string>(ast: SchemaAST.AST, values: { readonly [K in Name]: number }): Enum<Name> =>
+  class EnumClass extends Schema.make<EnumValue<Name>, string | number, never>(ast) {
+    static override annotations(annotations: Schema.Annotations.GenericSchema<EnumValue<Name>>): Enum<Name> {
+      return makeEnum(Schema.make<EnumValue<Name>, string | number, never>(this.ast).annotations(annotations).ast, values)
+    }
+    static values = values
+  }
 
 /**
  * Makes the schema of a proto3 enum from its names and numbers. Names and numbers both decode to the
@@ -364,7 +450,7 @@ export const Enum = <const Name extends string>(
         fc.integer({ min: -2147483648, max: 2147483647 }).filter((n) => !byNumber.has(n))
       )
   })
-  return Object.assign(schema, { values })
+  return makeEnum(schema.ast, values)
 }
 
 // -----------------------------------------------------------------------------
@@ -483,11 +569,33 @@ export const preserveUnknownFields = { parseOptions: { onExcessProperty: "preser
  * @since 0.1.0
  * @category models
  */
-export interface Message<Fields extends Schema.Struct.Fields>
-  extends Schema.Schema<Schema.Struct<Fields>["Type"], { readonly [key: string]: unknown }, Schema.Struct.Context<Fields>>
+export interface Message<Fields extends Schema.Struct.Fields> extends
+  Schema.AnnotableClass<
+    Message<Fields>,
+    Schema.Struct<Fields>["Type"],
+    { readonly [key: string]: unknown },
+    Schema.Struct.Context<Fields>
+  >
 {
   readonly fields: Fields
 }
+
+const makeMessage = <Fields extends Schema.Struct.Fields>(ast: SchemaAST.AST, fields: Fields): Message<Fields> =>
+  class MessageClass extends Schema.make<
+    Schema.Struct<Fields>["Type"],
+    { readonly [key: string]: unknown },
+    Schema.Struct.Context<Fields>
+  >(ast) {
+    static override annotations(annotations: Schema.Annotations.GenericSchema<Schema.Struct<Fields>["Type"]>): Message<Fields> {
+      return makeMessage(
+        Schema.make<Schema.Struct<Fields>["Type"], { readonly [key: string]: unknown }, Schema.Struct.Context<Fields>>(
+          this.ast
+        ).annotations(annotations).ast,
+        fields
+      )
+    }
+    static fields = fields
+  }
 
 /**
  * Makes the schema of a proto3 message: fields this version does not know are kept as they came, and the
@@ -525,10 +633,20 @@ export const message = <Fields extends Schema.Struct.Fields>(identifier: string,
     }
     return out ?? input
   }
+  const isKnown = (key: string) => Object.hasOwn(fields, key)
   const schema = Schema.compose(
-    Schema.transform(JsonObject, JsonObject, { strict: true, decode: normalize, encode: (o) => o }),
+    Schema.transformOrFail(JsonObject, JsonObject, {
+      strict: true,
+      // Unknown fields are kept by reference: their depth is checked here, before anything walks them.
+      decode: (input, _, ast) => {
+        const normalized = normalize(input)
+        const issue = Nesting.checkFields(ast, normalized, isKnown)
+        return issue === undefined ? ParseResult.succeed(normalized) : ParseResult.fail(issue)
+      },
+      encode: ParseResult.succeed
+    }),
     struct,
     { strict: false }
   ).annotations({ identifier })
-  return Object.assign(schema, { fields })
+  return makeMessage(schema.ast, fields)
 }

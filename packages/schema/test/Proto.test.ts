@@ -52,6 +52,41 @@ describe("Proto", () => {
     })
   })
 
+  describe("Int64 and UInt64 ranges", () => {
+    it("refuse values past the bound, as strings or as numbers, naming the bound", () => {
+      for (const input of ["123456789012345678901234567890", 1e20, "9223372036854775808", "-9223372036854775809"]) {
+        assert.include(decodeError(Proto.Int64, input).message, "between -9223372036854775808 and 9223372036854775807")
+      }
+      for (const input of ["18446744073709551616", 1e20, "-1", -1]) {
+        assert.include(decodeError(Proto.UInt64, input).message, "between 0 and 18446744073709551615")
+      }
+      assert.strictEqual(decodeOrFail(Proto.UInt64, "18446744073709551615"), 2n ** 64n - 1n)
+      assert.strictEqual(decodeOrFail(Proto.Int64, 1e18), 10n ** 18n)
+    })
+
+    it.prop("Int64 accepts exactly -2^63..2^63-1 and UInt64 exactly 0..2^64-1, written as strings", [
+      FastCheck.oneof(
+        FastCheck.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+        FastCheck.constantFrom(-(2n ** 63n), 2n ** 63n - 1n, 2n ** 63n, -(2n ** 63n) - 1n, 2n ** 64n - 1n, 2n ** 64n, -1n, 0n)
+      )
+    ], ([n]) => {
+      const inInt64 = n >= -(2n ** 63n) && n <= 2n ** 63n - 1n
+      const inUInt64 = n >= 0n && n <= 2n ** 64n - 1n
+      assert.strictEqual(!isLeft(Proto.Int64, n.toString()), inInt64)
+      assert.strictEqual(!isLeft(Proto.UInt64, n.toString()), inUInt64)
+      if (inInt64) assert.strictEqual(decodeOrFail(Proto.Int64, n.toString()), n)
+      if (inUInt64) assert.strictEqual(encodeOrFail(Proto.UInt64, n), n.toString())
+    })
+
+    it.prop("numbers are read as the integers they are, then range checked", [
+      FastCheck.double({ noNaN: true, noDefaultInfinity: true, min: -1e25, max: 1e25 }).filter(Number.isInteger)
+    ], ([x]) => {
+      const n = BigInt(x)
+      assert.strictEqual(!isLeft(Proto.Int64, x), n >= -(2n ** 63n) && n <= 2n ** 63n - 1n)
+      assert.strictEqual(!isLeft(Proto.UInt64, x), n >= 0n && n <= 2n ** 64n - 1n)
+    })
+  })
+
   describe("Timestamp", () => {
     it("keeps nanoseconds and offers a DateTime view", () => {
       const t = decodeOrFail(Proto.Timestamp, "2024-05-01T10:00:00.123456789Z")

@@ -10,7 +10,7 @@ import * as Emulator from "../src/Emulator.js"
 import { field, json, send, sendRaw } from "./helpers.js"
 
 const corpus = (file: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/corpus/payloads/${file}`, import.meta.url), "utf8"))
+  JSON.parse(readFileSync(new URL(`../../../fixtures/corpus/payloads/${file}`, import.meta.url), "utf8"))
 
 const keys = (value: unknown): ReadonlyArray<string> =>
   value !== null && typeof value === "object" ? Object.keys(value).sort() : []
