@@ -480,7 +480,25 @@ export const serverHint = (outcome: PollOutcome): Option.Option<Duration.Duratio
 
 // What a watch polls again after: what the http client retries (`OperationsError.isRetryable`), and
 // RESOURCE_EXHAUSTED even without a hint, since the watch's own schedule says when to come back.
-const pollsAgainAfter = (error: OperationsClient.Error): boolean =>
+/**
+ * Whether a watch polls again after this failed poll: what the http client would retry
+ * (`OperationsError.isRetryable`) and RESOURCE_EXHAUSTED without a hint (the schedule says when to come
+ * back). {@link whileRetryable} stops on everything else.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ * import { Policy } from "@longrunning/polling"
+ *
+ * Policy.pollsAgainAfter(
+ *   new OperationsError.MalformedResponse({ method: "get", operation: "operations/x", httpStatus: 200, path: "$", detail: "not JSON" })
+ * ) // false
+ * ```
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const pollsAgainAfter = (error: OperationsClient.Error): boolean =>
   OperationsError.isRetryable(error) || OperationsError.isResourceExhausted(error)
 
 /**
