@@ -12,7 +12,6 @@ import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as OperationsError from "@longrunning/http/OperationsError"
 import * as RetryPolicy from "@longrunning/http/RetryPolicy"
-import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
 import type * as Any from "@longrunning/schema/Any"
 import * as Operation from "@longrunning/schema/Operation"
@@ -312,7 +311,7 @@ const makeWith = <M, R, I>(
   const threshold = toMillis(options.inMemoryThreshold ?? Duration.seconds(60))
   const backoffMax = options.failureBackoff === false
     ? undefined
-    : toMillis(options.failureBackoff ?? OperationPoller.defaultFailureBackoff)
+    : toMillis(options.failureBackoff ?? Policy.defaultFailureBackoff)
   const PollResult = pollResult(schema)
 
   const workflow = Workflow.make({
@@ -340,7 +339,7 @@ const makeWith = <M, R, I>(
         const error = result.left
         const code = error._tag === "ApiError" ? { code: error.code } : {}
         if (OperationsError.isNotFound(error)) return { _tag: "NotFound", at } as const
-        if (OperationPoller.isTransient(error)) return { _tag: "Transient", at, hint: hintMillis(error) } as const
+        if (Policy.pollsAgainAfter(error)) return { _tag: "Transient", at, hint: hintMillis(error) } as const
         return {
           _tag: "Fatal",
           at,

@@ -9,8 +9,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import type { ParseOptions } from "effect/SchemaAST"
-import type * as SchemaAST from "effect/SchemaAST"
+import * as SchemaAST from "effect/SchemaAST"
 import * as Proto from "./Proto.js"
 import { tooDeepIssue } from "./internal/nesting.js"
 
@@ -82,7 +81,7 @@ export const isAny = (u: unknown): u is Any => Predicate.isRecord(u) && typeof u
 const fieldName = /^[a-z][A-Za-z0-9]{0,11}$/
 
 // An Any is kept by reference, so its depth is checked here, before anything else walks it.
-const checkAny = (u: unknown, _: ParseOptions, ast: SchemaAST.AST): Effect.Effect<Any, ParseResult.ParseIssue> => {
+const checkAny = (u: unknown, _: SchemaAST.ParseOptions, ast: SchemaAST.AST): Effect.Effect<Any, ParseResult.ParseIssue> => {
   if (!isAny(u)) return ParseResult.fail(new ParseResult.Type(ast, u))
   const path = Proto.tooDeep(u)
   return path === undefined ? ParseResult.succeed(u) : ParseResult.fail(tooDeepIssue(ast, u, path))
@@ -121,6 +120,88 @@ export const Any: Schema.Schema<Any> = Schema.declare([], {
 })
 
 /**
+ * The annotation that carries the type URL of a message schema made with {@link message}. It is on the
+ * schema's AST, so `.annotations(...)` keeps it.
+ *
+ * @since 0.2.0
+ * @category annotations
+ */
+export const TypeUrlAnnotationId: unique symbol = Symbol.for("@longrunning/schema/Any/TypeUrl")
+
+/**
+ * The type URL a message schema carries, if it is one.
+ *
+ * @example
+ * ```ts
+ * import { Any, Proto } from "@longrunning/schema"
+ *
+ * const Widget = Any.message("acme.v1.Widget", { size: Proto.optional(Proto.Int32) })
+ * Any.typeUrlOf(Widget.annotations({ description: "a widget" })) // Option.some("type.googleapis.com/acme.v1.Widget")
+ * ```
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const typeUrlOf = (schema: Schema.Schema.All): Option.Option<string> =>
+  SchemaAST.getAnnotation<string>(schema.ast, TypeUrlAnnotationId)
+
+/**
+ * The fields of a message packed in an Any: its own, and `@type`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type MessageFields<Name extends string, Fields extends Schema.Struct.Fields> = Fields & {
+  readonly "@type": Schema.Literal<[`type.googleapis.com/${Name}`]>
+}
+
+/**
+ * The schema of a message as it appears packed in an Any. Its type URL is both an annotation (see
+ * {@link typeUrlOf}) and the static `typeUrl`, and `.annotations(...)` keeps both.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MessageSchema<Name extends string, Fields extends Schema.Struct.Fields> extends
+  Schema.AnnotableClass<
+    MessageSchema<Name, Fields>,
+    Schema.Struct<MessageFields<Name, Fields>>["Type"],
+    { readonly [key: string]: unknown },
+    Schema.Struct.Context<Fields>
+  >
+{
+  readonly typeUrl: `type.googleapis.com/${Name}`
+  readonly fields: MessageFields<Name, Fields>
+}
+
+const makeMessage = <Name extends string, Fields extends Schema.Struct.Fields>(
+  ast: SchemaAST.AST,
+  typeUrl: `type.googleapis.com/${Name}`,
+  fields: MessageFields<Name, Fields>
+): MessageSchema<Name, Fields> =>
+  class MessageClass extends Schema.make<
+    Schema.Struct<MessageFields<Name, Fields>>["Type"],
+    { readonly [key: string]: unknown },
+    Schema.Struct.Context<Fields>
+  >(ast) {
+    static override annotations(
+      annotations: Schema.Annotations.GenericSchema<Schema.Struct<MessageFields<Name, Fields>>["Type"]>
+    ): MessageSchema<Name, Fields> {
+      return makeMessage(
+        Schema.make<
+          Schema.Struct<MessageFields<Name, Fields>>["Type"],
+          { readonly [key: string]: unknown },
+          Schema.Struct.Context<Fields>
+        >(this.ast).annotations(annotations).ast,
+        typeUrl,
+        fields
+      )
+    }
+    static typeUrl = typeUrl
+    static fields = fields
+  }
+
+/**
  * Makes the schema of a message as it appears packed in an Any.
  *
  * @example
@@ -130,6 +211,7 @@ export const Any: Schema.Schema<Any> = Schema.declare([], {
  *
  * const Widget = Any.message("acme.v1.Widget", { size: Proto.optional(Proto.Int32) })
  * Widget.typeUrl // "type.googleapis.com/acme.v1.Widget"
+ * Any.isMessageSchema(Widget.annotations({ description: "a widget" })) // true: still dispatched on @type
  * ```
  *
  * @since 0.1.0
@@ -138,10 +220,11 @@ export const Any: Schema.Schema<Any> = Schema.declare([], {
 export const message = <const Name extends string, Fields extends Schema.Struct.Fields>(
   fullName: Name,
   fields: Fields
-) => {
+): MessageSchema<Name, Fields> => {
   const url = typeUrl(fullName)
-  const schema = Proto.message(fullName, { ...fields, "@type": Schema.Literal(url) })
-  return Object.assign(schema, { typeUrl: url })
+  const all: MessageFields<Name, Fields> = { ...fields, "@type": Schema.Literal(url) }
+  const schema = Proto.message(fullName, all).annotations({ [TypeUrlAnnotationId]: url })
+  return makeMessage(schema.ast, url, all)
 }
 
 /**
@@ -153,13 +236,15 @@ export const message = <const Name extends string, Fields extends Schema.Struct.
 export type AnyMessageSchema = Schema.Schema.AnyNoContext & { readonly typeUrl: string }
 
 /**
- * Tells whether a schema was made with {@link message}.
+ * Tells whether a schema was made with {@link message}: it carries a type URL annotation (which
+ * `.annotations(...)` keeps) and its `typeUrl`.
  *
  * @since 0.1.0
  * @category guards
  */
 export const isMessageSchema = (u: unknown): u is AnyMessageSchema =>
-  Schema.isSchema(u) && Predicate.hasProperty(u, "typeUrl") && typeof u.typeUrl === "string"
+  Schema.isSchema(u) && Option.isSome(typeUrlOf(u)) && Predicate.hasProperty(u, "typeUrl") &&
+  typeof u.typeUrl === "string"
 
 /**
  * Decodes an Any with the message schema its `@type` names, and keeps an Any whose `@type` is none of
@@ -184,7 +269,7 @@ export const oneOf = <const Messages extends ReadonlyArray<AnyMessageSchema>>(
   ...messages: Messages
 ): Schema.Schema<Schema.Schema.Type<Messages[number]> | Any, Any> => {
   const byUrl = new Map<string, AnyMessageSchema>()
-  for (const m of messages) byUrl.set(m.typeUrl, m)
+  for (const m of messages) byUrl.set(Option.getOrElse(typeUrlOf(m), () => m.typeUrl), m)
   const to = Schema.Union(...messages.map((m) => Schema.typeSchema(m)), Any)
   return Schema.transformOrFail(Any, to, {
     strict: false,

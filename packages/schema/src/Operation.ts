@@ -96,7 +96,7 @@ export interface OperationEncoded<MI = Any.Any, RI = Any.Any> {
 
 const knownFields = new Set(["name", "metadata", "done", "error", "response"])
 
-const make = <M, MI, R, RI>(
+const makeSlow = <M, MI, R, RI>(
   metadata: Schema.Schema<M, MI>,
   response: Schema.Schema<R, RI>
 ): Schema.Schema<Operation<M, R>, OperationEncoded<MI, RI>> => {
@@ -116,7 +116,7 @@ const make = <M, MI, R, RI>(
     Schema.TaggedStruct("DoneWithoutResult", common)
   ).annotations({ ...Proto.preserveUnknownFields })
 
-  const operation = Schema.transformOrFail(wire, state, {
+  return Schema.transformOrFail(wire, state, {
     strict: true,
     decode: (json, _, ast) => {
       const base: Record<string, unknown> = {}
@@ -173,8 +173,34 @@ const make = <M, MI, R, RI>(
       return ParseResult.succeed(json)
     }
   }).annotations({ identifier: "Operation" })
-  return guarded(operation, { annotations: { identifier: "Operation" } })
 }
+
+// The schema users get: the nesting limit checked at the root first, then the fast decoder if any.
+const make = <M, MI, R, RI>(
+  metadata: Schema.Schema<M, MI>,
+  response: Schema.Schema<R, RI>,
+  fast?: ((input: unknown) => Operation<M, R> | undefined) | undefined
+): Schema.Schema<Operation<M, R>, OperationEncoded<MI, RI>> =>
+  guarded(makeSlow(metadata, response), { fast, annotations: { identifier: "Operation" } })
+
+/**
+ * The JSON form of an untyped operation, checked as JSON: each known field's type, with metadata and
+ * response Anys. For arbitraries of wire payloads and JSON Schemas: `Schema.encodedSchema` of an
+ * operation schema has no annotations to build them from, since the operation schema is a declaration
+ * (it checks the nesting limit before anything else).
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ * import { Arbitrary, FastCheck } from "effect"
+ *
+ * FastCheck.sample(Arbitrary.make(Operation.OperationJson), 1)
+ * ```
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const OperationJson: Schema.Schema<OperationEncoded> = Schema.encodedSchema(makeSlow(Any.Any, Any.Any))
 
 /**
  * The schema of an operation whose metadata and response are kept as untyped Anys.

@@ -831,3 +831,44 @@ export const parseReference = (
     version: Option.some(url.version)
   }))
 }
+
+// A project id starts with a lower-case letter (6 to 30 characters); a project number is all digits.
+const projectNumber = /^[0-9]+$/
+const projectId = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/
+const isProjectSegment = (segments: ReadonlyArray<string>, index: number): boolean =>
+  index > 0 && (segments[index - 1] === "projects" || (index === 2 && segments[0] === "operations" && segments[1] === "build"))
+
+/**
+ * Whether an answer's name names the operation that was asked for: the same segments, except that a project
+ * may be written as its number on one side and its id on the other (`projects/123456789012/...` for
+ * `projects/my-project/...`, and the reverse), as Cloud Build, Speech v2 and Discovery Engine answer. The
+ * project is the segment after `projects`, or after `operations/build` in Cloud Build's build names.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ *
+ * OperationName.sameOperation(
+ *   "projects/my-project/locations/global/operations/o",
+ *   "projects/123456789012/locations/global/operations/o"
+ * ) // true
+ * OperationName.sameOperation("projects/a-project/operations/o", "projects/b-project/operations/o") // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const sameOperation = (asked: string, answered: string): boolean => {
+  if (asked === answered) return true
+  const a = asked.split("/")
+  const b = answered.split("/")
+  if (a.length !== b.length) return false
+  for (let index = 0; index < a.length; index++) {
+    if (a[index] === b[index]) continue
+    if (!isProjectSegment(a, index) || !isProjectSegment(b, index)) return false
+    const numberAndId = (projectNumber.test(a[index]) && projectId.test(b[index])) ||
+      (projectId.test(a[index]) && projectNumber.test(b[index]))
+    if (!numberAndId) return false
+  }
+  return true
+}

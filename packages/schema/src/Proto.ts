@@ -393,9 +393,20 @@ export type EnumValue<Name extends string> = Name | (string & {}) | number
  * @since 0.1.0
  * @category models
  */
-export interface Enum<Name extends string> extends Schema.Schema<EnumValue<Name>, string | number> {
+export interface Enum<Name extends string>
+  extends Schema.AnnotableClass<Enum<Name>, EnumValue<Name>, string | number>
+{
   readonly values: { readonly [K in Name]: number }
 }
+
+// A schema class whose statics are made again by `.annotations()`, as Effect's own Struct keeps `fields`.
+const makeEnum = <Name extends string>(ast: SchemaAST.AST, values: { readonly [K in Name]: number }): Enum<Name> =>
+  class EnumClass extends Schema.make<EnumValue<Name>, string | number, never>(ast) {
+    static override annotations(annotations: Schema.Annotations.GenericSchema<EnumValue<Name>>): Enum<Name> {
+      return makeEnum(Schema.make<EnumValue<Name>, string | number, never>(this.ast).annotations(annotations).ast, values)
+    }
+    static values = values
+  }
 
 /**
  * Makes the schema of a proto3 enum from its names and numbers. Names and numbers both decode to the
@@ -439,7 +450,7 @@ export const Enum = <const Name extends string>(
         fc.integer({ min: -2147483648, max: 2147483647 }).filter((n) => !byNumber.has(n))
       )
   })
-  return Object.assign(schema, { values })
+  return makeEnum(schema.ast, values)
 }
 
 // -----------------------------------------------------------------------------
@@ -558,11 +569,33 @@ export const preserveUnknownFields = { parseOptions: { onExcessProperty: "preser
  * @since 0.1.0
  * @category models
  */
-export interface Message<Fields extends Schema.Struct.Fields>
-  extends Schema.Schema<Schema.Struct<Fields>["Type"], { readonly [key: string]: unknown }, Schema.Struct.Context<Fields>>
+export interface Message<Fields extends Schema.Struct.Fields> extends
+  Schema.AnnotableClass<
+    Message<Fields>,
+    Schema.Struct<Fields>["Type"],
+    { readonly [key: string]: unknown },
+    Schema.Struct.Context<Fields>
+  >
 {
   readonly fields: Fields
 }
+
+const makeMessage = <Fields extends Schema.Struct.Fields>(ast: SchemaAST.AST, fields: Fields): Message<Fields> =>
+  class MessageClass extends Schema.make<
+    Schema.Struct<Fields>["Type"],
+    { readonly [key: string]: unknown },
+    Schema.Struct.Context<Fields>
+  >(ast) {
+    static override annotations(annotations: Schema.Annotations.GenericSchema<Schema.Struct<Fields>["Type"]>): Message<Fields> {
+      return makeMessage(
+        Schema.make<Schema.Struct<Fields>["Type"], { readonly [key: string]: unknown }, Schema.Struct.Context<Fields>>(
+          this.ast
+        ).annotations(annotations).ast,
+        fields
+      )
+    }
+    static fields = fields
+  }
 
 /**
  * Makes the schema of a proto3 message: fields this version does not know are kept as they came, and the
@@ -615,5 +648,5 @@ export const message = <Fields extends Schema.Struct.Fields>(identifier: string,
     struct,
     { strict: false }
   ).annotations({ identifier })
-  return Object.assign(schema, { fields })
+  return makeMessage(schema.ast, fields)
 }

@@ -37,6 +37,34 @@ describe("Any", () => {
     assert.include(error.message, "Expected Any, actual {\"z\":1}")
   })
 
+  describe("message schemas keep their type URL through .annotations()", () => {
+    it("as an annotation and as the static typeUrl, and so are still dispatched on @type", () => {
+      const Annotated = Widget.annotations({ description: "a widget", title: "Widget" })
+      assert.isTrue(Any.isMessageSchema(Annotated))
+      assert.strictEqual(Annotated.typeUrl, Widget.typeUrl)
+      assert.deepStrictEqual(Any.typeUrlOf(Annotated), Option.some(Widget.typeUrl))
+      assert.deepStrictEqual(Object.keys(Annotated.fields), Object.keys(Widget.fields))
+      assert.isTrue(Option.isNone(Any.typeUrlOf(Schema.String)))
+      // a plain schema that merely has a typeUrl property is not a message schema
+      assert.isFalse(Any.isMessageSchema(Object.assign(Schema.make(Schema.String.ast), { typeUrl: "x" })))
+      const decoded = decodeOrFail(Any.field(Annotated), { "@type": Widget.typeUrl, size: "3" })
+      assert.isTrue(Any.is(Widget)(decoded))
+      assert.strictEqual(Any.is(Widget)(decoded) ? decoded.size : undefined, 3)
+      const packed = decodeOrFail(Any.oneOf(Annotated, Gadget.annotations({})), { "@type": Gadget.typeUrl, name: "g" })
+      assert.isTrue(Any.is(Gadget)(packed))
+      assert.include(issuePaths(decodeError(Any.field(Annotated), { "@type": Widget.typeUrl, size: "x" })), "size")
+    })
+
+    it("enums and messages keep their tables too", () => {
+      const State = Proto.Enum("State", { A: 0, B: 1 }).annotations({ description: "s" })
+      assert.deepStrictEqual(State.values, { A: 0, B: 1 })
+      assert.strictEqual(decodeOrFail(State, 1), "B")
+      const Plain = Proto.message("Plain", { a: Proto.optional(Schema.String) }).annotations({ title: "p" })
+      assert.deepStrictEqual(Object.keys(Plain.fields), ["a"])
+      assert.deepStrictEqual(decodeOrFail(Plain, { a: "x", extra: 1 }), JSON.parse("{\"extra\":1,\"a\":\"x\"}"))
+    })
+  })
+
   describe("oneOf", () => {
     it("decodes a known @type with its message schema", () => {
       const decoded = decodeOrFail(Packed, { "@type": Widget.typeUrl, size: "3", madeAt: "2024-05-01T10:00:00.5Z" })

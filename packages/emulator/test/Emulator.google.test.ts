@@ -10,7 +10,7 @@ const v1 = protos.google.cloud.dataproc.v1
 
 type AuthClientOption = NonNullable<NonNullable<ConstructorParameters<typeof ClusterControllerClient>[0]>["authClient"]>
 
-// google-auth-library 11 (this package's devDependency) and the 10 that google-gax bundles declare the same
+// google-auth-library 10.9 (this package's devDependency) and the 10.5 that google-gax bundles declare the same
 // classes twice; classes with private fields never match structurally, so the types need a bridge. At run time
 // gax only asks the client for its request headers, which any OAuth2Client provides.
 const bridge = (client: OAuth2Client): AuthClientOption => client as unknown as AuthClientOption

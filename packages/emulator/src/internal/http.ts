@@ -11,9 +11,11 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import type { Fault } from "../Emulator.js"
 import type { Engine } from "./engine.js"
+import * as Statuses from "../Statuses.js"
 import * as Model from "./model.js"
 import * as Redact from "./redact.js"
 import * as Routes from "./routes.js"
+import * as Start from "./start.js"
 import * as Wire from "./wire.js"
 
 export const jsonContentType = Wire.jsonContentType
@@ -49,10 +51,21 @@ const list = (engine: Engine, collection: string, query: URLSearchParams, intEnu
     return json(200, Wire.pageBody({ ...result.right, operations }))
   })
 
-/** The answer of a request when nothing goes wrong. */
-const answer = (engine: Engine, route: Routes.Route, query: URLSearchParams): Effect.Effect<Prepared> =>
+/** The answer of a request when nothing goes wrong (but a `FailOperation` fault may shape what it starts). */
+const answer = (
+  engine: Engine,
+  route: Routes.Route,
+  query: URLSearchParams,
+  body: Effect.Effect<string>,
+  failure?: Start.Failure
+): Effect.Effect<Prepared> =>
   Effect.gen(function*() {
     const intEnums = (query.get("$alt") ?? "").includes("enum-encoding=int")
+    if (Routes.isStart(route)) {
+      const outcome = yield* Start.start(engine, route, query, yield* body, failure)
+      if (outcome._tag === "Refused") return yield* errorResponse(outcome.status)
+      return json(200, yield* operationJson(Model.render(outcome.entry, yield* engine.now), intEnums))
+    }
     switch (route._tag) {
       case "Refused":
         return yield* errorResponse(route.status, {
@@ -70,7 +83,7 @@ const answer = (engine: Engine, route: Routes.Route, query: URLSearchParams): Ef
       case "Cancel": {
         const entry = engine.entry(route.name)
         if (entry === undefined) return yield* operationNotFound(route.name)
-        engine.settle(entry, { _tag: "Fail", error: Model.cancelledStatus }, yield* engine.now)
+        engine.settle(entry, { _tag: "Fail", error: Statuses.cancelled }, yield* engine.now)
         return json(200, {})
       }
       case "Delete": {
@@ -125,9 +138,10 @@ const applyFault = (
   fault: Fault,
   request: HttpServerRequest.HttpServerRequest,
   route: Routes.Route,
-  query: URLSearchParams
+  query: URLSearchParams,
+  body: Effect.Effect<string>
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
-  const normal = answer(engine, route, query)
+  const normal = answer(engine, route, query, body)
   switch (fault._tag) {
     case "Latency":
       return Effect.zipRight(engine.clock.sleep(fault.delay), Effect.map(normal, toResponse))
@@ -214,6 +228,8 @@ const applyFault = (
           ...op,
           name: typeof op.name === "string" ? `${op.name.slice(0, op.name.lastIndexOf("/"))}/not-the-one-asked-for` : op.name
         }))))
+    case "FailOperation":
+      return Effect.map(answer(engine, route, query, body, fault), toResponse)
     case "ErrorAndResponse":
       return Effect.map(normal, (prepared) =>
         toResponse(bendOperation(route, prepared, (op) => ({
@@ -235,7 +251,10 @@ export const makeApp = (engine: Engine) => {
     const path = mark === -1 ? url : url.slice(0, mark)
     const query = new URLSearchParams(mark === -1 ? "" : url.slice(mark + 1))
     const route = Routes.parse(request.method, path)
-    const fault = yield* engine.pickFault(Routes.target(route), request.method, now)
+    const fault = yield* engine.pickFault(Routes.target(route), request.method, now, Routes.isStart(route))
+    // The body is read only by the methods that start operations; a failed read (the client went away)
+    // reads as empty, and the answer goes nowhere.
+    const body = Effect.orElseSucceed(request.text, () => "")
     const { bearer, headers } = Redact.recordHeaders(request.headers)
     engine.record({
       method: request.method,
@@ -248,8 +267,8 @@ export const makeApp = (engine: Engine) => {
       route: route._tag,
       ...(fault === undefined ? {} : { fault: fault._tag })
     })
-    if (fault === undefined) return toResponse(yield* answer(engine, route, query))
-    return yield* applyFault(engine, fault, request, route, query)
+    if (fault === undefined) return toResponse(yield* answer(engine, route, query, body))
+    return yield* applyFault(engine, fault, request, route, query, body)
   })
   return HttpRouter.empty.pipe(HttpRouter.all("*", handler))
 }

@@ -1,13 +1,41 @@
 import type * as Any from "@longrunning/schema/Any"
-import * as Code from "@longrunning/schema/Code"
 import type * as Dataproc from "@longrunning/schema/Dataproc"
 import * as Operation from "@longrunning/schema/Operation"
 import * as Proto from "@longrunning/schema/Proto"
-import * as Status from "@longrunning/schema/Status"
+import type * as Status from "@longrunning/schema/Status"
 import * as Duration from "effect/Duration"
 
 /** What the emulator simulates: the operation kinds Dataproc v1 returns most. */
-export type Kind = "ClusterCreate" | "ClusterDelete" | "Batch"
+export type Kind = "ClusterCreate" | "ClusterDelete" | "ClusterStart" | "ClusterStop" | "Batch" | "Workflow"
+
+/** How long each kind runs when nothing says otherwise (a scenario, a fault). */
+export const defaultRun: Readonly<Record<Kind, Duration.Duration>> = {
+  ClusterCreate: Duration.seconds(90),
+  ClusterDelete: Duration.seconds(30),
+  ClusterStart: Duration.seconds(45),
+  ClusterStop: Duration.seconds(30),
+  Batch: Duration.seconds(90),
+  Workflow: Duration.minutes(3)
+}
+
+/** Dataproc's description of each kind of operation, in its metadata. */
+export const defaultDescription: Readonly<Record<Kind, string>> = {
+  ClusterCreate: "Create cluster with 2 workers",
+  ClusterDelete: "Delete cluster",
+  ClusterStart: "Start cluster",
+  ClusterStop: "Stop cluster",
+  Batch: "Batch",
+  Workflow: "Instantiate inline workflow template"
+}
+
+const operationTypes: Readonly<Record<Kind, string>> = {
+  ClusterCreate: "CREATE",
+  ClusterDelete: "DELETE",
+  ClusterStart: "START",
+  ClusterStop: "STOP",
+  Batch: "BATCH",
+  Workflow: "WORKFLOW"
+}
 
 /** How an operation ends. */
 export type Outcome =
@@ -113,7 +141,7 @@ const clusterMetadata = (entry: Entry, now: number): Dataproc.ClusterOperationMe
     clusterUuid: entry.resourceUuid,
     status,
     ...(history.length === 0 ? {} : { statusHistory: history }),
-    operationType: entry.kind === "ClusterDelete" ? "DELETE" : "CREATE",
+    operationType: operationTypes[entry.kind],
     description: entry.description,
     ...(Object.keys(entry.labels).length === 0 ? {} : { labels: entry.labels }),
     ...(entry.warnings.length === 0 ? {} : { warnings: entry.warnings })
@@ -138,7 +166,7 @@ const batchMetadata = (entry: Entry, now: number): Dataproc.BatchOperationMetada
   }
 }
 
-const clusterResponse = (entry: Entry, at: number): Any.Any => ({
+const clusterResponse = (entry: Entry, at: number, state: "RUNNING" | "STOPPED"): Any.Any => ({
   "@type": "type.googleapis.com/google.cloud.dataproc.v1.Cluster",
   projectId: entry.project,
   clusterName: entry.resourceId,
@@ -148,9 +176,9 @@ const clusterResponse = (entry: Entry, at: number): Any.Any => ({
     workerConfig: { numInstances: 2, machineTypeUri: "n2-standard-4" }
   },
   ...(Object.keys(entry.labels).length === 0 ? {} : { labels: entry.labels }),
-  status: { state: "RUNNING", stateStartTime: iso(at) },
+  status: { state, stateStartTime: iso(at) },
   statusHistory: [
-    { state: "CREATING", stateStartTime: iso(entry.createdAt) }
+    { state: state === "RUNNING" ? (entry.kind === "ClusterStart" ? "STARTING" : "CREATING") : "STOPPING", stateStartTime: iso(entry.createdAt) }
   ],
   clusterUuid: entry.resourceUuid
 })
@@ -174,17 +202,58 @@ const batchResponse = (entry: Entry, at: number): Any.Any => ({
 const defaultResponse = (entry: Entry, at: number): Any.Any => {
   switch (entry.kind) {
     case "ClusterCreate":
-      return clusterResponse(entry, at)
+    case "ClusterStart":
+      return clusterResponse(entry, at, "RUNNING")
+    case "ClusterStop":
+      return clusterResponse(entry, at, "STOPPED")
     case "ClusterDelete":
+    case "Workflow":
       return { "@type": "type.googleapis.com/google.protobuf.Empty" }
     case "Batch":
       return batchResponse(entry, at)
   }
 }
 
+const workflowMetadata = (entry: Entry, now: number): Dataproc.WorkflowMetadata => {
+  const end = outcomeAt(entry, now)
+  const runningAt = entry.createdAt + Math.min(entry.pendingMillis, end === undefined ? Infinity : end.at - entry.createdAt)
+  const state = end !== undefined ? "DONE" : now >= runningAt ? "RUNNING" : "PENDING"
+  const failed = end !== undefined && end.outcome._tag === "Fail" ? end.outcome.error.message : undefined
+  return {
+    "@type": "type.googleapis.com/google.cloud.dataproc.v1.WorkflowMetadata",
+    template: `projects/${entry.project}/regions/${entry.location}/workflowTemplates/${entry.resourceId}`,
+    version: 1,
+    createCluster: {
+      operationId: `projects/${entry.project}/regions/${entry.location}/operations/${entry.resourceUuid}`,
+      ...(failed === undefined ? {} : { error: failed }),
+      ...(now >= runningAt || end !== undefined ? { done: true } : {})
+    },
+    state,
+    clusterName: `${entry.resourceId}-cluster`,
+    startTime: timestamp(entry.createdAt),
+    ...(end === undefined ? {} : { endTime: timestamp(end.at) }),
+    clusterUuid: entry.resourceUuid,
+    ...(Object.keys(entry.labels).length === 0 ? {} : { parameters: entry.labels })
+  }
+}
+
+const metadataOf = (entry: Entry, now: number): Metadata => {
+  switch (entry.kind) {
+    case "Batch":
+      return batchMetadata(entry, now)
+    case "Workflow":
+      return workflowMetadata(entry, now)
+    case "ClusterCreate":
+    case "ClusterDelete":
+    case "ClusterStart":
+    case "ClusterStop":
+      return clusterMetadata(entry, now)
+  }
+}
+
 /** The operation as a client reading it at `now` sees it. */
 export const render = (entry: Entry, now: number): EmulatedOperation => {
-  const metadata: Metadata = entry.kind === "Batch" ? batchMetadata(entry, now) : clusterMetadata(entry, now)
+  const metadata = metadataOf(entry, now)
   const end = outcomeAt(entry, now)
   if (end === undefined) return Operation.running({ name: entry.name, metadata })
   const outcome = end.outcome
@@ -201,11 +270,6 @@ export const render = (entry: Entry, now: number): EmulatedOperation => {
       return Operation.doneWithoutResult({ name: entry.name, metadata })
   }
 }
-
-export const cancelledStatus: Status.Status = Status.make({
-  code: Code.codes.CANCELLED,
-  message: "Operation was cancelled"
-})
 
 // Google's JSON printers write these keys first; the rest keep their order.
 const operationKeyOrder = ["name", "metadata", "done", "error", "response"]

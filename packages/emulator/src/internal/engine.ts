@@ -31,11 +31,29 @@ export interface Engine {
   readonly addFault: (fault: Fault, options: FaultOptions) => Effect.Effect<number>
   readonly removeFault: (id: number) => void
   readonly clearFaults: () => void
-  readonly pickFault: (name: string | undefined, method: string, now: number) => Effect.Effect<Fault | undefined>
+  readonly pickFault: (
+    name: string | undefined,
+    method: string,
+    now: number,
+    starts: boolean
+  ) => Effect.Effect<Fault | undefined>
   readonly record: (request: RecordedRequest) => void
   readonly requests: () => ReadonlyArray<RecordedRequest>
   readonly clearRequests: () => void
   readonly reset: () => void
+  /** The operation a request id started, if it was seen within the window before `now`. */
+  readonly started: (key: string, now: number) => string | undefined
+  /** Remembers the operation a request id started. */
+  readonly remember: (key: string, name: string, now: number) => void
+  /** Clusters and batches by resource name (`projects/p/regions/r/clusters/c`, `.../batches/b`). */
+  readonly resources: Map<string, Resource>
+}
+
+/** A cluster or batch the emulator knows of: its UUID, and the delete operation that removes it, once one was started. */
+export interface Resource {
+  readonly uuid: string
+  readonly labels: Readonly<Record<string, string>>
+  deletedBy?: string | undefined
 }
 
 const hex = (random: Random.Random, digits: number): Effect.Effect<string> =>
@@ -50,10 +68,10 @@ const uuid = (random: Random.Random): Effect.Effect<string> =>
     ([a, b, c, d, e]) => `${a}-${b}-4${c}-a${d}-${e}`
   )
 
-const defaultScenario: Model.Scenario = { _tag: "Succeed", after: Duration.seconds(90) }
-
-export const make = (clock: Clock.Clock, seed: number): Engine => {
+export const make = (clock: Clock.Clock, seed: number, requestIdWindow: number): Engine => {
   const operations = new Map<string, Model.Entry>()
+  const requestIds = new Map<string, { readonly name: string; readonly at: number }>()
+  const resources = new Map<string, Resource>()
   let faults: Array<FaultRule> = []
   let requests: Array<RecordedRequest> = []
   let random = Random.make(seed)
@@ -67,10 +85,14 @@ export const make = (clock: Clock.Clock, seed: number): Engine => {
       const location = options.region ?? "us-central1"
       const collection = options.collection ?? "regions"
       const id = options.operationId ?? (yield* uuid(random))
-      const resourceUuid = yield* uuid(random)
+      const resourceUuid = options.resourceUuid ?? (yield* uuid(random))
       const resourceId = options.resourceId ??
-        (kind === "Batch" ? `batch-${(yield* hex(random, 8))}` : `cluster-${(yield* hex(random, 4))}`)
-      const scenario = options.scenario ?? defaultScenario
+        (kind === "Batch"
+          ? `batch-${(yield* hex(random, 8))}`
+          : kind === "Workflow"
+          ? `template-${(yield* hex(random, 4))}`
+          : `cluster-${(yield* hex(random, 4))}`)
+      const scenario = options.scenario ?? { _tag: "Succeed", after: Model.defaultRun[kind] }
       const createdAt = now - (options.startedAgo === undefined ? 0 : Duration.toMillis(options.startedAgo))
       const pendingMillis = options.pendingFor === undefined
         ? Math.min(
@@ -90,12 +112,7 @@ export const make = (clock: Clock.Clock, seed: number): Engine => {
         scenario,
         labels: options.labels ?? {},
         warnings: options.warnings ?? [],
-        description: options.description ??
-          (kind === "ClusterCreate" ?
-            "Create cluster with 2 workers" :
-            kind === "ClusterDelete" ?
-            "Delete cluster" :
-            "Batch")
+        description: options.description ?? Model.defaultDescription[kind]
       }
       // A re-used name replaces the old operation, and moves it to the end of the list order.
       operations.delete(entry.name)
@@ -120,12 +137,18 @@ export const make = (clock: Clock.Clock, seed: number): Engine => {
       return id
     })
 
-  const applies = (rule: FaultRule, name: string | undefined, method: string, now: number): boolean =>
+  const applies = (rule: FaultRule, name: string | undefined, method: string, now: number, starts: boolean): boolean =>
     rule.remaining > 0 && now >= rule.from && now < rule.until &&
+    (rule.fault._tag !== "FailOperation" || starts) &&
     (rule.methods === undefined || rule.methods.includes(method)) &&
     (rule.name === undefined || rule.name === name)
 
-  const pickFault = (name: string | undefined, method: string, now: number): Effect.Effect<Fault | undefined> =>
+  const pickFault = (
+    name: string | undefined,
+    method: string,
+    now: number,
+    starts: boolean
+  ): Effect.Effect<Fault | undefined> =>
     Effect.gen(function*() {
       // Rules for this operation come before global ones; within each, the first injected wins.
       const candidates = [
@@ -133,7 +156,7 @@ export const make = (clock: Clock.Clock, seed: number): Engine => {
         ...faults.filter((rule) => rule.name === undefined)
       ]
       for (const rule of candidates) {
-        if (!applies(rule, name, method, now)) continue
+        if (!applies(rule, name, method, now, starts)) continue
         if (rule.rate < 1) {
           const roll = yield* random.next
           if (roll >= rule.rate) continue
@@ -169,8 +192,21 @@ export const make = (clock: Clock.Clock, seed: number): Engine => {
     clearRequests: () => {
       requests = []
     },
+    started: (key, now) => {
+      const seen = requestIds.get(key)
+      if (seen === undefined) return undefined
+      if (now - seen.at < requestIdWindow) return seen.name
+      requestIds.delete(key)
+      return undefined
+    },
+    remember: (key, name, now) => {
+      requestIds.set(key, { name, at: now })
+    },
+    resources,
     reset: () => {
       operations.clear()
+      requestIds.clear()
+      resources.clear()
       faults = []
       requests = []
       random = Random.make(seed)

@@ -2,12 +2,12 @@
  * Starts the emulator with the demo operations, makes a cluster create that succeeds after 3 seconds, injects
  * one 503, and polls the operation over HTTP until it is done.
  *
- *   node --conditions=@longrunning/source --import tsx packages/testing/examples/emulator.ts
+ *   node --conditions=@longrunning/source --import tsx packages/emulator/examples/emulator.ts
  */
 import { FetchHttpClient, HttpClient, HttpClientResponse } from "@effect/platform"
 import { NodeRuntime } from "@effect/platform-node"
 import { Dataproc, Operation } from "@longrunning/schema"
-import { Emulator } from "@longrunning/testing"
+import { Emulator } from "@longrunning/emulator"
 import { Console, Effect, Schedule } from "effect"
 
 const program = Effect.gen(function*() {

@@ -1,7 +1,9 @@
 /**
- * A local emulator of the Dataproc v1 operations REST surface: a real HTTP server on loopback that serves
- * `get`, `list`, `cancel` and `delete` for simulated cluster and batch operations, advanced by Effect's
- * `Clock`, with fault injection on every request.
+ * A local emulator of the Dataproc v1 REST surface: a real HTTP server on loopback that serves the
+ * operations methods (`get`, `list`, `cancel`, `delete`) and the methods that start operations
+ * (`clusters.create`, `clusters.delete`, `clusters.start`, `clusters.stop`, `batches.create`,
+ * `workflowTemplates.instantiateInline`, with `requestId` dedupe), for simulated operations advanced by
+ * Effect's `Clock`, with fault injection on every request.
  *
  * @since 0.1.0
  */
@@ -9,7 +11,6 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as Any from "@longrunning/schema/Any"
-import * as Code from "@longrunning/schema/Code"
 import type * as Dataproc from "@longrunning/schema/Dataproc"
 import type * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
@@ -28,6 +29,7 @@ import * as Engine from "./internal/engine.js"
 import * as InternalHttp from "./internal/http.js"
 import * as Model from "./internal/model.js"
 import * as Redact from "./internal/redact.js"
+import * as Statuses from "./Statuses.js"
 
 // -----------------------------------------------------------------------------
 // scenarios
@@ -39,7 +41,7 @@ import * as Redact from "./internal/redact.js"
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * const scenario: Emulator.Scenario = Emulator.succeedAfter("2 minutes")
  * ```
@@ -55,7 +57,7 @@ export type Scenario = Model.Scenario
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.succeedAfter("30 seconds")
  * ```
@@ -74,7 +76,7 @@ export const succeedAfter = (after: Duration.DurationInput, response?: Any.Any):
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.failAfter("10 seconds", Emulator.quotaExceeded)
  * ```
@@ -93,7 +95,7 @@ export const failAfter = (after: Duration.DurationInput, error: Status.Status): 
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.doneWithoutResultAfter("5 seconds")
  * ```
@@ -111,7 +113,7 @@ export const doneWithoutResultAfter = (after: Duration.DurationInput): Scenario 
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.create({ scenario: Emulator.neverFinish })
  * ```
@@ -127,7 +129,7 @@ export const neverFinish: Scenario = { _tag: "Never" }
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.failAfter("20 seconds", Emulator.quotaExceeded)
  * ```
@@ -135,31 +137,16 @@ export const neverFinish: Scenario = { _tag: "Never" }
  * @since 0.1.0
  * @category constructors
  */
-export const quotaExceeded: Status.Status = Status.make({
-  code: Code.codes.RESOURCE_EXHAUSTED,
-  message: "Insufficient 'CPUS' quota. Requested 24.0, available 8.0.",
-  details: [
-    {
-      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-      reason: "QUOTA_EXCEEDED",
-      domain: "dataproc.googleapis.com",
-      metadata: { quota_metric: "compute.googleapis.com/cpus", region: "us-central1" }
-    },
-    {
-      "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-      violations: [{ subject: "project:demo", description: "Insufficient 'CPUS' quota. Requested 24.0, available 8.0." }]
-    }
-  ]
-})
+export const quotaExceeded: Status.Status = Statuses.quotaExceeded
 
 // -----------------------------------------------------------------------------
 // operations
 // -----------------------------------------------------------------------------
 
 /**
- * The kinds of operation the emulator simulates: a cluster create (response a Cluster), a cluster delete
- * (response Empty), both with `ClusterOperationMetadata`; a serverless batch, with `BatchOperationMetadata`
- * (response a Batch).
+ * The kinds of operation the emulator simulates: a cluster create, start or stop (response a Cluster) and a
+ * cluster delete (response Empty), all with `ClusterOperationMetadata`; a serverless batch, with
+ * `BatchOperationMetadata` (response a Batch); an inline workflow, with `WorkflowMetadata` (response Empty).
  *
  * @since 0.1.0
  * @category models
@@ -193,6 +180,8 @@ export interface CreateOptions {
   readonly operationId?: string | undefined
   /** The cluster name or batch id; generated by default. */
   readonly resourceId?: string | undefined
+  /** The cluster or batch UUID; a seeded random UUID by default. */
+  readonly resourceUuid?: string | undefined
   /** How the operation ends; `succeedAfter("90 seconds")` by default. */
   readonly scenario?: Scenario | undefined
   /** How long a cluster operation stays PENDING before RUNNING; a quarter of its run, at most 5 s, by default. */
@@ -226,6 +215,9 @@ export interface CreateOptions {
  *   `bytes` bytes.
  * - `NullBody`, `ArrayBody`: 200 with `null` or `[]`. `WrongName`: a `get` answers an operation of another
  *   name. `ErrorAndResponse`: a `get` answers `done` with both `error` and `response`.
+ * - `FailOperation`: a method that starts an operation (clusters.create, batches.create...) answers as
+ *   usual, but the operation it starts fails with `error` `after` its start (a quota or zone fault). Other
+ *   requests pass it by without using it up.
  *
  * @since 0.1.0
  * @category models
@@ -246,6 +238,7 @@ export type Fault = Data.TaggedEnum<{
   ArrayBody: {}
   WrongName: {}
   ErrorAndResponse: {}
+  FailOperation: { readonly error: Status.Status; readonly after: Duration.Duration }
 }>
 
 /**
@@ -254,7 +247,7 @@ export type Fault = Data.TaggedEnum<{
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.Fault.TruncatedJson()
  * ```
@@ -269,7 +262,7 @@ export const Fault = Data.taggedEnum<Fault>()
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.latency("2 seconds")
  * ```
@@ -284,7 +277,7 @@ export const latency = (delay: Duration.DurationInput): Fault => Fault.Latency({
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.slowHeaders("30 seconds")
  * ```
@@ -299,7 +292,7 @@ export const slowHeaders = (delay: Duration.DurationInput): Fault => Fault.SlowH
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.slowBody("10 seconds", 5)
  * ```
@@ -315,7 +308,7 @@ export const slowBody = (delay: Duration.DurationInput, chunks = 4): Fault =>
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.inject(Emulator.unavailable, { times: 2 })
  * ```
@@ -331,7 +324,7 @@ export const unavailable: Fault = Fault.Unavailable()
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.rateLimited("2.5 seconds")
  * ```
@@ -387,7 +380,7 @@ export const truncatedJson: Fault = Fault.TruncatedJson()
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.oversizedBody(8 * 1024 * 1024)
  * ```
@@ -428,6 +421,54 @@ export const wrongName: Fault = Fault.WrongName()
  * @category constructors
  */
 export const errorAndResponse: Fault = Fault.ErrorAndResponse()
+
+/**
+ * The next operation a Dataproc method starts (clusters.create, batches.create, instantiateInline...) fails
+ * with `error` `after` its start (10 s by default), as a cluster create does that runs out of CPU quota or
+ * finds its zone exhausted. Only requests that start an operation use it up.
+ *
+ * @example
+ * ```ts
+ * import { Emulator, Statuses } from "@longrunning/emulator"
+ *
+ * Emulator.inject(Emulator.failOperation(Statuses.zoneExhausted("us-central1-b")), { times: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const failOperation = (error: Status.Status, after: Duration.DurationInput = "10 seconds"): Fault =>
+  Fault.FailOperation({ error, after: Duration.decode(after) })
+
+/**
+ * {@link failOperation} with Dataproc's CPU quota Status ({@link quotaExceeded}).
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@longrunning/emulator"
+ *
+ * Emulator.inject(Emulator.quotaFault, { times: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const quotaFault: Fault = Fault.FailOperation({ error: Statuses.quotaExceeded, after: Duration.seconds(10) })
+
+/**
+ * {@link failOperation} with Compute Engine's zone exhaustion Status (`Statuses.zoneExhausted()`).
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@longrunning/emulator"
+ *
+ * Emulator.inject(Emulator.zoneFault, { times: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const zoneFault: Fault = Fault.FailOperation({ error: Statuses.zoneExhausted(), after: Duration.seconds(10) })
 
 /**
  * When a fault fires. All conditions hold together: the request is about `name` (if given) with one of
@@ -473,8 +514,22 @@ export interface RecordedRequest {
   readonly bearer?: Redacted.Redacted<string> | undefined
   /** Arrival time in epoch milliseconds, on the emulator's Clock. */
   readonly time: number
-  /** What the request was read as: `Get`, `List`, `Cancel`, `Delete` or `Refused`. */
-  readonly route: "Get" | "List" | "Cancel" | "Delete" | "Refused"
+  /**
+   * What the request was read as: an operations method (`Get`, `List`, `Cancel`, `Delete`), a method that
+   * starts an operation (named as its RPC: `CreateCluster`, `CreateBatch`...), or `Refused`.
+   */
+  readonly route:
+    | "Get"
+    | "List"
+    | "Cancel"
+    | "Delete"
+    | "CreateCluster"
+    | "DeleteCluster"
+    | "StartCluster"
+    | "StopCluster"
+    | "CreateBatch"
+    | "InstantiateInlineWorkflowTemplate"
+    | "Refused"
   /** The fault that fired, if any. */
   readonly fault?: Fault["_tag"] | undefined
 }
@@ -485,7 +540,7 @@ export interface RecordedRequest {
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * const sentTheToken = Effect.gen(function*() {
@@ -507,7 +562,7 @@ export const hasBearer: (
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * Emulator.complete("projects/demo/regions/us-central1/operations/nope").pipe(
@@ -536,7 +591,7 @@ export class UnknownOperation extends Data.TaggedError("UnknownOperation")<{ rea
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * const program = Effect.gen(function*() {
@@ -549,7 +604,7 @@ export class UnknownOperation extends Data.TaggedError("UnknownOperation")<{ rea
  * @since 0.1.0
  * @category tags
  */
-export class Emulator extends Context.Tag("@longrunning/testing/Emulator")<Emulator, Emulator.Service>() {}
+export class Emulator extends Context.Tag("@longrunning/emulator/Emulator")<Emulator, Emulator.Service>() {}
 
 /**
  * @since 0.1.0
@@ -609,6 +664,12 @@ export interface Options {
   readonly seed?: number | undefined
   /** Seeds the demo operations at start (see `seedDemo`). */
   readonly seedDemo?: boolean | undefined
+  /**
+   * How long a `requestId` is remembered, on the emulator's Clock: a request of the same method, parent and
+   * id within this window answers the operation the first one started (as it is now) and starts nothing.
+   * Dataproc does not publish its window; 1 hour by default.
+   */
+  readonly requestIdWindow?: Duration.DurationInput | undefined
 }
 
 const demo = (service: Emulator.Service): Effect.Effect<ReadonlyArray<EmulatedOperation>> =>
@@ -653,7 +714,7 @@ const settle = (engine: Engine.Engine, name: string, outcome: Model.Outcome) =>
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * Effect.scoped(Effect.gen(function*() {
@@ -667,7 +728,7 @@ const settle = (engine: Engine.Engine, name: string, outcome: Model.Outcome) =>
  */
 export const make = Effect.fn("Emulator.make")(function*(options: Options = {}) {
   const clock = yield* Effect.clock
-  const engine = Engine.make(clock, options.seed ?? 1)
+  const engine = Engine.make(clock, options.seed ?? 1, Duration.toMillis(Duration.decode(options.requestIdWindow ?? "1 hour")))
   const host = options.host ?? "127.0.0.1"
   const nodeServer = Http.createServer()
   const server = yield* NodeHttpServer.make(() => nodeServer, { port: options.port ?? 0, host })
@@ -706,7 +767,7 @@ export const make = Effect.fn("Emulator.make")(function*(options: Options = {}) 
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * Effect.gen(function*() {
@@ -725,7 +786,7 @@ export const layer = (options?: Options): Layer.Layer<Emulator, ServeError> => L
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Config } from "effect"
  *
  * Emulator.layerConfig({ port: Config.integer("EMULATOR_PORT").pipe(Config.withDefault(0)) })
@@ -745,7 +806,7 @@ export const layerConfig = (
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * Emulator.seedDemo.pipe(Effect.provide(Emulator.layer()))
@@ -764,7 +825,7 @@ export const seedDemo: Effect.Effect<ReadonlyArray<EmulatedOperation>, never, Em
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.create({ kind: "Batch", scenario: Emulator.failAfter("1 minute", Emulator.quotaExceeded) })
  * ```
@@ -780,7 +841,7 @@ export const create = (options?: CreateOptions): Effect.Effect<EmulatedOperation
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.complete("projects/demo/regions/us-central1/operations/1")
  * ```
@@ -799,7 +860,7 @@ export const complete = (
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.fail("projects/demo/regions/us-central1/operations/1", Emulator.quotaExceeded)
  * ```
@@ -818,7 +879,7 @@ export const fail = (
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  *
  * Emulator.inject(Emulator.rateLimited("2 seconds"), { rate: 0.3 })
  * ```
@@ -834,7 +895,7 @@ export const inject = (fault: Fault, options?: FaultOptions): Effect.Effect<numb
  *
  * @example
  * ```ts
- * import { Emulator } from "@longrunning/testing"
+ * import { Emulator } from "@longrunning/emulator"
  * import { Effect } from "effect"
  *
  * Effect.map(Emulator.requests, (requests) => requests.map((r) => `${r.method} ${r.path}`))

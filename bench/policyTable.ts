@@ -1,5 +1,6 @@
 /**
- * Measures polling policies by running them under `TestClock` against a simulated operation.
+ * Measures polling policies by running them under `TestClock` against a simulated operation: the table of
+ * docs/polling.md and figure 7. Docs and bench code, not part of the runtime package.
  *
  * Definitions (docs/polling.md repeats them):
  * - An operation of duration D is done from time D on. The first poll is at 0; then the policy's delays
@@ -28,7 +29,7 @@ import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as TestClock from "effect/TestClock"
 import * as TestContext from "effect/TestContext"
-import * as Policy from "../Policy.js"
+import * as Policy from "@longrunning/polling/Policy"
 
 /** Polls of one simulated run, in milliseconds since the first poll. */
 export interface Run {

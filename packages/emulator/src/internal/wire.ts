@@ -3,6 +3,7 @@ import * as Status from "@longrunning/schema/Status"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import * as Statuses from "../Statuses.js"
 import * as Filter from "./filter.js"
 
 // The Dataproc REST wire format shared by the emulator (over a socket) and TestHttpClient (without one).
@@ -39,8 +40,7 @@ export const errorResponse = (
 export const invalidArgument = (message: string): Status.Status =>
   Status.make({ code: Code.codes.INVALID_ARGUMENT, message })
 
-export const operationNotFound = (name: string): Status.Status =>
-  Status.make({ code: Code.codes.NOT_FOUND, message: `Operation not found: ${name}` })
+export const operationNotFound = Statuses.operationNotFound
 
 /** The query of a list call, as strings (absent is null), the way they arrive on the wire. */
 export interface ListParams {

@@ -1,7 +1,7 @@
 // The README's first example, kept here so that it is type-checked.
 import { FetchHttpClient, HttpClient, HttpClientResponse } from "@effect/platform"
 import { Dataproc } from "@longrunning/schema"
-import { Emulator } from "@longrunning/testing"
+import { Emulator } from "@longrunning/emulator"
 import { Effect } from "effect"
 
 const program = Effect.gen(function*() {
