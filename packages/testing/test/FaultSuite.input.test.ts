@@ -264,14 +264,17 @@ describe("FaultSuite: hostile JSON", () => {
           }
         }
       }
-      // shallow enough to describe: the path of the failure is still reported
+      // deeper than protobuf's recursion limit (100): refused on the wire path, typed or not
       state.next = {
         body: `{"name":"${asked}","metadata":{"@type":"type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata","labels":${
           nested(200, "1")
         }}}`
       }
-      const error = yield* failureOf(yield* driven(client.get(asked, typed)))
-      assert.match(error._tag === "MalformedResponse" ? error.path : "", /^\$\.metadata\.labels(\[0\])+$/)
+      for (const get of [client.get(asked), client.get(asked, typed)]) {
+        const error = yield* failureOf(yield* driven(get))
+        assert.match(error._tag === "MalformedResponse" ? error.path : "", /^\$\.metadata\.labels(\[0\])+$/)
+        assert.include(error.message, "nests deeper than 100 levels")
+      }
     })))
 })
 
