@@ -588,7 +588,7 @@ const waitFor = (
     const watched = Stream.runForEach(snapshots, show)
     // On a terminal the elapsed time keeps moving between polls: a side fiber redraws the line every second.
     // The watch itself stays on this fiber, so an interrupt runs cancelOnInterrupt's cancel here, before the
-    // client's layers close (a watch raced against the ticker lost its cancel as the loser of the race).
+    // client's layers close; a race would interrupt the watch in the background, after they closed.
     const ticker = Effect.forever(Effect.zipRight(
       Effect.sleep("1 second"),
       Effect.suspend(() => {
