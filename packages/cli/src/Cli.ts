@@ -14,6 +14,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
+import type * as OperationsError from "@longrunning/http/OperationsError"
 import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
 import type * as Operation from "@longrunning/schema/Operation"
@@ -240,7 +241,7 @@ const clientLayer = (
   requestTimeout: Duration.Duration | undefined
 ): Layer.Layer<
   OperationsClient.OperationsClient,
-  Endpoint.InvalidEndpoint | Credentials.CredentialsError | Exit.UsageError,
+  Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | Credentials.CredentialsError | Exit.UsageError,
   HttpClient.HttpClient
 > =>
   Layer.unwrapEffect(Effect.gen(function*() {
@@ -283,7 +284,7 @@ const withClient = <A, E, R>(
   wholeCall = true
 ): Effect.Effect<
   A,
-  E | Endpoint.InvalidEndpoint | Credentials.CredentialsError | Exit.UsageError | Exit.CommandTimedOut,
+  E | Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | Credentials.CredentialsError | Exit.UsageError | Exit.CommandTimedOut,
   Exclude<R, OperationsClient.OperationsClient> | HttpClient.HttpClient
 > =>
   Effect.gen(function*() {
