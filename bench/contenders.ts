@@ -8,6 +8,7 @@ import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
+import * as Dataproc from "@longrunning/schema/Dataproc"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -59,11 +60,12 @@ export const rawUndici = (origin: string): Contender => {
 }
 
 /** Our OperationsClient over an HttpClient layer. */
-export const ours = async (
+export const ours = async <M = unknown, R = unknown, I = unknown>(
   name: string,
   origin: string,
   httpClient: Layer.Layer<HttpClient.HttpClient>,
-  options: OperationsClient.Options = {}
+  options: OperationsClient.Options = {},
+  schema?: OperationsClient.OperationSchema<M, R, I>
 ): Promise<Contender> => {
   const runtime = ManagedRuntime.make(
     OperationsClient.layer({ endpoint: Endpoint.fixed(origin), ...options }).pipe(
@@ -78,9 +80,12 @@ export const ours = async (
     // `inFlight` fibers, each polling in turn, as the raw contender's async workers do.
     run: (names, n, inFlight) => {
       let next = 0
-      const worker = Effect.whileLoop({
+      const get = schema === undefined
+        ? () => client.get(names[next++ % names.length]!)
+        : () => client.get(names[next++ % names.length]!, schema)
+      const worker = Effect.whileLoop<unknown, OperationsClient.Error, never>({
         while: () => next < n,
-        body: () => client.get(names[next++ % names.length]!),
+        body: get,
         step: () => undefined
       })
       return runtime.runPromise(
@@ -96,6 +101,15 @@ export const ours = async (
 
 export const oursLean = (origin: string) =>
   ours("ours: OperationsClient.get, UndiciHttpClient", origin, UndiciHttpClient.layer())
+
+export const oursTyped = (origin: string) =>
+  ours(
+    "ours typed: OperationsClient.get with Dataproc.Operations.clustersCreate, UndiciHttpClient",
+    origin,
+    UndiciHttpClient.layer(),
+    {},
+    Dataproc.Operations.clustersCreate
+  )
 
 export const oursPlatform = (origin: string) =>
   ours("ours: OperationsClient.get, NodeHttpClient.layerUndici", origin, NodeHttpClient.layerUndici)

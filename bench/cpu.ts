@@ -41,7 +41,8 @@ export const run = async (options: {
     Contenders.rawUndici(origin),
     await Contenders.oursLean(origin),
     await Contenders.oursPlatform(origin),
-    Contenders.gax(ready.port)
+    Contenders.gax(ready.port),
+    await Contenders.oursTyped(origin)
   ]
   const samples: Array<CpuSample> = []
   try {

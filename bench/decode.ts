@@ -1,9 +1,13 @@
 /**
  * Figure 4: decoding a typical Dataproc operation (1.4 KB of text) into an `Operation`, exactly as
- * `OperationsClient.get` does (`JSON.parse` and the nesting check, then the client's operation decoder), against `JSON.parse` alone.
+ * `OperationsClient.get` does (`JSON.parse` and the nesting check, then the client's operation decoder), against
+ * `JSON.parse` alone: untyped (4), typed with the generated `Dataproc.Operations.clustersCreate` through the
+ * client's decoder (4b), and the same schema through `Schema.decodeUnknownEither`, as users decode stored
+ * snapshots (4c).
  */
 import * as Dataproc from "@longrunning/schema/Dataproc"
 import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import { operationDecoder, parseJson, untypedOperationDecoder } from "../packages/http/src/internal/decode.js"
 import { operationBody, operationName } from "./fixture.js"
 
@@ -13,6 +17,7 @@ export interface DecodeResults {
   readonly jsonParse: ReadonlyArray<number>
   readonly ours: ReadonlyArray<number>
   readonly oursTyped: ReadonlyArray<number>
+  readonly schemaTyped: ReadonlyArray<number>
 }
 
 const timeNanos = (iterations: number, f: () => unknown): number => {
@@ -25,7 +30,8 @@ export const run = (options: { readonly rounds: number; readonly iterations: num
   const name = operationName(1)
   const text = operationBody(name)
   const untyped = untypedOperationDecoder(name)
-  const typed = operationDecoder(Dataproc.DataprocOperation, name)
+  const typed = operationDecoder(Dataproc.Operations.clustersCreate, name)
+  const schemaTyped = Schema.decodeUnknownEither(Dataproc.Operations.clustersCreate)
   const contenders = {
     jsonParse: () => JSON.parse(text),
     ours: () => {
@@ -37,10 +43,20 @@ export const run = (options: { readonly rounds: number; readonly iterations: num
       const decoded = Either.flatMap(parseJson(text), typed)
       if (Either.isLeft(decoded)) throw new Error(decoded.left.detail)
       return decoded
+    },
+    schemaTyped: () => {
+      const decoded = schemaTyped(JSON.parse(text))
+      if (Either.isLeft(decoded)) throw decoded.left
+      return decoded
     }
   }
   for (const f of Object.values(contenders)) timeNanos(options.iterations, f)
-  const samples = { jsonParse: [] as Array<number>, ours: [] as Array<number>, oursTyped: [] as Array<number> }
+  const samples = {
+    jsonParse: [] as Array<number>,
+    ours: [] as Array<number>,
+    oursTyped: [] as Array<number>,
+    schemaTyped: [] as Array<number>
+  }
   const keys = Object.keys(contenders) as Array<keyof typeof contenders>
   for (let round = 0; round < options.rounds; round++) {
     for (let i = 0; i < keys.length; i++) {

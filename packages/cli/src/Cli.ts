@@ -547,11 +547,16 @@ const waitFor = (
     const render = (operation: Operation.Operation, now: number) =>
       Format.line(operation, now, `[${polls} ${polls === 1 ? "poll" : "polls"}, ${Format.formatElapsed(now - started)}]`)
 
-    const onCancelled = (after: Option.Option<Operation.Operation<unknown, unknown>>) =>
+    const onCancelled: OperationPoller.OnCancelled = (after, cancel) =>
       Effect.gen(function*() {
         cancelReported = true
         if (live !== undefined) yield* live.clear
-        yield* Output.err(`cancel sent for ${options.name}`)
+        // "cancel sent" only when the server answered the cancel; otherwise the operation may still run.
+        yield* Output.err(
+          cancel.answered
+            ? `cancel sent for ${options.name}`
+            : `the cancel of ${options.name} got no answer: the operation may still be running`
+        )
         if (Option.isNone(after)) return yield* Output.err("its state after the cancel could not be read")
         const operation = after.value
         // The watch decodes with the untyped schema, so this holds; the fallback only guards the types.

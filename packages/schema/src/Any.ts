@@ -11,6 +11,7 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
 import * as Proto from "./Proto.js"
+import { FastDecoderAnnotationId } from "./internal/fastId.js"
 import { tooDeepIssue } from "./internal/nesting.js"
 
 /**
@@ -107,6 +108,7 @@ export const Any: Schema.Schema<Any> = Schema.declare([], {
   encode: () => checkAny
 }, {
   identifier: "Any",
+  [FastDecoderAnnotationId]: (u: unknown): Any | undefined => (isAny(u) ? u : undefined),
   description: "a JSON object with a string \"@type\"",
   arbitrary: () => (fc) =>
     fc.tuple(

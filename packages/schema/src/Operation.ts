@@ -5,9 +5,11 @@
  * @since 0.1.0
  */
 import { dual } from "effect/Function"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Any from "./Any.js"
+import * as Fast from "./internal/fast.js"
 import { guarded } from "./internal/guard.js"
 import * as Proto from "./Proto.js"
 import * as Status from "./Status.js"
@@ -202,6 +204,84 @@ const make = <M, MI, R, RI>(
  */
 export const OperationJson: Schema.Schema<OperationEncoded> = Schema.encodedSchema(makeSlow(Any.Any, Any.Any))
 
+// -----------------------------------------------------------------------------
+// the fast path
+// -----------------------------------------------------------------------------
+
+// A field's straight-line decoder: a message schema's own (dispatched on `@type`, others kept as they
+// came, as `Any.oneOf` does), a schema's annotation, or the schema itself.
+const fieldDecoder = (input: Any.FieldInput): Fast.Fast<unknown> => {
+  const messages: ReadonlyArray<Any.AnyMessageSchema> | undefined = Any.isMessageSchema(input)
+    ? [input]
+    : Schema.isSchema(input)
+    ? undefined
+    : input
+  if (messages === undefined) {
+    const schema = Any.field(input)
+    return Fast.fastDecoderOf(schema) ?? Fast.viaSchema(schema)
+  }
+  const byUrl = new Map<string, Fast.Fast<unknown>>()
+  for (const m of messages) {
+    byUrl.set(Option.getOrElse(Any.typeUrlOf(m), () => m.typeUrl), Fast.fastDecoderOf(m) ?? Fast.viaSchema(m))
+  }
+  return (u) => {
+    if (!Any.isAny(u)) return undefined
+    const decode = byUrl.get(u["@type"])
+    return decode === undefined ? u : decode(u)
+  }
+}
+
+const decodeStatus = Fast.viaSchema(Status.Status)
+
+/**
+ * What the schema made by `makeSlow` returns, built by hand: unknown fields first (in their order), then
+ * `_tag`, `name`, `metadata` and the result, as the schema's type side orders them. Shapes it does not
+ * handle (a `_tag` or `__proto__` field, a value of the wrong type, a state the union refuses) are left
+ * to the schema.
+ */
+const fastOperation = <M, R>(
+  metadata: Fast.Fast<M>,
+  response: Fast.Fast<R>
+): Fast.Fast<Operation<M, R>> =>
+(json) => {
+  if (!Fast.isObject(json)) return undefined
+  const rest: Record<string, unknown> = {}
+  for (const key in json) {
+    switch (key) {
+      case "name":
+      case "metadata":
+      case "done":
+      case "error":
+      case "response":
+        continue
+      case "_tag":
+      case "__proto__":
+        return undefined
+    }
+    rest[key] = json[key]
+  }
+  const { done, error, metadata: m, name, response: r } = json
+  if (name != null && typeof name !== "string") return undefined
+  if (done != null && typeof done !== "boolean") return undefined
+  if (done !== true ? error != null || r != null : error != null && r != null) return undefined
+  let md: M | undefined
+  if (m != null) {
+    md = metadata(m)
+    if (md === undefined) return undefined
+  }
+  const common = md === undefined ? { name: name ?? "" } : { name: name ?? "", metadata: md }
+  if (done !== true) return { ...rest, _tag: "Running", ...common }
+  if (error != null) {
+    const e = decodeStatus(error)
+    return e === undefined ? undefined : { ...rest, _tag: "Failed", ...common, error: e }
+  }
+  if (r != null) {
+    const rd = response(r)
+    return rd === undefined ? undefined : { ...rest, _tag: "Succeeded", ...common, response: rd }
+  }
+  return { ...rest, _tag: "DoneWithoutResult", ...common }
+}
+
 /**
  * The schema of an operation whose metadata and response are kept as untyped Anys.
  *
@@ -220,7 +300,11 @@ export const OperationJson: Schema.Schema<OperationEncoded> = Schema.encodedSche
  * @since 0.1.0
  * @category schemas
  */
-export const Operation: Schema.Schema<Operation, OperationEncoded> = make(Any.Any, Any.Any)
+export const Operation: Schema.Schema<Operation, OperationEncoded> = make(
+  Any.Any,
+  Any.Any,
+  fastOperation(Fast.any, Fast.any)
+)
 
 /**
  * Makes the schema of a typed operation from the schemas of its metadata and response. A message schema
@@ -254,9 +338,12 @@ export function schema<
 export function schema(
   options: { readonly metadata?: Any.FieldInput | undefined; readonly response?: Any.FieldInput | undefined }
 ): Schema.Schema<Operation<unknown, unknown>, OperationEncoded<unknown, unknown>> {
+  const metadata = options.metadata ?? Any.Any
+  const response = options.response ?? Any.Any
   return make<unknown, unknown, unknown, unknown>(
-    Any.field(options.metadata ?? Any.Any),
-    Any.field(options.response ?? Any.Any)
+    Any.field(metadata),
+    Any.field(response),
+    fastOperation(fieldDecoder(metadata), fieldDecoder(response))
   )
 }
 

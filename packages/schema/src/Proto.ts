@@ -7,18 +7,20 @@
 import * as DateTime from "effect/DateTime"
 import type * as Effect from "effect/Effect"
 import * as Duration_ from "effect/Duration"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
 import * as Nesting from "./internal/nesting.js"
+import * as Proto3 from "./internal/proto3.js"
 
 // -----------------------------------------------------------------------------
 // integers
 // -----------------------------------------------------------------------------
 
-const decimalInteger = /^-?(0|[1-9][0-9]*)$/
+const decimalInteger = Proto3.decimalInteger
 
 /**
  * A proto3 `int32`: a JSON number, or a decimal string as proto3 parsers also accept.
@@ -49,14 +51,9 @@ export const Int32: Schema.Schema<number, number | string> = Schema.transformOrF
   }
 ).annotations({ identifier: "Int32" })
 
-const int64Min = -(2n ** 63n)
-const int64Max = 2n ** 63n - 1n
-const uint64Max = 2n ** 64n - 1n
-
-// A JSON number is read exactly as written when it is an integer (`1e20` is 100000000000000000000), so
-// the range check below sees the value the sender meant, not a rounded one.
-const integerText = (input: string | number): string =>
-  typeof input === "number" ? (Number.isInteger(input) ? BigInt(input).toString() : "") : input
+const int64Min = Proto3.int64Min
+const int64Max = Proto3.int64Max
+const uint64Max = Proto3.uint64Max
 
 const int64Codec = (name: string, min: bigint, max: bigint) =>
   Schema.transformOrFail(
@@ -65,16 +62,8 @@ const int64Codec = (name: string, min: bigint, max: bigint) =>
     {
       strict: true,
       decode: (input, _, ast) => {
-        const text = integerText(input)
-        if (!decimalInteger.test(text)) {
-          return ParseResult.fail(new ParseResult.Type(ast, input, `expected an ${name}, got ${JSON.stringify(input)}`))
-        }
-        const n = BigInt(text)
-        return n < min || n > max
-          ? ParseResult.fail(
-            new ParseResult.Type(ast, input, `expected an ${name} between ${min} and ${max}, got ${text}`)
-          )
-          : ParseResult.succeed(n)
+        const n = Proto3.parseInt64(input, name, min, max)
+        return typeof n === "string" ? ParseResult.fail(new ParseResult.Type(ast, input, n)) : ParseResult.succeed(n)
       },
       encode: (n) => ParseResult.succeed(n.toString())
     }
@@ -112,6 +101,40 @@ export const Int64: Schema.Schema<bigint, string | number> = int64Codec("int64",
  * @category schemas
  */
 export const UInt64: Schema.Schema<bigint, string | number> = int64Codec("uint64", 0n, uint64Max)
+
+/**
+ * A proto3 `double` or `float`: a JSON number, or one of the strings proto3 writes for values JSON has
+ * no number for (`"NaN"`, `"Infinity"`, `"-Infinity"`); decimal strings are accepted too. Encoding writes
+ * numbers, and those three strings.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(Proto.Double)("Infinity") // Infinity
+ * ```
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Double: Schema.Schema<number, number | string> = Schema.transformOrFail(
+  Schema.Union(Schema.Number, Schema.String),
+  Schema.Number,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      if (typeof input === "number") return ParseResult.succeed(input)
+      if (input === "NaN") return ParseResult.succeed(Number.NaN)
+      if (input === "Infinity") return ParseResult.succeed(Number.POSITIVE_INFINITY)
+      if (input === "-Infinity") return ParseResult.succeed(Number.NEGATIVE_INFINITY)
+      return /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(input)
+        ? ParseResult.succeed(Number(input))
+        : ParseResult.fail(new ParseResult.Type(ast, input, `expected a double, got ${JSON.stringify(input)}`))
+    },
+    encode: (n) => ParseResult.succeed(Number.isFinite(n) ? n : String(n))
+  }
+).annotations({ identifier: "Double" })
 
 // -----------------------------------------------------------------------------
 // nesting
@@ -156,9 +179,8 @@ export const tooDeep: (json: unknown, maxDepth?: number) => ReadonlyArray<string
 // Timestamp
 // -----------------------------------------------------------------------------
 
-// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range proto3 allows.
-const minSeconds = -62135596800
-const maxSeconds = 253402300799
+const minSeconds = Proto3.minSeconds
+const maxSeconds = Proto3.maxSeconds
 
 /**
  * A `google.protobuf.Timestamp` with its full nanosecond precision, and a `DateTime` view.
@@ -219,9 +241,6 @@ export class TimestampValue extends Schema.Class<TimestampValue>("@longrunning/s
   }
 }
 
-const timestampPattern =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/
-
 const fractionDigits = (nanos: number): string => {
   if (nanos === 0) return ""
   const nine = nanos.toString().padStart(9, "0")
@@ -234,30 +253,9 @@ const formatTimestamp = (seconds: number, nanos: number): string =>
   new Date(seconds * 1000).toISOString().slice(0, 19) + fractionDigits(nanos) + "Z"
 
 const parseTimestamp = (text: string): TimestampValue | string => {
-  const m = timestampPattern.exec(text)
-  if (m === null) return "expected an RFC 3339 timestamp such as 2024-05-01T10:00:00Z"
-  const [, y, mo, d, h, mi, s, frac, , sign, oh, om] = m
-  const year = Number(y), month = Number(mo), day = Number(d)
-  const hour = Number(h), minute = Number(mi), second = Number(s)
-  const date = new Date(0)
-  date.setUTCFullYear(year, month - 1, day)
-  date.setUTCHours(hour, minute, second, 0)
-  if (
-    date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day ||
-    hour > 23 || minute > 59 || second > 59
-  ) {
-    return "the date or time of day is out of range"
-  }
-  let seconds = date.getTime() / 1000
-  if (sign !== undefined) {
-    const offsetHours = Number(oh), offsetMinutes = Number(om)
-    if (offsetHours > 23 || offsetMinutes > 59) return "the UTC offset is out of range"
-    const offset = (offsetHours * 60 + offsetMinutes) * 60
-    seconds += sign === "+" ? -offset : offset
-  }
-  if (seconds < minSeconds || seconds > maxSeconds) return "the timestamp is outside 0001-01-01 to 9999-12-31"
-  const nanos = frac === undefined ? 0 : Number(frac.padEnd(9, "0"))
-  return new TimestampValue({ seconds, nanos })
+  const parts = Proto3.parseTimestamp(text)
+  // The parser has checked both ranges, so the class need not check them again.
+  return typeof parts === "string" ? parts : new TimestampValue(parts, true)
 }
 
 /**
@@ -313,10 +311,8 @@ export const timestampFromMillis = (millis: number): TimestampValue => {
 // Duration
 // -----------------------------------------------------------------------------
 
-const durationPattern = /^(-)?(\d{1,12})(?:\.(\d{1,9}))?s$/
-
 // proto3 bounds a Duration at 10,000 years: 315,576,000,000 seconds.
-const maxDurationNanos = 315_576_000_000n * 1_000_000_000n + 999_999_999n
+const maxDurationNanos = Proto3.maxDurationNanos
 
 /**
  * Decodes proto3 JSON durations (`"2.463586755s"`) into Effect `Duration`s with nanosecond precision, and
@@ -341,21 +337,10 @@ export const Duration: Schema.Schema<Duration_.Duration, string> = Schema.transf
   {
     strict: true,
     decode: (text, _, ast) => {
-      const m = durationPattern.exec(text)
-      if (m === null) {
-        return ParseResult.fail(
-          new ParseResult.Type(ast, text, `expected a duration such as "1.5s", got ${JSON.stringify(text)}`)
-        )
-      }
-      const [, minus, whole, frac] = m
-      const nanos = BigInt(whole!) * 1_000_000_000n + BigInt((frac ?? "").padEnd(9, "0"))
-      if (minus !== undefined && nanos !== 0n) {
-        return ParseResult.fail(new ParseResult.Type(ast, text, `expected a non-negative duration, got ${text}`))
-      }
-      if (nanos > maxDurationNanos) {
-        return ParseResult.fail(new ParseResult.Type(ast, text, `expected at most 315576000000s, got ${text}`))
-      }
-      return ParseResult.succeed(Duration_.nanos(nanos))
+      const nanos = Proto3.parseDurationNanos(text)
+      return typeof nanos === "string"
+        ? ParseResult.fail(new ParseResult.Type(ast, text, nanos))
+        : ParseResult.succeed(Duration_.nanos(nanos))
     },
     encode: (duration, _, ast) =>
       Option.match(Duration_.toNanos(duration), {
@@ -501,6 +486,28 @@ export const withDefault = <A, I, R>(
   })
 
 /**
+ * A JSON value kept as it came (a field of type `any` in a discovery document, such as
+ * `google.protobuf.Value`): decoding returns it by reference, as `Schema.Unknown` does; its arbitrary makes
+ * JSON values only.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(Proto.JsonValue)({ any: ["json"] })
+ * ```
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const JsonValue: Schema.Schema<unknown> = Schema.Unknown.annotations({
+  identifier: "JsonValue",
+  // Parsed JSON text rather than fc.jsonValue, which makes -0: JSON cannot carry it.
+  arbitrary: () => (fc) => fc.json({ maxDepth: 2 }).map((text): unknown => JSON.parse(text))
+})
+
+/**
  * A JSON object as it arrives, before its fields are read.
  *
  * @since 0.1.0
@@ -553,6 +560,56 @@ export const StringMap: Schema.Schema<{ readonly [key: string]: string }> = Sche
   arbitrary: () => (fc) => fc.dictionary(fc.string(), fc.string(), { maxKeys: 6 })
 })
 
+/**
+ * A proto3 `map<string, V>` whose values are decoded with `value`. Keys are kept as the fields they are
+ * (a key such as `"__proto__"` included); a value that does not decode fails naming its key.
+ *
+ * @example
+ * ```ts
+ * import { Proto } from "@longrunning/schema"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(Proto.mapOf(Proto.Int64))({ a: "1" }) // { a: 1n }
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const mapOf = <A, I>(
+  value: Schema.Schema<A, I>
+): Schema.Schema<{ readonly [key: string]: A }, { readonly [key: string]: I }> => {
+  const each = <T>(
+    parse: (u: unknown, options?: SchemaAST.ParseOptions) => Either.Either<T, ParseResult.ParseIssue>
+  ) =>
+  (
+    u: unknown,
+    options: SchemaAST.ParseOptions,
+    ast: SchemaAST.AST
+  ): Effect.Effect<{ readonly [key: string]: T }, ParseResult.ParseIssue> => {
+    if (!Predicate.isRecord(u)) return ParseResult.fail(new ParseResult.Type(ast, u, "expected an object"))
+    const out: Record<string, T> = {}
+    for (const key of Object.keys(u)) {
+      const result = parse(u[key], options)
+      if (Either.isLeft(result)) return ParseResult.fail(new ParseResult.Pointer(key, u, result.left))
+      Object.defineProperty(out, key, { value: result.right, enumerable: true, writable: true, configurable: true })
+    }
+    return ParseResult.succeed(out)
+  }
+  return Schema.declare([value], {
+    decode: (v) => each(ParseResult.decodeUnknownEither(v)),
+    encode: (v) => each(ParseResult.encodeUnknownEither(v))
+  }, {
+    identifier: "Map",
+    description: "an object of values",
+    arbitrary: (v) => (fc) => fc.dictionary(fc.string({ maxLength: 6 }), v(fc), { maxKeys: 4 }),
+    pretty: (v) => (map) => `{ ${Object.entries(map).map(([k, x]) => `${JSON.stringify(k)}: ${v(x)}`).join(", ")} }`,
+    equivalence: (v) => (a, b) => {
+      const keys = Object.keys(a)
+      return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && v(a[k]!, b[k]!))
+    }
+  })
+}
+
 const snakeCase = (camel: string): string => camel.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())
 
 /**
@@ -562,6 +619,14 @@ const snakeCase = (camel: string): string => camel.replace(/[A-Z]/g, (c) => "_" 
  * @category annotations
  */
 export const preserveUnknownFields = { parseOptions: { onExcessProperty: "preserve" } } as const
+
+/**
+ * The JSON form of a message: an object whose fields are read by the message's schema.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type MessageEncoded = { readonly [key: string]: unknown }
 
 /**
  * The schema of a proto3 message.

@@ -19,7 +19,7 @@ interface Discovery {
   readonly schemas: { readonly [name: string]: { readonly properties: { readonly [field: string]: DiscoveryProperty } } }
 }
 
-const discovery = readJson(path.resolve(__dirname, "../../../fixtures/reference/dataproc-v1-discovery.json")) as Discovery
+const discovery = readJson(path.resolve(__dirname, "../codegen/discovery/dataproc-v1.json")) as Discovery
 
 interface MessageSchema {
   readonly fields: Schema.Struct.Fields
@@ -212,7 +212,7 @@ describe("Dataproc", () => {
         assert.isTrue(Any.is(message)(op.metadata), message.typeUrl)
         assert.deepStrictEqual(wire(encodeOrFail(Dataproc.DataprocOperation, op)), json)
       }
-      assert.strictEqual(Dataproc.operationMetadata.length, 6)
+      assert.strictEqual(Dataproc.operationMetadata.length, 7)
       const other = { "@type": "type.googleapis.com/google.cloud.dataproc.v1.Future", x: 1 }
       assert.deepStrictEqual(decodeOrFail(Dataproc.DataprocOperation, { name: "o", metadata: other }).metadata, other)
     })

@@ -229,27 +229,30 @@ describe("Operation", () => {
   describe("properties over generated operations", () => {
     // Schema.Unknown's arbitrary makes responses JSON cannot carry (undefined, -0, NaN), and a response of
     // null reads back as absent, which makes a DoneWithoutResult: both are outside the wire's domain.
-    const hasResult = <M, R>(op: Operation.Operation<M, R>) =>
-      op._tag !== "Succeeded" || (op.response != null && isDeepStrictEqual(wire(op.response), op.response))
+    // Typed responses (bigints, Timestamps) are not JSON themselves: only their encoding is.
+    const hasResult = <M, R>(op: Operation.Operation<M, R>, typedResponse: boolean) =>
+      op._tag !== "Succeeded" ||
+      (op.response != null && (typedResponse || isDeepStrictEqual(wire(op.response), op.response)))
     const properties = <M, R, MI, RI>(
       label: string,
-      schema: Schema.Schema<Operation.Operation<M, R>, Operation.OperationEncoded<MI, RI>>
+      schema: Schema.Schema<Operation.Operation<M, R>, Operation.OperationEncoded<MI, RI>>,
+      typedResponse = false
     ) => {
       const arbitrary = Arbitrary.make(schema)
       it.prop(`${label}: encode, decode, encode gives the same JSON`, [arbitrary], ([op]) => {
-        if (!hasResult(op)) return
+        if (!hasResult(op, typedResponse)) return
         const json = wire(encodeOrFail(schema, op))
         assert.deepStrictEqual(wire(encodeOrFail(schema, decodeOrFail(schema, json))), json)
       }, { fastCheck: { numRuns: 200 } })
 
       it.prop(`${label}: decode after encode gives the operation back`, [arbitrary], ([op]) => {
-        if (!hasResult(op)) return
+        if (!hasResult(op, typedResponse)) return
         const json = wire(encodeOrFail(schema, op))
         assert.deepStrictEqual(decodeOrFail(schema, json), dropUndefined(op))
       }, { fastCheck: { numRuns: 200 } })
     }
     properties("Operation", Operation.Operation)
-    properties("DataprocOperation", Dataproc.DataprocOperation)
+    properties("DataprocOperation", Dataproc.DataprocOperation, true)
     properties("ClusterOperation", ClusterOperation)
 
     it.prop("ListOperationsResponse: decode after encode gives the page back", [

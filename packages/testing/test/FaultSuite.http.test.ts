@@ -58,7 +58,7 @@ describe("FaultSuite: retried failures", () => {
       const got = yield* successOf(yield* driven(client.get(op.name)))
       assert.strictEqual(got.name, op.name)
       const log = yield* emulator.requests
-      assert.deepStrictEqual(log.map((r) => r.fault), ["Unavailable", "Unavailable", undefined])
+      assert.deepStrictEqual(log.map((r) => r.fault), ["Answer", "Answer", undefined])
       assert.deepStrictEqual(log.map((r) => r.time - log[0]!.time), [0, 250, 500])
     })))
 
@@ -80,7 +80,7 @@ describe("FaultSuite: retried failures", () => {
       const got = yield* successOf(yield* driven(client.get(op.name)))
       assert.strictEqual(got.name, op.name)
       const log = yield* emulator.requests
-      assert.deepStrictEqual(log.map((r) => r.fault), ["RateLimited", "RateLimited", undefined])
+      assert.deepStrictEqual(log.map((r) => r.fault), ["Answer", "Answer", undefined])
       assert.isAtLeast(log[1]!.time - log[0]!.time, 2500)
       assert.isAtLeast(log[2]!.time - log[1]!.time, 2500)
     })))

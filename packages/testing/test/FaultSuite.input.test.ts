@@ -411,8 +411,8 @@ describe("FaultSuite: the token never leaks", () => {
       const client = yield* makeClient(emulator.url, { timeout: "5 seconds", retryPolicy: retries(1) })
       const authClient = yield* makeClient(auth.url)
       const faults: ReadonlyArray<Emulator.Fault> = [
-        Emulator.unavailable,
-        Emulator.rateLimited("1 second"),
+        Emulator.answer(Emulator.unavailable),
+        Emulator.answer(Emulator.rateLimited("1 second")),
         Emulator.connectionReset,
         Emulator.resetMidBody,
         Emulator.proxyHtml,

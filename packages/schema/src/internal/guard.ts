@@ -1,5 +1,6 @@
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { FastDecoderAnnotationId } from "./fastId.js"
 import * as Nesting from "./nesting.js"
 
 /**
@@ -38,6 +39,8 @@ export const guarded = <A, I>(
       return (input, parseOptions) => encode(input, parseOptions)
     }
   }, {
+    // The fast decoder is carried too, so that the tests can run it beside the schema.
+    ...(fast === undefined ? {} : { [FastDecoderAnnotationId]: fast }),
     arbitrary: (param) => param,
     pretty: (param) => param,
     equivalence: (param) => param,

@@ -1,0 +1,137 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Arbitrary from "effect/Arbitrary"
+import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
+import * as FastCheck from "effect/FastCheck"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
+import * as Dataproc from "../src/Dataproc.js"
+import * as Fast from "../src/internal/fast.js"
+import * as Operation from "../src/Operation.js"
+import * as Proto from "../src/Proto.js"
+import { corpus, fixture, wire } from "./support.js"
+
+type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
+
+/** The operation schemas users decode with, each with its straight-line decoder and the schema behind it. */
+const subjects: ReadonlyArray<readonly [string, Schema.Schema.AnyNoContext]> = [
+  ["Operation.Operation", Operation.Operation],
+  ["Dataproc.DataprocOperation", Dataproc.DataprocOperation],
+  ...Object.entries(Dataproc.Operations).map(([key, schema]) =>
+    [`Dataproc.Operations.${key}`, schema] as const
+  )
+]
+
+const split = (schema: Schema.Schema.AnyNoContext) => {
+  const fast: Fast.Fast<unknown> | undefined = Fast.fastDecoderOf(schema)
+  const ast = schema.ast
+  if (fast === undefined || !SchemaAST.isDeclaration(ast) || ast.typeParameters[0] === undefined) {
+    throw new Error("expected an operation schema with a fast path")
+  }
+  return { fast, slow: ParseResult.decodeUnknownEither(Schema.make<unknown, unknown, never>(ast.typeParameters[0])) }
+}
+
+/** Same value or both refuse: when the fast decoder answers, the schema answers the same. */
+const agree = (
+  fast: Fast.Fast<unknown>,
+  slow: (u: unknown) => Either.Either<unknown, ParseResult.ParseIssue>,
+  input: unknown
+): "fast" | "fallback" => {
+  const got = fast(input)
+  const expected = slow(input)
+  if (got === undefined) return "fallback"
+  assert.isTrue(Either.isRight(expected), `the fast decoder accepted what the schema refuses: ${JSON.stringify(input)}`)
+  if (Either.isRight(expected)) {
+    assert.deepStrictEqual(got, expected.right)
+    assert.deepStrictEqual(Object.keys(got as object), Object.keys(expected.right as object))
+  }
+  return "fast"
+}
+
+const interesting: ReadonlyArray<Json> = [
+  null, true, 0, -1, 1.5, 2 ** 53, -(2 ** 53), 1e20, "", "x", "RUNNING", "1e3", "9223372036854775808",
+  "123456789012345678901234567890", "2024-02-30T00:00:00Z", "2024-05-01T10:00:00.123456789Z", "1.5s", "-1s",
+  [], [null], ["x"], {}, { a: 1 }, { "@type": "type.googleapis.com/x.Y" }
+]
+
+const paths = (json: Json, prefix: ReadonlyArray<string | number> = []): ReadonlyArray<ReadonlyArray<string | number>> => {
+  if (Array.isArray(json)) return json.flatMap((item: Json, i: number) => [[...prefix, i], ...paths(item, [...prefix, i])])
+  if (typeof json === "object" && json !== null) {
+    return Object.entries(json).flatMap(([key, value]) => [[...prefix, key], ...paths(value, [...prefix, key])])
+  }
+  return []
+}
+
+const setAt = (json: Json, path: ReadonlyArray<string | number>, value: Json): Json => {
+  const [head, ...rest] = path
+  if (head === undefined) return value
+  if (Array.isArray(json)) return json.map((item: Json, i: number) => (i === head ? setAt(item, rest, value) : item))
+  if (typeof json === "object" && json !== null) {
+    const out: Record<string, Json> = {}
+    for (const [key, v] of Object.entries(json)) {
+      Object.defineProperty(out, key, { value: key === head ? setAt(v, rest, value) : v, enumerable: true, writable: true, configurable: true })
+    }
+    return out
+  }
+  return json
+}
+
+const isJson = (u: unknown): u is Json => u === null || ["boolean", "number", "string", "object"].includes(typeof u)
+
+const payloads = corpus().filter((c) => !c.isErrorBody).map((c) => c.json).concat([
+  fixture("operation-unknown-fields.json"),
+  fixture("operation-failed-unknown-fields.json")
+])
+
+describe("the fast path agrees with the schema", () => {
+  for (const [label, schema] of subjects) {
+    // The three schemas the docs and the bench use get more runs than each method's own.
+    const main = ["Operation.Operation", "Dataproc.DataprocOperation", "Dataproc.Operations.clustersCreate"].includes(label)
+    describe(label, () => {
+      const { fast, slow } = split(schema)
+      const arbitrary = Arbitrary.make(schema).map((op) => wire(Schema.encodeSync(schema)(op)))
+
+      it.prop("on generated operations, and the fast path answers every one", [arbitrary], ([input]) => {
+        assert.strictEqual(agree(fast, slow, input), "fast", "the fast path answers what the schema encodes")
+      }, { fastCheck: { numRuns: main ? 100 : 20 } })
+
+      it.prop("on generated operations with one value changed", [
+        arbitrary,
+        FastCheck.nat(),
+        FastCheck.constantFrom(...interesting)
+      ], ([input, pick, value]) => {
+        if (!isJson(input)) return
+        const all = paths(input)
+        const mutated = all.length === 0 ? value : setAt(input, all[pick % all.length]!, value)
+        agree(fast, slow, mutated)
+      }, { fastCheck: { numRuns: main ? 300 : 40 } })
+
+      it("on every corpus payload and fixture", () => {
+        for (const payload of payloads) agree(fast, slow, payload)
+      })
+    })
+  }
+
+  it("the bench's typed fixture takes the fast path, and so does Schema.decodeUnknown", () => {
+    const json = fixture("operation-unknown-fields.json")
+    const { fast } = split(Dataproc.Operations.clustersCreate)
+    const viaFast = fast(json)
+    assert.isDefined(viaFast)
+    assert.deepStrictEqual(Schema.decodeUnknownSync(Dataproc.Operations.clustersCreate)(json), viaFast)
+  })
+})
+
+describe("the fast decoders' values", () => {
+  it("a Timestamp is the same TimestampValue the schema makes: class, fields, equality, views", () => {
+    const text = "2024-05-01T10:00:00.123456789Z"
+    const fast = Fast.timestamp(text)
+    const slow = Schema.decodeSync(Proto.Timestamp)(text)
+    assert.isTrue(fast instanceof Proto.TimestampValue)
+    assert.deepStrictEqual(Reflect.ownKeys(fast ?? {}), Reflect.ownKeys(slow))
+    assert.isTrue(Equal.equals(fast, slow))
+    assert.strictEqual(fast?.toJSON(), slow.toJSON())
+    assert.strictEqual(fast?.epochNanos, slow.epochNanos)
+    assert.isUndefined(Fast.timestamp("2024-02-30T00:00:00Z"))
+  })
+})
