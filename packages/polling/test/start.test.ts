@@ -1,6 +1,6 @@
 /**
  * Start -> wait over a loopback socket: a Dataproc start call through the http client, then the poller on
- * the snapshot it returned, typed by the call's schema from end to end; and the same wait resumed from the
+ * the snapshot it returned, typed by the call's schema (metadata and response) from end to end; and the same wait resumed from the
  * operation's name.
  */
 import { assert, describe, it } from "@effect/vitest"
@@ -37,20 +37,21 @@ describe("start, then wait", () => {
           response: { "@type": "type.googleapis.com/google.cloud.dataproc.v1.Cluster", clusterName: "analytics" }
         })
       })
+      const create = Dataproc.clusters.create({ projectId: "p", region: "us-central1" }, { clusterName: "analytics" })
       const done = yield* Effect.gen(function*() {
-        const operation = yield* Dataproc.start(
-          Dataproc.clusters.create({ projectId: "p", region: "us-central1" }, { clusterName: "analytics" })
-        )
+        const operation = yield* Dataproc.start(create)
         assert.strictEqual(operation._tag, "Running")
-        return yield* OperationPoller.wait(operation, { schema: Dataproc.ClusterOperation, schedule: Policy.fixed("10 millis") })
+        return yield* OperationPoller.wait(operation, { schema: create.schema, schedule: Policy.fixed("10 millis") })
       }).pipe(Effect.provide(client(s.url)))
       assert.strictEqual(done._tag, "Succeeded")
       const typed = done.metadata
       assert.isTrue(typed !== undefined && "operationType" in typed && typed.operationType === "CREATE")
+      // the response is a typed Cluster (Dataproc.Operations.clustersCreate)
+      assert.strictEqual(done._tag === "Succeeded" && "clusterName" in done.response ? done.response.clusterName : "", "analytics")
       assert.deepStrictEqual(s.seen.map((r) => r.method), ["POST", "GET", "GET"])
       assert.match(new URL(s.seen[0]!.url, s.url).searchParams.get("requestId") ?? "", /^[0-9a-f-]{36}$/)
 
-      const resumed = yield* OperationPoller.wait(name, { schema: Dataproc.ClusterOperation }).pipe(
+      const resumed = yield* OperationPoller.wait(name, { schema: SchemaDataproc.Operations.clustersCreate }).pipe(
         Effect.provide(client(s.url))
       )
       assert.strictEqual(resumed._tag, "Succeeded")
