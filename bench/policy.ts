@@ -1,10 +1,10 @@
 /**
- * Figure 7: the polling policy table (packages/polling/src/internal/policyTable.ts, docs/polling.md), and
+ * Figure 7: the polling policy table (bench/policyTable.ts, docs/polling.md), and
  * its requirement: for every operation of 10 s or more, `defaultPolicy` makes fewer requests than gax and
  * its worst-case detection is at most gax's + 1 s.
  */
 import * as Effect from "effect/Effect"
-import * as PolicyTable from "../packages/polling/src/internal/policyTable.js"
+import * as PolicyTable from "./policyTable.js"
 
 export interface PolicyResults {
   readonly markdown: string

@@ -3,7 +3,7 @@
  * a while, then recovers; and a window of 429 with RetryInfo. Real time, scaled down by `scale`: every
  * duration of the scenario and of the policy is divided by it (the default policy's shape is kept:
  * `proportional({ initial: 1 s / scale, multiplier: 1.23, max: 60 s / scale })`, and the failure backoff's cap,
- * `OperationPoller.defaultFailureBackoff` / scale).
+ * `Policy.defaultFailureBackoff` / scale).
  */
 import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
@@ -44,7 +44,7 @@ export interface StormResult {
 }
 
 /** The default failure backoff's cap, scaled as the policy is. */
-const backoff = (scale: number) => Duration.millis(Duration.toMillis(OperationPoller.defaultFailureBackoff) / scale)
+const backoff = (scale: number) => Duration.millis(Duration.toMillis(Policy.defaultFailureBackoff) / scale)
 
 const policy = (scale: number) =>
   Policy.proportional({ initial: `${1000 / scale} millis`, multiplier: 1.23, max: `${60_000 / scale} millis` })

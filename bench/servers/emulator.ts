@@ -1,5 +1,5 @@
 /**
- * The emulator (`@longrunning/testing`) in its own process, on real time, controlled over IPC:
+ * The emulator (`@longrunning/emulator`) in its own process, on real time, controlled over IPC:
  * - `{ create: { count, afterMillis, spreadMillis } }` makes `count` cluster creates that succeed
  *   `afterMillis + i * spreadMillis / count` after now, and answers `{ names }`;
  * - `{ inject: "unavailable" | "rateLimited", retryAfterMillis?, duringMillis }` answers `{ injected }`;
@@ -7,7 +7,7 @@
  * - `"clearRequests"` answers `{ cleared }` (the log keeps every request: clear it in long runs);
  * - `"cpu"` answers `{ cpu }`; `"exit"` exits.
  */
-import * as Emulator from "@longrunning/testing/Emulator"
+import * as Emulator from "@longrunning/emulator/Emulator"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"

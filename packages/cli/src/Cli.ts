@@ -7,7 +7,9 @@
 import * as Args from "@effect/cli/Args"
 import type * as CliApp from "@effect/cli/CliApp"
 import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
@@ -15,8 +17,10 @@ import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
 import type * as Operation from "@longrunning/schema/Operation"
-import * as Emulator from "@longrunning/testing/Emulator"
+import * as Emulator from "@longrunning/emulator/Emulator"
+import * as OperationName from "@longrunning/schema/OperationName"
 import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
@@ -48,7 +52,8 @@ export const version = "0.1.0"
 
 /**
  * The exit codes of `lro`: 0 done (or the call worked), 1 the operation failed, 2 usage or invalid input
- * (nothing was sent), 3 an API or transport error, 4 `wait` timed out, 70 a bug, 130 interrupted.
+ * (nothing was sent), 3 an API or transport error, 4 `--timeout` ran out (`wait`: the operation was not done
+ * in time), 70 a bug, 130 interrupted.
  *
  * @example
  * ```ts
@@ -131,16 +136,40 @@ const quotaProjectOption = Options.text("quota-project").pipe(
   Options.optional
 )
 
-const formatOption = Options.choice("format", ["text", "json"]).pipe(
-  Options.withDescription("text for people; json prints Google's JSON (one object per line for list and wait)."),
-  Options.withDefault("text")
+// A choice of @effect/cli would refuse `--format yaml` without naming the flag.
+const formatOption = Options.text("format").pipe(
+  Options.withDescription("text (default) for people; json prints Google's JSON (one object per line for list and wait)."),
+  Options.withDefault("text"),
+  Options.mapEffect((value): Effect.Effect<"text" | "json", ValidationError.ValidationError> =>
+    value === "text" || value === "json"
+      ? Effect.succeed(value)
+      : Effect.fail(ValidationError.invalidValue(
+        HelpDoc.p(`--format must be text or json, got ${Format.escape(JSON.stringify(value))}`)
+      ))
+  )
+)
+
+const requestTimeoutOption = Options.text("request-timeout").pipe(
+  Options.withDescription(
+    "Give up on one HTTP attempt after this long, e.g. 10s (default 30s); transient failures are tried again."
+  ),
+  Options.optional
+)
+
+const timeoutOption = Options.text("timeout").pipe(
+  Options.withDescription(
+    "Give up on the whole command after this long, e.g. 2m (exit 4); for wait, on the wait. No limit by default."
+  ),
+  Options.optional
 )
 
 const common = {
   endpoint: endpointOption,
   accessToken: accessTokenOption,
   quotaProject: quotaProjectOption,
-  format: formatOption
+  format: formatOption,
+  requestTimeout: requestTimeoutOption,
+  timeout: timeoutOption
 }
 
 interface Common {
@@ -148,7 +177,36 @@ interface Common {
   readonly accessToken: Option.Option<Redacted.Redacted<string>>
   readonly quotaProject: Option.Option<string>
   readonly format: "text" | "json"
+  readonly requestTimeout: Option.Option<string>
+  readonly timeout: Option.Option<string>
 }
+
+// Header values: printable ASCII without spaces. A CR or LF would be refused by the HTTP stack on every
+// attempt, so it is bad input (exit 2), caught before anything is sent.
+const headerSafe = /^[\x21-\x7e]+$/
+
+// `scheme://user:password@host`: refused before parsing, as a URL that fails to parse would be echoed whole.
+const hasUserinfo = /^[^:/?#]*:\/\/[^/?#]*@/
+
+/** The common flags checked, durations parsed: the same for every command, before anything is sent. */
+const commonFlags = (options: Common) =>
+  Effect.gen(function*() {
+    const requestTimeout = yield* optionalDuration("request-timeout", options.requestTimeout)
+    const timeout = yield* optionalDuration("timeout", options.timeout)
+    if (Option.isSome(options.quotaProject) && !headerSafe.test(options.quotaProject.value)) {
+      return yield* new Exit.UsageError({
+        message: `--quota-project must be printable ASCII without spaces (it is sent as a header), got ${
+          Format.escape(JSON.stringify(options.quotaProject.value))
+        }`
+      })
+    }
+    if (Option.isSome(options.accessToken) && !headerSafe.test(Redacted.value(options.accessToken.value))) {
+      return yield* new Exit.UsageError({
+        message: "--access-token must be printable ASCII without spaces (it is sent as a header)"
+      })
+    }
+    return { requestTimeout, timeout }
+  })
 
 // google-auth-library is loaded only when Application Default Credentials are needed.
 const googleAuth: Layer.Layer<Credentials.Credentials, Credentials.CredentialsError, HttpClient.HttpClient> = Layer
@@ -178,16 +236,29 @@ const envEndpoint = Config.string("LRO_ENDPOINT").pipe(
  * otherwise), credentials (the token given, none for loopback, the env token, else ADC) and quota project.
  */
 const clientLayer = (
-  options: Common
-): Layer.Layer<OperationsClient.OperationsClient, Endpoint.InvalidEndpoint | Credentials.CredentialsError, HttpClient.HttpClient> =>
+  options: Common,
+  requestTimeout: Duration.Duration | undefined
+): Layer.Layer<
+  OperationsClient.OperationsClient,
+  Endpoint.InvalidEndpoint | Credentials.CredentialsError | Exit.UsageError,
+  HttpClient.HttpClient
+> =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const fromFlag = options.endpoint
     const url = Option.getOrUndefined(
       Option.isSome(fromFlag) ? fromFlag : yield* Effect.orElseSucceed(envEndpoint, () => Option.none())
     )
+    if (url !== undefined && hasUserinfo.test(url)) {
+      return yield* new Endpoint.InvalidEndpoint({ reason: "the URL must not carry credentials (user:password@)" })
+    }
     if (url !== undefined) yield* Endpoint.validateBaseUrl(url)
     const loopback = url !== undefined && Endpoint.isLoopbackUrl(url)
     const fromEnv = loopback ? Option.none() : yield* Effect.orElseSucceed(envToken, () => Option.none())
+    if (Option.isSome(fromEnv) && !headerSafe.test(Redacted.value(fromEnv.value))) {
+      return yield* new Exit.UsageError({
+        message: "GOOGLE_OAUTH_ACCESS_TOKEN must be printable ASCII without spaces (it is sent as a header)"
+      })
+    }
     const token = Option.orElse(options.accessToken, () => fromEnv)
     const credentials = Option.isSome(token)
       ? Credentials.static(token.value)
@@ -197,18 +268,43 @@ const clientLayer = (
     return OperationsClient.layer({
       endpoint: url === undefined ? Endpoint.defaultEndpoint : Endpoint.fixed(url),
       quotaProject: Option.getOrUndefined(options.quotaProject),
-      apiClient: `lro/${version}`
+      apiClient: `lro/${version}`,
+      timeout: requestTimeout
     }).pipe(Layer.provide(credentials))
   }))
 
+/**
+ * Runs `effect` with the client the common flags describe. `--timeout` bounds all of it (credentials, every
+ * attempt and page) unless `wholeCall` is false (`wait` hands its timeout to the poller instead).
+ */
 const withClient = <A, E, R>(
   options: Common,
-  effect: Effect.Effect<A, E, R>
+  effect: Effect.Effect<A, E, R>,
+  wholeCall = true
 ): Effect.Effect<
   A,
-  E | Endpoint.InvalidEndpoint | Credentials.CredentialsError,
+  E | Endpoint.InvalidEndpoint | Credentials.CredentialsError | Exit.UsageError | Exit.CommandTimedOut,
   Exclude<R, OperationsClient.OperationsClient> | HttpClient.HttpClient
-> => Effect.provide(effect, clientLayer(options))
+> =>
+  Effect.gen(function*() {
+    const { requestTimeout, timeout } = yield* commonFlags(options)
+    const provided = Effect.provide(effect, clientLayer(options, requestTimeout))
+    if (!wholeCall || timeout === undefined) return yield* provided
+    return yield* Effect.timeoutFail(provided, {
+      duration: timeout,
+      onTimeout: () => new Exit.CommandTimedOut({ message: `no answer within ${Duration.format(timeout)} (--timeout)` })
+    })
+  })
+
+// `lro get projects/p/regions/r/operations`: a collection where an operation is expected, said plainly.
+const operationName = (name: string): Effect.Effect<void, Exit.UsageError> =>
+  OperationName.isOperationCollection(name)
+    ? new Exit.UsageError({
+      message: `${Format.escape(JSON.stringify(name))} is a collection, not an operation: \`lro list ${
+        Format.escape(name)
+      }\` lists its operations`
+    })
+    : Effect.void
 
 const nameArg = Args.text({ name: "name" }).pipe(
   Args.withDescription("The operation's full name, e.g. projects/P/regions/R/operations/ID")
@@ -222,6 +318,7 @@ const getCommand = Command.make("get", { ...common, name: nameArg }, (options) =
   withClient(
     options,
     Effect.gen(function*() {
+      yield* operationName(options.name)
       const client = yield* OperationsClient.OperationsClient
       const operation = yield* client.get(options.name)
       if (options.format === "json") return yield* Output.out(Format.prettyJson(operation))
@@ -255,6 +352,13 @@ const listCommand = Command.make("list", {
   Effect.gen(function*() {
     const pageSize = yield* positive("page-size", options.pageSize)
     const limit = yield* positive("limit", options.limit)
+    if (OperationName.isOperationName(options.collection)) {
+      return yield* new Exit.UsageError({
+        message: `${Format.escape(JSON.stringify(options.collection))} is an operation, not a collection: \`lro get ${
+          Format.escape(options.collection)
+        }\` prints it`
+      })
+    }
     yield* withClient(
       options,
       Effect.gen(function*() {
@@ -263,36 +367,50 @@ const listCommand = Command.make("list", {
           filter: Option.getOrUndefined(options.filter),
           pageSize
         })
+        // Stream.take ends the stream once `limit` rows are out, so no page after that is fetched.
         const operations = limit === undefined ? all : Stream.take(all, limit)
         if (options.format === "json") {
           return yield* Stream.runForEach(operations, (operation) => Output.out(Format.json(operation)))
         }
-        const collected = yield* Stream.runCollect(operations)
-        const now = yield* Clock.currentTimeMillis
-        if (collected.length === 0) return yield* Output.out(`no operations in ${options.collection}`)
-        yield* Output.out(Format.table(
-          ["ID", "STATE", "KIND", "TARGET", "ELAPSED", "PROGRESS"],
-          Array.from(collected, (operation) => {
-            const p = Format.progress(operation)
-            const elapsed = Format.elapsedOf(p, now)
-            return [
-              operation.name.slice(operation.name.lastIndexOf("/") + 1),
-              p.state,
-              p.kind,
-              p.target,
-              elapsed === undefined ? "" : Format.formatElapsed(elapsed),
-              p.detail
-            ]
-          })
-        ))
+        // Rows are printed page by page as they arrive; the first page sets the column widths.
+        let widths: ReadonlyArray<number> | undefined
+        yield* Stream.runForEachChunk(operations, (page) =>
+          Effect.gen(function*() {
+            if (Chunk.isEmpty(page)) return
+            const now = yield* Clock.currentTimeMillis
+            const rows = Chunk.toReadonlyArray(page).map((operation) => listRow(operation, now))
+            const header = widths === undefined ? [listHeader] : []
+            widths ??= Format.columnWidths(listHeader, rows)
+            const sized = widths
+            yield* Output.out([...header, ...rows].map((cells) => Format.row(cells, sized)).join("\n"))
+          }))
+        if (widths === undefined) yield* Output.out(`no operations in ${Format.escape(options.collection)}`)
       })
     )
-  })).pipe(Command.withDescription("List the operations of a collection, fetching pages as needed."))
+  })).pipe(
+    Command.withDescription("List the operations of a collection, printing each page as it arrives.")
+  )
+
+const listHeader = ["ID", "STATE", "KIND", "TARGET", "ELAPSED", "PROGRESS"]
+
+const listRow = (operation: Operation.Operation, now: number): ReadonlyArray<string> => {
+  const p = Format.progress(operation)
+  const elapsed = Format.elapsedOf(p, now)
+  return [
+    Format.escape(operation.name.slice(operation.name.lastIndexOf("/") + 1)),
+    p.state,
+    p.kind,
+    p.target,
+    elapsed === undefined ? "" : Format.formatElapsed(elapsed),
+    p.detail
+  ]
+}
 
 const cancelCommand = Command.make("cancel", { ...common, name: nameArg }, (options) =>
   withClient(
     options,
     Effect.gen(function*() {
+      yield* operationName(options.name)
       const client = yield* OperationsClient.OperationsClient
       yield* client.cancel(options.name)
       yield* Output.out(options.format === "json" ? "{}" : `cancel requested for ${options.name}`)
@@ -303,6 +421,7 @@ const deleteCommand = Command.make("delete", { ...common, name: nameArg }, (opti
   withClient(
     options,
     Effect.gen(function*() {
+      yield* operationName(options.name)
       const client = yield* OperationsClient.OperationsClient
       yield* client.delete(options.name)
       yield* Output.out(options.format === "json" ? "{}" : `deleted ${options.name}`)
@@ -328,7 +447,9 @@ const parseDuration = (flag: string, text: string): Either.Either<Duration.Durat
   const match = durationPattern.exec(text)
   if (match === null || match[1] === undefined) {
     return Either.left(
-      new Exit.UsageError({ message: `--${flag}: ${JSON.stringify(text)} is not a duration (try 30s, 500ms, 5m)` })
+      new Exit.UsageError({
+        message: `--${flag}: ${Format.escape(JSON.stringify(text))} is not a duration (try 30s, 500ms, 5m)`
+      })
     )
   }
   const millis = Number(match[1]) * unitMillis(match[2])
@@ -377,10 +498,6 @@ const policyOf = (flags: PolicyFlags) =>
 const waitCommand = Command.make("wait", {
   ...common,
   name: nameArg,
-  timeout: Options.text("timeout").pipe(
-    Options.withDescription("Give up (exit 4) after this long, e.g. 30m. No limit by default."),
-    Options.optional
-  ),
   initialDelay: Options.text("initial-delay").pipe(
     Options.withDescription("The delay after the first poll (default 1s)."),
     Options.optional
@@ -403,8 +520,9 @@ const waitCommand = Command.make("wait", {
 }, (options) =>
   Effect.gen(function*() {
     const schedule = yield* policyOf(options)
-    const timeout = yield* optionalDuration("timeout", options.timeout)
-    yield* withClient(options, waitFor(options, schedule, timeout))
+    const { timeout } = yield* commonFlags(options)
+    yield* operationName(options.name)
+    yield* withClient(options, waitFor(options, schedule, timeout), false)
   })).pipe(
     Command.withDescription(
       "Poll an operation until it is done, showing its progress; exit 0 when it succeeded, 1 when it failed."
@@ -463,19 +581,19 @@ const waitFor = (
       })
 
     const watched = Stream.runForEach(snapshots, show)
-    yield* live === undefined ? watched : watched.pipe(
-      // On a terminal the elapsed time keeps moving between polls.
-      Effect.raceFirst(Effect.forever(
-        Effect.zipRight(
-          Effect.sleep("1 second"),
-          Effect.suspend(() => {
-            const current = last
-            return current === undefined
-              ? Effect.void
-              : Effect.flatMap(Clock.currentTimeMillis, (now) => live.draw(render(current, now)))
-          })
-        )
-      )),
+    // On a terminal the elapsed time keeps moving between polls: a side fiber redraws the line every second.
+    // The watch itself stays on this fiber, so an interrupt runs cancelOnInterrupt's cancel here, before the
+    // client's layers close (a watch raced against the ticker lost its cancel as the loser of the race).
+    const ticker = Effect.forever(Effect.zipRight(
+      Effect.sleep("1 second"),
+      Effect.suspend(() => {
+        const current = last
+        return current === undefined || live === undefined || cancelReported
+          ? Effect.void
+          : Effect.flatMap(Clock.currentTimeMillis, (now) => live.draw(render(current, now)))
+      })
+    ))
+    yield* live === undefined ? watched : Effect.scoped(Effect.zipRight(Effect.forkScoped(ticker), watched)).pipe(
       Effect.ensuring(Effect.gen(function*() {
         yield* live.clear
         if (last !== undefined && !cancelReported) yield* Output.out(render(last, yield* Clock.currentTimeMillis))
@@ -584,6 +702,7 @@ const cli = Command.run(command, { name: "lro", version })
  */
 export const run = (args: ReadonlyArray<string>): Effect.Effect<number, never, Environment> =>
   cli(["node", "lro", ...args]).pipe(
+    (main) => Effect.flatMap(Output.colour, (colour) => (colour ? main : Output.withoutStyles(main))),
     Effect.provide(Output.loggerLayer),
     Effect.as(Exit.codes.ok),
     Effect.catchAllCause((cause) => {

@@ -3,7 +3,7 @@
  * is sent and what is not.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Emulator from "@longrunning/testing/Emulator"
+import * as Emulator from "@longrunning/emulator/Emulator"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
@@ -163,7 +163,7 @@ describe("usage errors exit 2 and send nothing", () => {
         ["get", "projects/demo/regions/us-central1/operations/../x"],
         ["wait", "projects/p/regions/r/operations/"],
         ["cancel", "projects//regions/r/operations/x"],
-        ["delete", "operations"],
+        ["delete", "projects/p/regions/r/operations/x/y"],
         ["list", "projects/demo/regions/us-central1/clusters"]
       ]
       for (const args of cases) {
@@ -172,6 +172,32 @@ describe("usage errors exit 2 and send nothing", () => {
         assert.match(r.stderr, /invalid name/, args.join(" "))
         assert.strictEqual(r.stdout, "")
       }
+      assert.deepStrictEqual(yield* emulator.requests, [])
+    }))
+
+  it.scoped("a collection where an operation is expected points at lro list, and the other way round", () =>
+    Effect.gen(function*() {
+      const { emulator, endpoint, running } = yield* setup
+      for (const verb of ["get", "wait", "cancel", "delete"]) {
+        const r = yield* lro([verb, collection, ...endpoint])
+        assert.strictEqual(r.code, 2, verb)
+        assert.strictEqual(
+          r.stderr,
+          `"${collection}" is a collection, not an operation: \`lro list ${collection}\` lists its operations\n`
+        )
+      }
+      const list = yield* lro(["list", running.name, ...endpoint])
+      assert.strictEqual(list.code, 2)
+      assert.include(list.stderr, `is an operation, not a collection: \`lro get ${running.name}\` prints it`)
+      assert.deepStrictEqual(yield* emulator.requests, [])
+    }))
+
+  it.scoped("--format yaml names the flag", () =>
+    Effect.gen(function*() {
+      const { emulator, endpoint, running } = yield* setup
+      const r = yield* lro(["get", running.name, ...endpoint, "--format", "yaml"])
+      assert.strictEqual(r.code, 2)
+      assert.include(r.stderr, "--format must be text or json, got \"yaml\"")
       assert.deepStrictEqual(yield* emulator.requests, [])
     }))
 
@@ -213,6 +239,19 @@ describe("usage errors exit 2 and send nothing", () => {
       const version = yield* lro(["--version"])
       assert.strictEqual(version.code, 0)
       assert.include(version.stdout, Cli.version)
+    }))
+
+  it.effect("help is styled only on a terminal without NO_COLOR", () =>
+    Effect.gen(function*() {
+      const piped = yield* lro(["--help"])
+      const noColor = yield* lro(["--help"], { env: { NO_COLOR: "1" }, output: makeOutput({ isTTY: true }) })
+      const usage = yield* lro(["get"], { env: { NO_COLOR: "1" }, output: makeOutput({ isTTY: true }) })
+      const terminal = yield* lro(["--help"], { output: makeOutput({ isTTY: true }) })
+      for (const r of [piped, noColor, usage]) assert.notInclude(r.stdout + r.stderr, "\u001b")
+      assert.include(usage.stderr, "Missing argument")
+      assert.include(terminal.stdout, "\u001b[")
+      // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+      assert.strictEqual(terminal.stdout.replace(/\u001b\[[0-9;]*m/g, ""), piped.stdout)
     }))
 })
 

@@ -11,7 +11,9 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as ChildProcess from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { json, loopback } from "./loopback.js"
 
 const root = fileURLToPath(new URL("../../../", import.meta.url))
 const bin = "packages/cli/src/bin.ts"
@@ -149,6 +151,60 @@ describe("the lro executable", () => {
       assert.match(after.stdout, /^state: +CANCELLED$/m)
       yield* emulator.kill("SIGINT")
       assert.strictEqual(yield* emulator.exitCode, 130)
+    })).pipe(provide), 60_000)
+
+  it.live("wait --cancel-on-interrupt on a real terminal (a pseudo-terminal): Ctrl-C's cancel reaches the server", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const name = `${collection}/op-pty`
+      const running = {
+        name,
+        metadata: {
+          "@type": "type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata",
+          clusterName: "pty-cluster",
+          operationType: "CREATE",
+          status: { state: "RUNNING" }
+        }
+      }
+      let cancelled = false
+      const server = yield* loopback((request) => {
+        if (request.method === "POST" && request.url.endsWith(":cancel")) {
+          cancelled = true
+          return json(200, {})
+        }
+        return json(200, cancelled ? { ...running, done: true, error: { code: 1, message: "Operation was cancelled" } } : running)
+      })
+      // script(1) runs lro on a pseudo-terminal: stdout is a TTY, so wait draws its live line, and the ^C
+      // written to script's input is turned into SIGINT by the terminal's line discipline, as a keyboard does.
+      const line = ["node", "--conditions=@longrunning/source", "--import", "tsx", bin, "wait", name, "--endpoint", server.url,
+        "--cancel-on-interrupt"].join(" ")
+      const child = yield* Effect.acquireRelease(
+        Effect.sync(() =>
+          ChildProcess.spawn("script", ["-qec", line, "/dev/null"], {
+            cwd: root,
+            env: { ...process.env, LRO_ENDPOINT: "", GOOGLE_OAUTH_ACCESS_TOKEN: "", NO_COLOR: "1", TERM: "dumb" },
+            stdio: ["pipe", "pipe", "pipe"]
+          })
+        ),
+        (child) => Effect.sync(() => child.kill("SIGKILL"))
+      )
+      let output = ""
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString()
+      })
+      const exited = Effect.async<number | null>((resume) => {
+        child.on("exit", (code) => resume(Effect.succeed(code)))
+      })
+      yield* until(() => output.includes("RUNNING") && server.seen.length >= 1, "the live line")
+      assert.include(output, "\r\u001b[2K", "the live line is drawn: stdout is a terminal")
+      child.stdin.write("\u0003")
+      const code = yield* exited
+      assert.strictEqual(code, 130, output)
+      assert.deepStrictEqual(
+        server.seen.filter((request) => request.method === "POST").map((request) => request.url),
+        [`/v1/${name}:cancel`]
+      )
+      assert.include(output, `cancel sent for ${name}`)
+      assert.match(output, /CANCELLED +cluster CREATE pty-cluster/)
     })).pipe(provide), 60_000)
 
   it.live("demo: three operations watched live, a summary table, exit 0 in under 30 s", () =>

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs"
 import * as Format from "../src/internal/format.js"
 
 const corpus = (file: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/corpus/payloads/${file}`, import.meta.url), "utf8"))
+  JSON.parse(readFileSync(new URL(`../../../fixtures/corpus/payloads/${file}`, import.meta.url), "utf8"))
 
 const decode = Schema.decodeUnknownSync(Operation.Operation)
 

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -171,8 +171,8 @@ export {
 
 /**
  * A fixed token read from configuration, by default the `GOOGLE_OAUTH_ACCESS_TOKEN` environment variable (the
- * variable Google's Terraform provider and others read). Building the layer fails with a `ConfigError` when it
- * is missing.
+ * variable Google's Terraform provider and others read). Building the layer fails with a `CredentialsError`
+ * naming the variable when it is missing or unreadable (the `ConfigError` is its `cause`).
  *
  * @example
  * ```ts
@@ -190,8 +190,21 @@ export const layerConfig = (
   config: Config.Config<Redacted.Redacted<string>> = Config.redacted("GOOGLE_OAUTH_ACCESS_TOKEN").pipe(
     Config.withDescription("An OAuth 2.0 access token, e.g. the output of `gcloud auth print-access-token`")
   )
-): Layer.Layer<Credentials, ConfigError.ConfigError> =>
-  Layer.unwrapEffect(Effect.map(config, fixed))
+): Layer.Layer<Credentials, CredentialsError> =>
+  Layer.unwrapEffect(Effect.map(config, fixed)).pipe(
+    Layer.mapError((cause) => new CredentialsError({ message: `no access token: ${configProblem(cause)}`, cause }))
+  )
+
+// "GOOGLE_OAUTH_ACCESS_TOKEN is not set" rather than the ConfigError's own text, which shows a redacted value.
+const configProblem = (error: ConfigError.ConfigError): string =>
+  ConfigError.reduceWithContext(error, undefined, {
+    andCase: (_, left, right) => `${left}; ${right}`,
+    orCase: (_, left, right) => `${left}; ${right}`,
+    missingDataCase: (_, path) => `${path.join(".")} is not set`,
+    invalidDataCase: (_, path, message) => `${path.join(".")} is invalid: ${message}`,
+    sourceUnavailableCase: (_, path, message) => `${path.join(".")} could not be read: ${message}`,
+    unsupportedCase: (_, path, message) => `${path.join(".")}: ${message}`
+  })
 
 /**
  * Credentials over any effect that fetches a token. The token is cached until `refreshBefore` ahead of its

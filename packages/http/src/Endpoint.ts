@@ -38,6 +38,8 @@ export interface Locational {
   readonly _tag: "Locational"
   readonly service: string
   readonly universeDomain: string
+  /** A name without a location fails (the default), or goes to the global host. */
+  readonly withoutLocation?: "fail" | "global" | undefined
 }
 
 /**
@@ -50,6 +52,8 @@ export interface Regional {
   readonly _tag: "Regional"
   readonly service: string
   readonly universeDomain: string
+  /** A name without a location fails (the default), or goes to the global host. */
+  readonly withoutLocation?: "fail" | "global" | undefined
 }
 
 /**
@@ -76,10 +80,27 @@ export interface HostOptions {
   readonly universeDomain?: string | undefined
 }
 
+/**
+ * Options of the locational and regional policies.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LocationOptions extends HostOptions {
+  /**
+   * What a name without a location does: `"fail"` (the default) refuses it before sending, `"global"` sends
+   * it to the global host (Vertex AI's top-level `operations/{id}`).
+   */
+  readonly withoutLocation?: "fail" | "global" | undefined
+}
+
 const host = (options: HostOptions | undefined) => ({
   service: options?.service ?? "dataproc",
   universeDomain: options?.universeDomain ?? "googleapis.com"
 })
+
+const located = (options: LocationOptions | undefined) =>
+  options?.withoutLocation === "global" ? { ...host(options), withoutLocation: "global" as const } : host(options)
 
 /**
  * The global endpoint, `https://dataproc.googleapis.com/` by default.
@@ -97,22 +118,23 @@ const host = (options: HostOptions | undefined) => ({
 export const global = (options?: HostOptions): Endpoint => ({ _tag: "Global", ...host(options) })
 
 /**
- * Locational endpoints: `https://{region}-dataproc.googleapis.com/`.
+ * Locational endpoints: `https://{region}-dataproc.googleapis.com/`; `global` goes to the global host.
  *
  * @example
  * ```ts
  * import { Endpoint } from "@longrunning/http"
  *
  * Endpoint.locational()
+ * Endpoint.locational({ service: "aiplatform", withoutLocation: "global" }) // `operations/x` to aiplatform.googleapis.com
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const locational = (options?: HostOptions): Endpoint => ({ _tag: "Locational", ...host(options) })
+export const locational = (options?: LocationOptions): Endpoint => ({ _tag: "Locational", ...located(options) })
 
 /**
- * Regional endpoints: `https://dataproc.{region}.rep.googleapis.com/`.
+ * Regional endpoints: `https://dataproc.{region}.rep.googleapis.com/`; `global` goes to the global host.
  *
  * @example
  * ```ts
@@ -124,7 +146,7 @@ export const locational = (options?: HostOptions): Endpoint => ({ _tag: "Locatio
  * @since 0.1.0
  * @category constructors
  */
-export const regional = (options?: HostOptions): Endpoint => ({ _tag: "Regional", ...host(options) })
+export const regional = (options?: LocationOptions): Endpoint => ({ _tag: "Regional", ...located(options) })
 
 /**
  * The global endpoint of another universe: `https://dataproc.{domain}/`.
@@ -245,7 +267,8 @@ export const validateBaseUrl = (input: string): Either.Either<string, InvalidEnd
 }
 
 /**
- * The base URL (with a trailing slash) a request about a resource in `region` goes to.
+ * The base URL (with a trailing slash) a request about a resource in `region` goes to. A locational or
+ * regional policy sends a resource in `global` to the global host (`https://{service}.{universeDomain}/`).
  *
  * @example
  * ```ts
@@ -267,6 +290,9 @@ export const baseUrl = (endpoint: Endpoint, region: Option.Option<string>): Eith
       return validateBaseUrl(`https://${endpoint.service}.${endpoint.universeDomain}/`)
     case "Locational":
     case "Regional": {
+      if (Option.isNone(region) && endpoint.withoutLocation === "global") {
+        return validateBaseUrl(`https://${endpoint.service}.${endpoint.universeDomain}/`)
+      }
       if (Option.isNone(region)) {
         return Either.left(
           new InvalidEndpoint({
@@ -276,6 +302,10 @@ export const baseUrl = (endpoint: Endpoint, region: Option.Option<string>): Eith
       }
       if (!hostLabel.test(region.value)) {
         return Either.left(new InvalidEndpoint({ reason: `${JSON.stringify(region.value)} is not a region` }))
+      }
+      // Resources in `locations/global` are served by the plain host: there is no `global-{service}` host.
+      if (region.value === "global") {
+        return validateBaseUrl(`https://${endpoint.service}.${endpoint.universeDomain}/`)
       }
       return validateBaseUrl(
         endpoint._tag === "Locational"

@@ -31,6 +31,13 @@ export * as OperationsClient from "./OperationsClient.js"
 export * as OperationsError from "./OperationsError.js"
 
 /**
+ * Service profiles: each Google API's hosts, versions and operations paths, and the request line they give.
+ *
+ * @since 0.1.0
+ */
+export * as ServiceProfile from "./ServiceProfile.js"
+
+/**
  * When a failed call is tried again, and after how long.
  *
  * @since 0.1.0

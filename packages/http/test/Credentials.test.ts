@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -91,18 +92,16 @@ describe("Credentials", () => {
         )
       ))
 
-    it.effect("fails to build with a ConfigError naming the variable when it is missing", () =>
+    it.effect("fails to build with a CredentialsError naming the variable when it is missing", () =>
       Effect.gen(function*() {
-        const exit = yield* Layer.build(Credentials.layerConfig()).pipe(
+        const error = yield* Layer.build(Credentials.layerConfig()).pipe(
           Effect.provide(withConfig([["OTHER", "x"]])),
           Effect.scoped,
-          Effect.exit
+          Effect.flip
         )
-        assert.isTrue(Exit.isFailure(exit))
-        if (Exit.isFailure(exit)) {
-          const error = exit.cause.toString()
-          assert.include(error, "GOOGLE_OAUTH_ACCESS_TOKEN")
-        }
+        assert.strictEqual(error._tag, "CredentialsError")
+        assert.strictEqual(error.message, "no access token: GOOGLE_OAUTH_ACCESS_TOKEN is not set")
+        assert.isTrue(ConfigError.isConfigError(error.cause))
       }))
 
     it.effect("reads another variable when given one", () =>

@@ -381,7 +381,7 @@ describe("GoogleAuth", () => {
           HttpClient.HttpClient
         >
       >()
-      expectTypeOf(Credentials.layerConfig()).toEqualTypeOf<Layer.Layer<Credentials.Credentials, ConfigError.ConfigError>>()
+      expectTypeOf(Credentials.layerConfig()).toEqualTypeOf<Layer.Layer<Credentials.Credentials, Credentials.CredentialsError>>()
       expectTypeOf(Credentials.layerFetcher(Effect.die("unused"))).toEqualTypeOf<Layer.Layer<Credentials.Credentials>>()
     })
 

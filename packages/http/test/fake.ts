@@ -10,7 +10,7 @@ import * as Ref from "effect/Ref"
 import * as fs from "node:fs"
 import * as path from "node:path"
 
-export const corpusDir = path.resolve(__dirname, "../../../../shared/corpus/payloads")
+export const corpusDir = path.resolve(__dirname, "../../../fixtures/corpus/payloads")
 export const corpus = (file: string): string => fs.readFileSync(path.join(corpusDir, file), "utf8")
 
 export interface Recorded {

@@ -9,10 +9,8 @@ import type * as Operation from "@longrunning/schema/Operation"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
-import * as Queue from "effect/Queue"
 import * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import * as OperationPoller from "./OperationPoller.js"
@@ -81,60 +79,35 @@ export const watchIterable = (
 ): AsyncIterable<Operation.Operation> => ({
   [Symbol.asyncIterator]() {
     const { signal, ...watchOptions } = options
-    let started: Promise<Started> | undefined
+    // The signal fails the stream with its reason, which the iterator throws as it is.
+    const stream = signal === undefined
+      ? OperationPoller.watch(name, watchOptions)
+      : OperationPoller.watch(name, watchOptions).pipe(Stream.interruptWhen(abortedBy(signal)))
+    // A ManagedRuntime is built on first use; the iterator of Stream.toAsyncIterableRuntime does the rest.
+    let iterator: Promise<AsyncIterator<Operation.Operation>> | undefined
     const start = () =>
-      started ??= resolve(runtime).then((rt): Started => {
-        const queue = Effect.runSync(Queue.bounded<Item>(16))
-        const fiber = Runtime.runFork(rt)(
-          OperationPoller.watch(name, watchOptions).pipe(
-            Stream.runForEach((operation) => Queue.offer(queue, { _tag: "Value", operation })),
-            // onExit, not matchCause: an interrupt (the signal) must also reach a `next()` that is waiting
-            Effect.onExit((exit) =>
-              Queue.offer(queue, Exit.isSuccess(exit) ? { _tag: "End" } : { _tag: "Failure", cause: exit.cause })
-            )
-          )
-        )
-        if (signal !== undefined) {
-          const onAbort = () => fiber.unsafeInterruptAsFork(fiber.id())
-          signal.addEventListener("abort", onAbort, { once: true })
-          fiber.addObserver(() => signal.removeEventListener("abort", onAbort))
-          if (signal.aborted) onAbort()
-        }
-        return { fiber, take: () => Runtime.runPromise(rt)(Queue.take(queue)), interrupt: () => Runtime.runPromise(rt)(Fiber.interrupt(fiber)) }
-      })
+      iterator ??= resolve(runtime).then((rt) => Stream.toAsyncIterableRuntime(stream, rt)[Symbol.asyncIterator]())
     return {
-      async next(): Promise<IteratorResult<Operation.Operation>> {
+      async next() {
         if (aborted(signal)) throw abortError(signal)
-        const item = await (await start()).take()
-        switch (item._tag) {
-          case "Value":
-            return { done: false, value: item.operation }
-          case "End":
-            return { done: true, value: undefined }
-          case "Failure": {
-            if (aborted(signal)) throw abortError(signal)
-            throw squash(item.cause)
-          }
-        }
+        return (await start()).next()
       },
-      async return(): Promise<IteratorResult<Operation.Operation>> {
-        if (started !== undefined) await (await started).interrupt()
+      async return() {
+        const started = await iterator
+        if (started?.return !== undefined) await started.return()
         return { done: true, value: undefined }
       }
     }
   }
 })
 
-type Item =
-  | { readonly _tag: "Value"; readonly operation: Operation.Operation }
-  | { readonly _tag: "End" }
-  | { readonly _tag: "Failure"; readonly cause: Cause.Cause<OperationPoller.WatchError> }
-
-interface Started {
-  readonly fiber: Fiber.RuntimeFiber<unknown, unknown>
-  readonly take: () => Promise<Item>
-  readonly interrupt: () => Promise<unknown>
-}
+const abortedBy = (signal: AbortSignal): Effect.Effect<never, unknown> =>
+  Effect.async<never, unknown>((resume) => {
+    const onAbort = () => resume(Effect.fail(abortError(signal)))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener("abort", onAbort, { once: true })
+    return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+  })
 
 // A typed failure is thrown as the error value itself, so `catch (e)` can test `e._tag`.
 const squash = (cause: Cause.Cause<unknown>): unknown =>

@@ -17,16 +17,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import * as FiberSet from "effect/FiberSet"
 import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
-import * as Queue from "effect/Queue"
 import * as Random from "effect/Random"
 import type * as Schedule from "effect/Schedule"
-import type * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { DueHeap, jsonEqual, nextPollAt } from "./internal/scheduler.js"
+import { jsonEqual, nextPollAt, runDue, sleepUntil } from "./internal/scheduler.js"
 import * as Policy from "./Policy.js"
 
 // -----------------------------------------------------------------------------
@@ -105,13 +102,54 @@ export class OperationNotFound extends Data.TaggedError("OperationNotFound")<{
 }
 
 /**
- * What a watch can fail with: the operation was not found, the wait timed out, or polling could not go
- * on (the client's errors, after its own retries).
+ * The polling policy stopped before the operation was done (for example `Policy.giveUpAfter`, or a
+ * `Schedule.whileInput` that said no more). Not a timeout: `WaitTimeout` is the `timeout` option's.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller, Policy } from "@longrunning/polling"
+ * import { Effect } from "effect"
+ *
+ * OperationPoller.wait("projects/p/regions/r/operations/o", {
+ *   schedule: Policy.fixed("10 seconds").pipe(Policy.giveUpAfter("5 minutes"))
+ * }).pipe(Effect.catchTag("PolicyExhausted", (e) => Effect.logWarning(e.message)))
+ * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export type WatchError = OperationNotFound | WaitTimeout | OperationsClient.Error
+export class PolicyExhausted extends Data.TaggedError("PolicyExhausted")<{
+  /** The operation's name. Not `name`: that is the Error's own. */
+  readonly operation: string
+  readonly polls: number
+  /** The last snapshot seen. */
+  readonly lastSnapshot: Option.Option<Operation.Operation<unknown, unknown>>
+}> {
+  override get message(): string {
+    return `operation ${this.operation} was not done when its polling policy gave up (${this.polls} ${
+      this.polls === 1 ? "poll" : "polls"
+    })`
+  }
+}
+
+/**
+ * What a watch can fail with: the operation was not found, the wait timed out, the policy gave up, or
+ * polling could not go on (the client's errors, after its own retries).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type WatchError = OperationNotFound | WaitTimeout | PolicyExhausted | OperationsClient.Error
+
+/**
+ * What a watch can start from: an operation's name, or the operation a start call returned (a snapshot,
+ * typed as its schema says). A snapshot that is already done ends the watch at once, without a request; a
+ * running one is the watch's first snapshot, and the first request comes after the schedule's first delay.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Target<M = Any.Any, R = Any.Any> = string | Operation.Operation<M, R>
 
 // -----------------------------------------------------------------------------
 // options
@@ -124,19 +162,34 @@ export type WatchError = OperationNotFound | WaitTimeout | OperationsClient.Erro
  * @category models
  */
 export interface WatchOptions<M = Any.Any, R = Any.Any, I = unknown> {
-  /** The delays between polls after the first (immediate) one. Defaults to `Policy.defaultPolicy`. */
-  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
-  /** The longest the whole watch may take. None by default: a watch never gives up before you say so. */
+  /**
+   * The delays between polls after the first (immediate) one: any `Schedule`, fed each poll's outcome
+   * (`Policy.PollOutcome`). The watch runs it through `Policy.forWatch` (stop on errors polling cannot fix,
+   * `failureBackoff`, server hints up to `maxHint`). Defaults to `Policy.defaultPolicy`.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, Policy.PollOutcome> | undefined
+  /**
+   * The longest the whole watch may take. None by default: a watch never gives up before you say so. When
+   * the next poll would come after it (the schedule's, or a server hint's), the watch ends at once with
+   * `WaitTimeout` instead of sleeping.
+   */
   readonly timeout?: Duration.DurationInput | undefined
   /** Emit only snapshots whose state or metadata changed (the done snapshot always comes). */
   readonly onlyChanges?: boolean | undefined
   /**
-   * When the watching fiber is interrupted before the operation is done, send `:cancel`, read the operation
-   * once more and hand that state to `onCancelled`.
+   * When the watch is interrupted before the operation is done (a timeout, its scope closing, a race it
+   * lost, Ctrl-C), send `:cancel`, read the operation once more and hand that state to `onCancelled`, all
+   * within `cancelTimeout`. A watch that loses a race inside the layer that provides its client may see
+   * that layer close first: wrap the effect that owns the race with {@link cancelOnInterrupt} instead.
    */
   readonly cancelOnInterrupt?: boolean | undefined
-  /** Receives the operation's state read after a cancel sent by `cancelOnInterrupt`. */
-  readonly onCancelled?: ((operation: Option.Option<Operation.Operation<unknown, unknown>>) => Effect.Effect<void>) | undefined
+  /** Receives what the cancel sent by `cancelOnInterrupt` gave: the state read after it, and whether the server answered it. */
+  readonly onCancelled?: OnCancelled | undefined
+  /**
+   * The most the cancel and the read after it may take together, after which the interrupt completes
+   * whatever the server does. Defaults to {@link defaultCancelTimeout} (5 seconds).
+   */
+  readonly cancelTimeout?: Duration.DurationInput | undefined
   /** The schema of a typed operation (`Operation.schema({ metadata, response })`). */
   readonly schema?: Schema.Schema<Operation.Operation<M, R>, I> | undefined
   /**
@@ -145,150 +198,113 @@ export interface WatchOptions<M = Any.Any, R = Any.Any, I = unknown> {
    */
   readonly retryPolicy?: RetryPolicy.RetryPolicy | undefined
   /**
-   * Backing off while polls fail: after `k` transient failures in a row the gap before the next poll is
-   * the schedule's own gap times 2^k, up to this longest gap (never shorter than the schedule's gap, never
-   * sooner than the server asked); the first answer returns the watch to its schedule. A backed-off poll
-   * that would fall after the `timeout` is made at the schedule's time instead, so the backoff never costs
-   * the last poll. Defaults to {@link defaultFailureBackoff} (45 seconds). `false` retries at the
-   * schedule's next poll.
+   * The longest gap of `Policy.backoffOnFailure` while polls fail, or `false` to retry at the schedule's
+   * next poll. Defaults to `Policy.defaultFailureBackoff` (45 seconds).
    */
   readonly failureBackoff?: Duration.DurationInput | false | undefined
+  /** The longest delay a server hint may impose on a poll. Defaults to `Policy.defaultMaxHint` (60 seconds). */
+  readonly maxHint?: Duration.DurationInput | undefined
 }
 
-/**
- * The default longest gap of the failure backoff: 45 seconds. During an outage a watch polls less often than
- * its schedule would have (never more often). Once the outage ends it polls again within the longer of 45
- * seconds and its schedule's own gap (and no sooner than the server asked): with the default policy, within
- * one period of its 60-second cap, with room for the scheduler's own delays.
- *
- * @example
- * ```ts
- * import { OperationPoller } from "@longrunning/polling"
- * import { Duration } from "effect"
- *
- * const cap = Duration.toSeconds(OperationPoller.defaultFailureBackoff) // 45
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const defaultFailureBackoff: Duration.Duration = Duration.seconds(45)
-
-/** The longest gap of the failure backoff in milliseconds; undefined when it is off. */
-const failureBackoffMillis = (option: Duration.DurationInput | false | undefined): number | undefined =>
-  option === false ? undefined : Duration.toMillis(Duration.decode(option ?? defaultFailureBackoff))
-
 type BaseOptions = Omit<WatchOptions, "schema">
-
-/**
- * Errors that stop one poll but not the watch: it tries again later (`failureBackoff`, and no sooner than
- * the server said). NOT_FOUND and every other error end the watch.
- *
- * @since 0.1.0
- * @category guards
- */
-export const isTransient = (error: OperationsClient.Error): boolean =>
-  OperationsError.isRetryable(error) || OperationsError.isResourceExhausted(error)
-
-const hintMillis = (error: OperationsClient.Error): number =>
-  error._tag === "ApiError" ? Option.match(error.retryAfter, { onNone: () => 0, onSome: Duration.toMillis }) : 0
 
 const changed = <M, R>(previous: Operation.Operation<M, R> | undefined, next: Operation.Operation<M, R>) =>
   previous === undefined || previous._tag !== next._tag || !jsonEqual(previous.metadata, next.metadata)
 
-/** What one poll means for a watch; `watch` and `watchAll` share it, so they follow the same rules. */
-type PollOutcome<M, R> =
-  | { readonly _tag: "Done"; readonly operation: Operation.Operation<M, R>; readonly emit: boolean }
-  | {
-    readonly _tag: "Again"
-    readonly operation: Operation.Operation<M, R> | undefined
-    readonly emit: boolean
-    readonly schedule: unknown
-    readonly at: number
-    /** Transient failures in a row, this poll's included (0 after an answer). */
-    readonly failures: number
-  }
+/** What the watch does after a poll: end with the done operation, stop with an error, or poll again. */
+type Verdict<M, R> =
+  | { readonly _tag: "Done"; readonly operation: Operation.Done<M, R> }
   | { readonly _tag: "Stop"; readonly error: WatchError }
+  | { readonly _tag: "Again"; readonly state: unknown; readonly at: number }
 
-const afterPoll = <M, R>(options: {
-  readonly name: string
-  readonly schedule: Schedule.Schedule<unknown, unknown>
-  readonly state: unknown
-  readonly last: Operation.Operation<M, R> | undefined
-  readonly polls: number
-  /** Transient failures in a row before this poll. */
-  readonly failures: number
-  /** The failure backoff's longest gap (ms), or undefined when it is off. */
-  readonly backoffMax: number | undefined
+/** What a poller needs to judge its polls; `watch` and `watchAll` share it, so they follow the same rules. */
+interface Judge {
+  readonly policy: Policy.WatchPolicy
   /** When the watch times out (epoch ms; Infinity without a timeout). */
   readonly deadline: number
-  readonly onlyChanges: boolean | undefined
-  readonly giveUp: () => WatchError
-}, result: Either.Either<Operation.Operation<M, R>, OperationsClient.Error>): Effect.Effect<PollOutcome<M, R>> =>
-  Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
-    if (Either.isLeft(result)) {
-      const error = result.left
-      if (OperationsError.isNotFound(error)) {
-        return {
-          _tag: "Stop",
-          error: new OperationNotFound({
-            operation: options.name,
-            polls: options.polls,
-            lastSnapshot: Option.fromNullable(options.last),
-            cause: error
-          })
-        } as const
-      }
-      if (!isTransient(error)) return { _tag: "Stop", error } as const
-      yield* Effect.logDebug(`polling ${options.name} failed, trying again: ${error.message}`)
-      const failures = options.failures + 1
-      const next = yield* nextPollAt(options.schedule, options.state, now, undefined, 0)
-      return Option.match(next, {
-        onNone: (): PollOutcome<M, R> => ({ _tag: "Stop", error }),
-        onSome: ([schedule, at]): PollOutcome<M, R> => {
-          const hint = hintMillis(error)
-          const scheduled = Math.max(at, now + hint)
-          const backed = now + Math.max(backedOff(at - now, failures, options.backoffMax), hint)
-          // the backoff never costs the watch its last poll before the deadline
-          const next = backed >= options.deadline && scheduled < options.deadline ? scheduled : backed
-          return { _tag: "Again", operation: undefined, emit: false, schedule, at: next, failures }
-        }
-      })
-    }
-    const operation = result.right
-    const emit = options.onlyChanges !== true || changed(options.last, operation)
-    if (Operation.isDone(operation)) return { _tag: "Done", operation, emit } as const
-    const next = yield* nextPollAt(options.schedule, options.state, now, undefined, 0)
-    return Option.match(next, {
-      onNone: (): PollOutcome<M, R> => ({ _tag: "Stop", error: options.giveUp() }),
-      onSome: ([schedule, at]): PollOutcome<M, R> => ({ _tag: "Again", operation, emit, schedule, at, failures: 0 })
-    })
-  })
+  readonly timeout: Duration.Duration | undefined
+}
 
-/** The gap after `failures` failed polls in a row: the schedule's gap doubled per failure, up to `max`. */
-const backedOff = (gap: number, failures: number, max: number | undefined): number =>
-  max === undefined || gap >= max ? gap : Math.min(gap * 2 ** Math.min(failures, 30), max)
+const judgeOf = (options: BaseOptions, start: number): Judge => {
+  const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
+  return {
+    policy: Policy.forWatch(options.schedule ?? Policy.defaultPolicy, {
+      failureBackoff: options.failureBackoff,
+      maxHint: options.maxHint
+    }),
+    timeout,
+    deadline: timeout === undefined ? Infinity : start + Duration.toMillis(timeout)
+  }
+}
+
+const timedOut = (
+  name: string,
+  timeout: Duration.Duration | undefined,
+  polls: number,
+  last: Operation.Operation<unknown, unknown> | undefined
+) => new WaitTimeout({ operation: name, timeout: timeout ?? Duration.infinity, polls, lastSnapshot: Option.fromNullable(last) })
+
+/** The error a watch ends with when its policy stops after this outcome. */
+const stopped = <M, R>(name: string, outcome: Policy.PollOutcome<M, R>): WatchError => {
+  if (outcome._tag === "Answered") {
+    return new PolicyExhausted({ operation: name, polls: outcome.polls, lastSnapshot: Option.some(outcome.operation) })
+  }
+  if (OperationsError.isNotFound(outcome.error)) {
+    return new OperationNotFound({
+      operation: name,
+      polls: outcome.polls,
+      lastSnapshot: outcome.last,
+      cause: outcome.error
+    })
+  }
+  return outcome.error
+}
+
+/** Feeds one poll's outcome to the policy: done, stop or again. */
+const judge = <M, R>(
+  rules: Judge,
+  name: string,
+  watch: { readonly state: unknown; readonly last: Operation.Operation<M, R> | undefined; readonly polls: number },
+  result: Either.Either<Operation.Operation<M, R>, OperationsClient.Error>
+): Effect.Effect<Verdict<M, R>> =>
+  Effect.gen(function*() {
+    if (Either.isRight(result) && Operation.isDone(result.right)) return { _tag: "Done", operation: result.right } as const
+    const now = yield* Clock.currentTimeMillis
+    const remaining = Duration.millis(Math.max(0, rules.deadline - now))
+    const outcome: Policy.PollOutcome<M, R> = Either.isRight(result)
+      ? { _tag: "Answered", operation: result.right, polls: watch.polls, remaining }
+      : { _tag: "Failed", error: result.left, last: Option.fromNullable(watch.last), polls: watch.polls, remaining }
+    const next = yield* nextPollAt(rules.policy, watch.state, now, outcome)
+    if (Option.isNone(next)) return { _tag: "Stop", error: stopped(name, outcome) } as const
+    const [state, at] = next.value
+    if (at >= rules.deadline) {
+      const last = outcome._tag === "Answered" ? outcome.operation : watch.last
+      return { _tag: "Stop", error: timedOut(name, rules.timeout, watch.polls, last) } as const
+    }
+    if (outcome._tag === "Failed") yield* Effect.logDebug(`polling ${name} failed, trying again: ${outcome.error.message}`)
+    return { _tag: "Again", state, at } as const
+  })
 
 // -----------------------------------------------------------------------------
 // watch
 // -----------------------------------------------------------------------------
 
 interface WatchState<M, R> {
-  readonly schedule: unknown
+  readonly state: unknown
   readonly last: Operation.Operation<M, R> | undefined
   readonly polls: number
-  readonly failures: number
   readonly nextAt: number
   readonly finished: boolean
 }
 
 /**
- * A Stream of snapshots of one operation. The first poll is immediate, later ones follow the schedule;
- * the stream ends after emitting the done snapshot (an operation already done gives one element).
- * Transient failures (UNAVAILABLE, transport, RESOURCE_EXHAUSTED) skip a poll and the watch goes on, backing
- * off while they last (`failureBackoff`) and no sooner than the server asked; NOT_FOUND fails with
- * `OperationNotFound`; other errors fail the stream.
+ * A Stream of snapshots of one operation, given by name or by the snapshot a start call returned (see
+ * {@link Target}; with a `schema`, typed as it says). The first poll is immediate, later ones follow the schedule,
+ * which sees what each poll gave; the stream ends after emitting the done snapshot (an operation already
+ * done gives one element). With the default composition (`Policy.forWatch`), transient failures
+ * (UNAVAILABLE, transport, RESOURCE_EXHAUSTED) skip a poll and the watch goes on, backing off while they last
+ * (`failureBackoff`) and no sooner than the server asked (up to `maxHint`); NOT_FOUND fails with
+ * `OperationNotFound`; other errors fail the stream; a policy that gives up fails it with `PolicyExhausted`.
  * Interrupting the stream stops everything at once, the request in flight included.
  *
  * @example
@@ -305,126 +321,238 @@ interface WatchState<M, R> {
  * @category streams
  */
 export function watch(
-  name: string,
+  target: Target,
   options?: WatchOptions
 ): Stream.Stream<Operation.Operation, WatchError, OperationsClient.OperationsClient>
 export function watch<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options: WatchOptions<M, R, I> & { readonly schema: Schema.Schema<Operation.Operation<M, R>, I> }
 ): Stream.Stream<Operation.Operation<M, R>, WatchError, OperationsClient.OperationsClient>
 export function watch<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options?: WatchOptions<M, R, I>
 ): Stream.Stream<Operation.Operation<M, R> | Operation.Operation, WatchError, OperationsClient.OperationsClient> {
   const { schema, ...rest } = options ?? {}
-  return schema === undefined ? watchImpl(name, rest, Operation.Operation) : watchImpl(name, rest, schema)
+  return schema === undefined
+    ? watchImpl(untypedTarget(target), rest, Operation.Operation)
+    : watchImpl(typedTarget(target), rest, schema)
 }
 
+/** What a watch starts from: an operation's name, and the snapshot a start call returned, if any. */
+interface Seed<M, R> {
+  readonly name: string
+  readonly snapshot: Option.Option<Operation.Operation<M, R>>
+}
+
+const typedTarget = <M, R>(target: Target<M, R>): Seed<M, R> =>
+  typeof target === "string" ? { name: target, snapshot: Option.none() } : { name: target.name, snapshot: Option.some(target) }
+
+const isUntyped = Schema.is(Operation.Operation)
+
+// Without a schema the snapshot is the untyped one the overload asked for; a value that is not (it was
+// typed after all) is polled for instead of trusted.
+const untypedTarget = (target: Target<unknown, unknown>): Seed<Any.Any, Any.Any> =>
+  typeof target === "string"
+    ? { name: target, snapshot: Option.none() }
+    : { name: target.name, snapshot: Option.liftPredicate(target, isUntyped) }
+
 const watchImpl = <M, R, I>(
-  name: string,
+  seed: Seed<M, R>,
   options: BaseOptions,
   schema: Schema.Schema<Operation.Operation<M, R>, I>
 ): Stream.Stream<Operation.Operation<M, R>, WatchError, OperationsClient.OperationsClient> =>
+  Option.match(seed.snapshot, {
+    onNone: () => poll(seed.name, options, schema, Option.none()),
+    onSome: (snapshot) =>
+      // a snapshot that is already done ends the watch at once, without a request
+      Operation.isDone(snapshot) ? Stream.succeed(snapshot) : poll(seed.name, options, schema, Option.some(snapshot))
+  })
+
+const poll = <M, R, I>(
+  name: string,
+  options: BaseOptions,
+  schema: Schema.Schema<Operation.Operation<M, R>, I>,
+  snapshot: Option.Option<Operation.Operation<M, R>>
+): Stream.Stream<Operation.Operation<M, R>, WatchError, OperationsClient.OperationsClient> =>
   Stream.unwrapScoped(Effect.gen(function*() {
     const client = yield* OperationsClient.OperationsClient
-    const schedule = options.schedule ?? Policy.defaultPolicy
     const retryPolicy = options.retryPolicy ?? RetryPolicy.none
-    const backoffMax = failureBackoffMillis(options.failureBackoff)
     const start = yield* Clock.currentTimeMillis
-    const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
-    const deadline = timeout === undefined ? Infinity : start + Duration.toMillis(timeout)
+    const rules = judgeOf(options, start)
     let latest: WatchState<M, R> | undefined
 
     if (options.cancelOnInterrupt === true) {
       yield* Effect.addFinalizer((exit) =>
         Exit.isInterrupted(exit) && latest?.finished !== true
-          ? cancelAndReport(client, name, schema, options.onCancelled)
+          ? cancelAndReport(client, name, options)
           : Effect.void
       )
     }
 
-    const timedOut = (state: WatchState<M, R>) =>
-      new WaitTimeout({ operation: name, timeout: timeout ?? Duration.infinity, polls: state.polls, lastSnapshot: Option.fromNullable(state.last) })
-
-    const step = (state: WatchState<M, R>): Effect.Effect<Option.Option<readonly [Operation.Operation<M, R> | undefined, WatchState<M, R>]>, WatchError> =>
+    const step = (watch: WatchState<M, R>): Effect.Effect<Option.Option<readonly [Operation.Operation<M, R> | undefined, WatchState<M, R>]>, WatchError> =>
       Effect.gen(function*() {
-        if (state.finished) return Option.none()
-        const now = yield* Clock.currentTimeMillis
-        const wait = Math.min(state.nextAt, deadline) - now
-        if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
-        if (state.nextAt >= deadline) return yield* timedOut(state)
-        const remaining = deadline - (yield* Clock.currentTimeMillis)
+        if (watch.finished) return Option.none()
+        yield* sleepUntil(watch.nextAt)
+        const remaining = rules.deadline - (yield* Clock.currentTimeMillis)
         // The poll runs in a fiber of its own, interrupted at once with the watch: the request in flight is
         // aborted before the watching fiber's finalizers (cancelOnInterrupt's among them) run, not after.
         const attempt = Effect.either(Effect.disconnect(RetryPolicy.withPolicy(client.get(name, schema), retryPolicy)))
-        const polled = remaining === Infinity
-          ? Effect.map(attempt, Option.some)
-          : Effect.timeoutOption(attempt, Duration.millis(Math.max(0, remaining)))
-        const result = yield* polled
-        const polls = state.polls + 1
-        if (Option.isNone(result)) return yield* timedOut({ ...state, polls })
-        const outcome = yield* afterPoll({
-          name,
-          schedule,
-          state: state.schedule,
-          last: state.last,
-          polls,
-          failures: state.failures,
-          backoffMax,
-          deadline,
-          onlyChanges: options.onlyChanges,
-          giveUp: () => timedOut({ ...state, polls })
-        }, result.value)
-        switch (outcome._tag) {
-          case "Stop":
-            return yield* outcome.error
+        const result = remaining === Infinity
+          ? yield* Effect.map(attempt, Option.some)
+          : yield* Effect.timeoutOption(attempt, Duration.millis(Math.max(0, remaining)))
+        const polls = watch.polls + 1
+        if (Option.isNone(result)) return yield* timedOut(name, rules.timeout, polls, watch.last)
+        const polled = result.value
+        const emitted = Either.isRight(polled) && (options.onlyChanges !== true || changed(watch.last, polled.right))
+          ? polled.right
+          : undefined
+        const last = Either.isRight(polled) ? polled.right : watch.last
+        const verdict = yield* judge(rules, name, { state: watch.state, last: watch.last, polls }, polled)
+        switch (verdict._tag) {
           case "Done":
-            latest = { ...state, polls, last: outcome.operation, finished: true }
-            return Option.some([outcome.emit ? outcome.operation : undefined, latest] as const)
+            latest = { ...watch, polls, last, finished: true }
+            return Option.some([emitted, latest] as const)
+          case "Stop":
+            return yield* verdict.error
           case "Again":
-            latest = {
-              schedule: outcome.schedule,
-              last: outcome.operation ?? state.last,
-              polls,
-              failures: outcome.failures,
-              nextAt: outcome.at,
-              finished: false
-            }
-            return Option.some([outcome.emit ? outcome.operation : undefined, latest] as const)
+            latest = { state: verdict.state, last, polls, nextAt: verdict.at, finished: false }
+            return Option.some([emitted, latest] as const)
         }
       })
 
-    const initial: WatchState<M, R> = {
-      schedule: schedule.initial,
-      last: undefined,
-      polls: 0,
-      failures: 0,
-      nextAt: start,
-      finished: false
+    const fresh: WatchState<M, R> = { state: rules.policy.initial, last: undefined, polls: 0, nextAt: start, finished: false }
+    const polled = (initial: WatchState<M, R>) => {
+      latest = initial
+      return Stream.unfoldEffect(initial, step).pipe(Stream.filterMap(Option.fromNullable))
     }
-    latest = initial
-    return Stream.unfoldEffect(initial, step).pipe(Stream.filterMap(Option.fromNullable))
+    if (Option.isNone(snapshot)) return polled(fresh)
+    // The start call's snapshot stands for the first poll: it is emitted, and the schedule's first delay
+    // comes before the first request.
+    const seen = snapshot.value
+    const verdict = yield* judge(rules, name, fresh, Either.right(seen))
+    const first = Stream.succeed(seen)
+    switch (verdict._tag) {
+      case "Done":
+        return first
+      case "Stop":
+        return Stream.concat(first, Stream.fail(verdict.error))
+      case "Again":
+        return Stream.concat(first, polled({ state: verdict.state, last: seen, polls: 0, nextAt: verdict.at, finished: false }))
+    }
   }))
 
-const cancelAndReport = <M, R, I>(
-  client: OperationsClient.Service,
-  name: string,
-  schema: Schema.Schema<Operation.Operation<M, R>, I>,
-  onCancelled: ((operation: Option.Option<Operation.Operation<unknown, unknown>>) => Effect.Effect<void>) | undefined
-) =>
+// -----------------------------------------------------------------------------
+// cancel on interrupt
+// -----------------------------------------------------------------------------
+
+/**
+ * What a cancel sent on interrupt gave.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CancelReport {
+  /** The server answered the `:cancel` (with success) within the cancel timeout. */
+  readonly answered: boolean
+}
+
+/**
+ * Receives the operation's state read after a cancel sent on interrupt (None when it could not be read in
+ * time), and whether the server answered the cancel.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OnCancelled = (
+  operation: Option.Option<Operation.Operation<unknown, unknown>>,
+  cancel: CancelReport
+) => Effect.Effect<void>
+
+/**
+ * The default budget of a cancel on interrupt, for the `:cancel` and the read after it together: 5 seconds.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ * import { Duration } from "effect"
+ *
+ * Duration.toSeconds(OperationPoller.defaultCancelTimeout) // 5
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultCancelTimeout: Duration.Duration = Duration.seconds(5)
+
+/**
+ * Options of {@link cancelOnInterrupt}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CancelOptions {
+  /** Receives the state read after the cancel, and whether the server answered it; logged otherwise. */
+  readonly onCancelled?: OnCancelled | undefined
+  /** The most the cancel and the read after it may take together. Defaults to {@link defaultCancelTimeout}. */
+  readonly cancelTimeout?: Duration.DurationInput | undefined
+}
+
+const cancelAndReport = (client: OperationsClient.Service, name: string, options: CancelOptions) =>
   Effect.gen(function*() {
-    yield* Effect.ignore(client.cancel(name))
-    const after = yield* Effect.option(client.get(name, schema))
-    if (onCancelled !== undefined) yield* onCancelled(after)
-    else {
-      yield* Effect.logInfo(
-        Option.match(after, {
+    let answered = false
+    const exchange = Effect.gen(function*() {
+      answered = Exit.isSuccess(yield* Effect.exit(client.cancel(name)))
+      return yield* Effect.option(client.get(name, Operation.Operation))
+    })
+    // A finalizer is uninterruptible: the exchange runs in a fiber of its own, made interruptible, so that
+    // the timeout can end it at once even when its request is slow to abort.
+    const after = yield* exchange.pipe(
+      Effect.disconnect,
+      Effect.interruptible,
+      Effect.timeoutOption(options.cancelTimeout ?? defaultCancelTimeout),
+      Effect.map(Option.flatten)
+    )
+    const report: CancelReport = { answered }
+    if (options.onCancelled !== undefined) return yield* options.onCancelled(after, report)
+    yield* Effect.logInfo(
+      !answered
+        ? `the cancel of ${name} got no answer`
+        : Option.match(after, {
           onNone: () => `cancel sent for ${name}; its state could not be read`,
           onSome: (op) => `cancel sent for ${name}; it is now ${op._tag}`
         })
-      )
-    }
-  }).pipe(Effect.timeout(Duration.seconds(30)), Effect.ignore)
+    )
+  })
+
+/**
+ * Sends `:cancel` for an operation when `self` is interrupted, then reads it once more and hands that state
+ * to `onCancelled`, all within `cancelTimeout` (5 seconds by default). The cancel runs in the fiber that runs
+ * `self`, before the finalizers of what encloses it: wrap the effect that owns the client's layer, or a
+ * race the watch may lose, so that the client is still open when the cancel goes out.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ * import { Effect, Stream } from "effect"
+ *
+ * const name = "projects/p/regions/us-central1/operations/1"
+ * const ticker = Effect.forever(Effect.sleep("1 second"))
+ * // the watch races a ticker; interrupting the whole race cancels the operation
+ * const program = Stream.runDrain(OperationPoller.watch(name)).pipe(
+ *   Effect.raceFirst(ticker),
+ *   OperationPoller.cancelOnInterrupt(name, {
+ *     onCancelled: (after, cancel) => Effect.log(cancel.answered ? "cancel sent" : "the cancel got no answer")
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const cancelOnInterrupt = (name: string, options: CancelOptions = {}) =>
+<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | OperationsClient.OperationsClient> =>
+  Effect.flatMap(OperationsClient.OperationsClient, (client) =>
+    Effect.onInterrupt(self, () => cancelAndReport(client, name, options)))
 
 // -----------------------------------------------------------------------------
 // waiting
@@ -444,32 +572,34 @@ const cancelAndReport = <M, R, I>(
  * @category combinators
  */
 export function wait(
-  name: string,
+  target: Target,
   options?: WatchOptions
 ): Effect.Effect<Operation.Done, WatchError, OperationsClient.OperationsClient>
 export function wait<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options: WatchOptions<M, R, I> & { readonly schema: Schema.Schema<Operation.Operation<M, R>, I> }
 ): Effect.Effect<Operation.Done<M, R>, WatchError, OperationsClient.OperationsClient>
 export function wait<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options?: WatchOptions<M, R, I>
 ): Effect.Effect<Operation.Done<M, R> | Operation.Done, WatchError, OperationsClient.OperationsClient> {
   const { schema, ...rest } = options ?? {}
-  return schema === undefined ? waitImpl(name, rest, Operation.Operation) : waitImpl(name, rest, schema)
+  return schema === undefined
+    ? waitImpl(untypedTarget(target), rest, Operation.Operation)
+    : waitImpl(typedTarget(target), rest, schema)
 }
 
 const waitImpl = <M, R, I>(
-  name: string,
+  seed: Seed<M, R>,
   options: BaseOptions,
   schema: Schema.Schema<Operation.Operation<M, R>, I>
 ): Effect.Effect<Operation.Done<M, R>, WatchError, OperationsClient.OperationsClient> =>
   Effect.flatMap(
-    Stream.runLast(watchImpl(name, { ...options, onlyChanges: true }, schema)),
+    Stream.runLast(watchImpl(seed, { ...options, onlyChanges: true }, schema)),
     (last) =>
       Option.isSome(last) && Operation.isDone(last.value)
         ? Effect.succeed(last.value)
-        : Effect.dieMessage(`the watch of ${name} ended without a done snapshot`)
+        : Effect.dieMessage(`the watch of ${seed.name} ended without a done snapshot`)
   )
 
 /**
@@ -490,21 +620,24 @@ const waitImpl = <M, R, I>(
  * @category combinators
  */
 export function result(
-  name: string,
+  target: Target,
   options?: WatchOptions
 ): Effect.Effect<Option.Option<Any.Any>, WatchError | OperationFailed, OperationsClient.OperationsClient>
 export function result<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options: WatchOptions<M, R, I> & { readonly schema: Schema.Schema<Operation.Operation<M, R>, I> }
 ): Effect.Effect<Option.Option<R>, WatchError | OperationFailed, OperationsClient.OperationsClient>
 export function result<M, R, I>(
-  name: string,
+  target: Target<M, R>,
   options?: WatchOptions<M, R, I>
 ): Effect.Effect<Option.Option<R | Any.Any>, WatchError | OperationFailed, OperationsClient.OperationsClient> {
   const { schema, ...rest } = options ?? {}
-  return schema === undefined
-    ? resultOf(name, waitImpl(name, rest, Operation.Operation))
-    : resultOf(name, waitImpl(name, rest, schema))
+  if (schema === undefined) {
+    const seed = untypedTarget(target)
+    return resultOf(seed.name, waitImpl(seed, rest, Operation.Operation))
+  }
+  const seed = typedTarget(target)
+  return resultOf(seed.name, waitImpl(seed, rest, schema))
 }
 
 const resultOf = <M, R, E, Req>(name: string, done: Effect.Effect<Operation.Done<M, R>, E, Req>) =>
@@ -518,6 +651,70 @@ const resultOf = <M, R, E, Req>(name: string, done: Effect.Effect<Operation.Done
         return Effect.fail(new OperationFailed({ operation: name, status: done.error, snapshot: done }))
     }
   })
+
+// -----------------------------------------------------------------------------
+// typed handles
+// -----------------------------------------------------------------------------
+
+/**
+ * Options of a {@link Handle}'s calls: a watch's options; the schema is the handle's.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HandleOptions = Omit<WatchOptions, "schema">
+
+/**
+ * One operation with the schema of its metadata and response: what a start call returned, or a name stored
+ * earlier and resumed with the same typing (as Go's `CreateClusterOperation(name)` does).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Handle<M, R> {
+  /** The operation's name. */
+  readonly name: string
+  /** The snapshot the handle was made from, if it was made from one. */
+  readonly snapshot: Option.Option<Operation.Operation<M, R>>
+  /** {@link watch} with the handle's schema. */
+  readonly watch: (options?: HandleOptions) => Stream.Stream<Operation.Operation<M, R>, WatchError, OperationsClient.OperationsClient>
+  /** {@link wait} with the handle's schema. */
+  readonly wait: (options?: HandleOptions) => Effect.Effect<Operation.Done<M, R>, WatchError, OperationsClient.OperationsClient>
+  /** {@link result} with the handle's schema. */
+  readonly result: (
+    options?: HandleOptions
+  ) => Effect.Effect<Option.Option<R>, WatchError | OperationFailed, OperationsClient.OperationsClient>
+}
+
+/**
+ * A typed handle on an operation, from the snapshot a start call returned or from a stored name: its
+ * `watch`, `wait` and `result` decode every poll with `schema`, so the metadata and response keep their
+ * types when a program resumes from a name it saved.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ * import { Dataproc } from "@longrunning/schema"
+ * import { Effect } from "effect"
+ *
+ * // resumed from a name stored before a restart: the same typing as the start call's snapshot
+ * const cluster = OperationPoller.handle("projects/p/regions/us-central1/operations/op-1", Dataproc.DataprocOperation)
+ * const program = cluster.wait({ timeout: "30 minutes" }).pipe(Effect.map((done) => done.metadata))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const handle = <M, R, I>(target: Target<M, R>, schema: Schema.Schema<Operation.Operation<M, R>, I>): Handle<M, R> => {
+  const seed = typedTarget(target)
+  return {
+    name: seed.name,
+    snapshot: seed.snapshot,
+    watch: (options = {}) => watchImpl(seed, options, schema),
+    wait: (options = {}) => waitImpl(seed, options, schema),
+    result: (options = {}) => resultOf(seed.name, waitImpl(seed, options, schema))
+  }
+}
 
 // -----------------------------------------------------------------------------
 // many operations
@@ -540,7 +737,7 @@ export type WatchAllEvent<M = Any.Any, R = Any.Any> =
  * @category models
  */
 export interface WatchAllOptions<M = Any.Any, R = Any.Any, I = unknown>
-  extends Omit<WatchOptions<M, R, I>, "cancelOnInterrupt" | "onCancelled">
+  extends Omit<WatchOptions<M, R, I>, "cancelOnInterrupt" | "onCancelled" | "cancelTimeout">
 {
   /** Requests in flight at most, across all watches. Defaults to 16. */
   readonly concurrency?: number | undefined
@@ -553,15 +750,12 @@ export interface WatchAllOptions<M = Any.Any, R = Any.Any, I = unknown>
   readonly spread?: Duration.DurationInput | undefined
 }
 
-const tick = 25
-
 interface Entry<M, R> {
   readonly name: string
   at: number
-  schedule: unknown
+  state: unknown
   last: Operation.Operation<M, R> | undefined
   polls: number
-  failures: number
 }
 
 /**
@@ -608,129 +802,53 @@ const watchAllImpl = <M, R, I>(
   Stream.unwrapScoped(Effect.gen(function*() {
     const client = yield* OperationsClient.OperationsClient
     const mailbox = yield* Mailbox.make<WatchAllEvent<M, R>>({ capacity: 4096 })
-    // A defect in the scheduler or a poll ends the stream with it, loudly: never a watch silently dropped.
+    const retryPolicy = options.retryPolicy ?? RetryPolicy.none
+    const spread = Duration.toMillis(Duration.decode(options.spread ?? Duration.seconds(1)))
+    const start = yield* Clock.currentTimeMillis
+    const rules = judgeOf(options, start)
+    const entries: Array<Entry<M, R>> = []
+    for (const name of new Set(names)) {
+      const offset = spread > 0 ? Math.floor((yield* Random.next) * spread) : 0
+      entries.push({ name, at: start + offset, state: rules.policy.initial, last: undefined, polls: 0 })
+    }
+
+    const poll = (entry: Entry<M, R>): Effect.Effect<boolean> =>
+      Effect.gen(function*() {
+        const polled = yield* Effect.either(RetryPolicy.withPolicy(client.get(entry.name, schema), retryPolicy))
+        entry.polls++
+        const verdict = yield* judge(rules, entry.name, entry, polled)
+        if (Either.isRight(polled)) {
+          const operation = polled.right
+          const emit = options.onlyChanges !== true || changed(entry.last, operation)
+          entry.last = operation
+          if (emit) yield* mailbox.offer({ _tag: "Snapshot", name: entry.name, operation })
+        }
+        switch (verdict._tag) {
+          case "Done":
+            return false
+          case "Stop":
+            yield* mailbox.offer({ _tag: "WatchFailed", name: entry.name, error: verdict.error })
+            return false
+          case "Again":
+            entry.state = verdict.state
+            entry.at = verdict.at
+            return true
+        }
+      }).pipe(
+        // A defect in a poll ends the stream with it, loudly: never a watch silently dropped.
+        Effect.catchAllDefect((defect) => Effect.as(mailbox.failCause(Cause.die(defect)), false))
+      )
+
     yield* Effect.forkScoped(
-      runScheduler(client, names, options, schema, mailbox).pipe(
+      runDue({
+        entries,
+        concurrency: options.concurrency ?? 16,
+        requestsPerSecond: options.requestsPerSecond,
+        poll
+      }).pipe(
+        Effect.zipRight(mailbox.end),
         Effect.catchAllCause((cause) => mailbox.failCause(cause))
       )
     )
     return Mailbox.toStream(mailbox)
   }))
-
-const runScheduler = <M, R, I>(
-  client: OperationsClient.Service,
-  names: Iterable<string>,
-  options: Omit<WatchAllOptions, "schema">,
-  schema: Schema.Schema<Operation.Operation<M, R>, I>,
-  mailbox: Mailbox.Mailbox<WatchAllEvent<M, R>>
-): Effect.Effect<void, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const schedule = options.schedule ?? Policy.defaultPolicy
-    const retryPolicy = options.retryPolicy ?? RetryPolicy.none
-    const backoffMax = failureBackoffMillis(options.failureBackoff)
-    const concurrency = Math.max(1, options.concurrency ?? 16)
-    const rate = options.requestsPerSecond
-    const spread = Duration.toMillis(Duration.decode(options.spread ?? Duration.seconds(1)))
-    const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
-    const start = yield* Clock.currentTimeMillis
-    const deadline = timeout === undefined ? Infinity : start + Duration.toMillis(timeout)
-    const heap = new DueHeap<Entry<M, R>>()
-    for (const name of new Set(names)) {
-      const offset = spread > 0 ? Math.floor((yield* Random.next) * spread) : 0
-      heap.push({ name, at: start + offset, schedule: schedule.initial, last: undefined, polls: 0, failures: 0 })
-    }
-    const wake = yield* Queue.sliding<void>(1)
-    const fibers = yield* FiberSet.make()
-    let inFlight = 0
-    // When the scheduler sleeps, until when; a poll that ends wakes it only if it must act sooner.
-    let sleepingUntil = Infinity
-    const signal = (at: number) => (at < sleepingUntil || inFlight >= concurrency ? wake.offer(undefined) : Effect.void)
-
-    // Token bucket for the shared budget: refills `rate` per second, holds at most 100 ms worth (>= 1).
-    const capacity = rate === undefined ? Infinity : Math.max(1, rate / 10)
-    let tokens = capacity
-    let refilledAt = start
-    const tokenReadyAt = (now: number): number => {
-      if (rate === undefined) return now
-      tokens = Math.min(capacity, tokens + ((now - refilledAt) * rate) / 1000)
-      refilledAt = now
-      return tokens >= 1 ? now : now + Math.ceil(((1 - tokens) * 1000) / rate)
-    }
-
-    const finish = (entry: Entry<M, R>, error: WatchError) =>
-      mailbox.offer({ _tag: "WatchFailed", name: entry.name, error })
-
-    const timedOut = (entry: Entry<M, R>) =>
-      new WaitTimeout({
-        operation: entry.name,
-        timeout: timeout ?? Duration.infinity,
-        polls: entry.polls,
-        lastSnapshot: Option.fromNullable(entry.last)
-      })
-
-    const reschedule = (entry: Entry<M, R>, [state, at]: readonly [unknown, number]) =>
-      Effect.suspend(() => {
-        if (at >= deadline) return finish(entry, timedOut(entry))
-        entry.schedule = state
-        entry.at = at
-        heap.push(entry)
-        return signal(at)
-      })
-
-    const poll = (entry: Entry<M, R>) =>
-      Effect.gen(function*() {
-        const result = yield* Effect.either(RetryPolicy.withPolicy(client.get(entry.name, schema), retryPolicy))
-        entry.polls++
-        const outcome = yield* afterPoll({
-          name: entry.name,
-          schedule,
-          state: entry.schedule,
-          last: entry.last,
-          polls: entry.polls,
-          failures: entry.failures,
-          backoffMax,
-          deadline,
-          onlyChanges: options.onlyChanges,
-          giveUp: () => timedOut(entry)
-        }, result)
-        if (outcome._tag === "Stop") return yield* finish(entry, outcome.error)
-        const operation = outcome.operation
-        if (operation !== undefined) {
-          entry.last = operation
-          if (outcome.emit) yield* mailbox.offer({ _tag: "Snapshot", name: entry.name, operation })
-        }
-        if (outcome._tag === "Again") {
-          entry.failures = outcome.failures
-          yield* reschedule(entry, [outcome.schedule, outcome.at])
-        }
-        return undefined
-      }).pipe(
-        Effect.ensuring(Effect.suspend(() => {
-          const wasFull = inFlight >= concurrency
-          inFlight--
-          return wasFull || (heap.size === 0 && inFlight === 0) ? wake.offer(undefined) : Effect.void
-        }))
-      )
-
-    for (;;) {
-      const now = yield* Clock.currentTimeMillis
-      while (inFlight < concurrency) {
-        const top = heap.peek()
-        if (top === undefined || top.at > now || tokenReadyAt(now) > now) break
-        heap.pop()
-        tokens -= 1
-        inFlight++
-        yield* FiberSet.run(fibers, Effect.catchAllDefect(poll(top), (defect) => mailbox.failCause(Cause.die(defect))))
-      }
-      if (heap.size === 0 && inFlight === 0) break
-      const top = heap.peek()
-      const until = top === undefined || inFlight >= concurrency ? Infinity : Math.max(top.at, tokenReadyAt(now))
-      // Timers are coalesced to a 25 ms grid: 10,000 watches wake the scheduler at most 40 times a second.
-      sleepingUntil = until === Infinity ? Infinity : Math.ceil(until / tick) * tick
-      yield* sleepingUntil === Infinity
-        ? wake.take
-        : Effect.raceFirst(Effect.sleep(Duration.millis(Math.max(0, sleepingUntil - now))), wake.take)
-      sleepingUntil = Infinity
-    }
-    yield* mailbox.end
-  })

@@ -2,11 +2,17 @@
  * Polling policies: how long a watcher waits between polls of a long-running operation.
  *
  * A policy is a `Schedule` whose output is the delay it chose. The first poll is immediate and is not part
- * of the schedule; each step of the schedule gives the delay before the next poll. Policies are data: pass
- * any `Schedule.Schedule<Duration, unknown>` where a policy is expected.
+ * of the schedule; after each later step a watch feeds the schedule what the poll gave ({@link PollOutcome}),
+ * and the schedule gives the delay before the next poll or stops. Server hints, the backoff while polls fail
+ * and giving up are combinators on that input ({@link respectHints}, {@link backoffOnFailure},
+ * {@link whileRetryable}, {@link giveUpAfter}, `Schedule.whileInput`); {@link forWatch} is what a watch runs.
  *
  * @since 0.1.0
  */
+import type * as OperationsClient from "@longrunning/http/OperationsClient"
+import * as OperationsError from "@longrunning/http/OperationsError"
+import * as RetryPolicy from "@longrunning/http/RetryPolicy"
+import type * as Operation from "@longrunning/schema/Operation"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
@@ -344,69 +350,332 @@ export const giveUpAfter: {
   ): Schedule.Schedule<Duration.Duration, In, R>
 } = dual(2, giveUpAfterImpl)
 
+
+// -----------------------------------------------------------------------------
+// what a schedule sees
+// -----------------------------------------------------------------------------
+
 /**
- * The delay before the next poll when the server asked to wait `hint` (a 429's RetryInfo or Retry-After)
- * and the policy chose `scheduled`: the larger of the two.
+ * A poll that the server answered with an operation that is not done yet: the input a watch feeds its
+ * schedule after such a poll.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Answered<M = unknown, R = unknown> {
+  readonly _tag: "Answered"
+  readonly operation: Operation.Operation<M, R>
+  /** Polls made so far, this one included. */
+  readonly polls: number
+  /** The time left before the watch's timeout (infinite without one). */
+  readonly remaining: Duration.Duration
+}
+
+/**
+ * A poll that failed: the input a watch feeds its schedule after such a poll.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Failed<M = unknown, R = unknown> {
+  readonly _tag: "Failed"
+  readonly error: OperationsClient.Error
+  /** The last operation a poll saw, if any did. */
+  readonly last: Option.Option<Operation.Operation<M, R>>
+  /** Polls made so far, this one included. */
+  readonly polls: number
+  /** The time left before the watch's timeout (infinite without one). */
+  readonly remaining: Duration.Duration
+}
+
+/**
+ * What one poll gave, as a watch's schedule sees it. A done operation ends the watch and is never fed to
+ * the schedule.
  *
  * @example
  * ```ts
  * import { Policy } from "@longrunning/polling"
+ * import { Schedule } from "effect"
  *
- * Policy.honorHint("2 seconds", "30 seconds") // 30 seconds
- * Policy.honorHint("45 seconds", "30 seconds") // 45 seconds
+ * // stop polling once the metadata says the operation is being torn down
+ * const policy = Policy.defaultPolicy.pipe(
+ *   Schedule.whileInput((outcome: Policy.PollOutcome) =>
+ *     outcome._tag === "Failed" || outcome.operation.metadata === undefined
+ *   )
+ * )
  * ```
  *
  * @since 0.1.0
- * @category combinators
+ * @category models
  */
-export const honorHint: {
-  (hint: Duration.DurationInput): (scheduled: Duration.DurationInput) => Duration.Duration
-  (scheduled: Duration.DurationInput, hint: Duration.DurationInput): Duration.Duration
-} = dual(
-  2,
-  (scheduled: Duration.DurationInput, hint: Duration.DurationInput): Duration.Duration =>
-    Duration.max(Duration.decode(scheduled), Duration.decode(hint))
-)
+export type PollOutcome<M = unknown, R = unknown> = Answered<M, R> | Failed<M, R>
 
 /**
- * Feeds server hints into a policy through its input: after each poll, `hintOf(input)` may give a delay the
- * server asked for, and the next poll waits at least that long ({@link honorHint}). The output is the delay
- * actually used.
+ * A schedule a watch can run: it is fed each poll's outcome and outputs the delay before the next poll.
+ * Every {@link Policy} is one (it ignores its input).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WatchPolicy<M = unknown, R = unknown> = Schedule.Schedule<Duration.Duration, PollOutcome<M, R>>
+
+// -----------------------------------------------------------------------------
+// combinators on what a poll gave
+// -----------------------------------------------------------------------------
+
+/**
+ * The longest a watch waits because a server asked it to (RetryInfo, `Retry-After`): 60 seconds, the
+ * default policy's own longest gap. A longer hint is cut to it.
  *
  * @example
  * ```ts
  * import { Policy } from "@longrunning/polling"
- * import * as Duration from "effect/Duration"
- * import * as Option from "effect/Option"
+ * import { Duration } from "effect"
  *
- * type Outcome = { readonly retryAfter: Option.Option<Duration.Duration> }
+ * Duration.toSeconds(Policy.defaultMaxHint) // 60
+ * ```
  *
- * const policy = Policy.defaultPolicy.pipe(Policy.respectHints((outcome: Outcome) => outcome.retryAfter))
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxHint: Duration.Duration = Duration.seconds(60)
+
+/**
+ * The default longest gap of {@link backoffOnFailure}: 45 seconds. During an outage a watch polls less often
+ * than its schedule would have (never more often). Once the outage ends it polls again within the longer of
+ * 45 seconds and its schedule's own gap (and no sooner than the server asked): with the default policy,
+ * within one period of its 60-second cap, with room for the scheduler's own delays.
+ *
+ * @example
+ * ```ts
+ * import { Policy } from "@longrunning/polling"
+ * import { Duration } from "effect"
+ *
+ * Duration.toSeconds(Policy.defaultFailureBackoff) // 45
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultFailureBackoff: Duration.Duration = Duration.seconds(45)
+
+/**
+ * The delay a server asked for after a failed poll (RetryInfo, `Retry-After`), as the http client read it;
+ * None after an answer or when the server said nothing.
+ *
+ * @example
+ * ```ts
+ * import { Policy } from "@longrunning/polling"
+ *
+ * const policy = Policy.defaultPolicy.pipe(Policy.respectHints(Policy.serverHint))
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const serverHint = (outcome: PollOutcome): Option.Option<Duration.Duration> =>
+  outcome._tag === "Failed" && OperationsError.isOperationsError(outcome.error)
+    ? RetryPolicy.serverDelay(outcome.error)
+    : Option.none()
+
+// What a watch polls again after: what the http client retries (`OperationsError.isRetryable`), and
+// RESOURCE_EXHAUSTED even without a hint, since the watch's own schedule says when to come back.
+/**
+ * Whether a watch polls again after this failed poll: what the http client would retry
+ * (`OperationsError.isRetryable`) and RESOURCE_EXHAUSTED without a hint (the schedule says when to come
+ * back). {@link whileRetryable} stops on everything else.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ * import { Policy } from "@longrunning/polling"
+ *
+ * Policy.pollsAgainAfter(
+ *   new OperationsError.MalformedResponse({ method: "get", operation: "operations/x", httpStatus: 200, path: "$", detail: "not JSON" })
+ * ) // false
+ * ```
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const pollsAgainAfter = (error: OperationsClient.Error): boolean =>
+  OperationsError.isRetryable(error) || OperationsError.isResourceExhausted(error)
+
+/**
+ * Options of {@link respectHints}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HintOptions {
+  /** The longest delay a hint may impose; longer hints are cut to it. Defaults to {@link defaultMaxHint}. */
+  readonly max?: Duration.DurationInput | undefined
+}
+
+const hintMillis = (hint: Option.Option<Duration.Duration>, maxMillis: number): number =>
+  Option.match(hint, {
+    onNone: () => 0,
+    onSome: (duration) => {
+      const millis = Duration.toMillis(duration)
+      // an endless or negative hint is no hint: the policy's own delay applies
+      return Number.isFinite(millis) && millis > 0 ? Math.min(millis, maxMillis) : 0
+    }
+  })
+
+const respectHintsImpl = <In, R>(
+  self: Schedule.Schedule<Duration.Duration, In, R>,
+  hintOf: (input: In) => Option.Option<Duration.Duration>,
+  options?: HintOptions
+): Schedule.Schedule<Duration.Duration, In, R> => {
+  const maxMillis = requirePositive("max", toMillis(options?.max ?? defaultMaxHint))
+  return self.pipe(
+    Schedule.intersect(Schedule.identity<In>()),
+    Schedule.modifyDelay(([, input], delay) =>
+      Duration.millis(Math.max(Duration.toMillis(delay), hintMillis(hintOf(input), maxMillis)))
+    ),
+    Schedule.delays
+  )
+}
+
+/**
+ * Feeds server hints into a policy through its input: after each step, `hintOf(input)` may give a delay the
+ * server asked for, and the next poll waits at least that long, but never longer than `max` (60 s by
+ * default) because of a hint. Endless and negative hints are ignored. The output is the delay used.
+ *
+ * @example
+ * ```ts
+ * import { Policy } from "@longrunning/polling"
+ *
+ * // hints of the server, at most 2 minutes each
+ * const policy = Policy.defaultPolicy.pipe(Policy.respectHints(Policy.serverHint, { max: "2 minutes" }))
  * ```
  *
  * @since 0.1.0
  * @category combinators
  */
 export const respectHints: {
-  <In>(hintOf: (input: In) => Option.Option<Duration.Duration>): <R>(
-    self: Schedule.Schedule<Duration.Duration, unknown, R>
+  <In>(hintOf: (input: In) => Option.Option<Duration.Duration>, options?: HintOptions): <R>(
+    self: Schedule.Schedule<Duration.Duration, In, R>
   ) => Schedule.Schedule<Duration.Duration, In, R>
   <In, R>(
-    self: Schedule.Schedule<Duration.Duration, unknown, R>,
-    hintOf: (input: In) => Option.Option<Duration.Duration>
+    self: Schedule.Schedule<Duration.Duration, In, R>,
+    hintOf: (input: In) => Option.Option<Duration.Duration>,
+    options?: HintOptions
   ): Schedule.Schedule<Duration.Duration, In, R>
-} = dual(
-  2,
-  <In, R>(
-    self: Schedule.Schedule<Duration.Duration, unknown, R>,
-    hintOf: (input: In) => Option.Option<Duration.Duration>
-  ): Schedule.Schedule<Duration.Duration, In, R> => {
-    const withHint = (delay: Duration.Duration, input: In): Duration.Duration =>
-      Option.match(hintOf(input), { onNone: () => delay, onSome: (hint) => honorHint(delay, hint) })
-    return self.pipe(
-      Schedule.intersect(Schedule.identity<In>()),
-      Schedule.modifyDelay(([, input], delay) => withHint(delay, input)),
-      Schedule.map(([delay, input]) => withHint(delay, input))
-    )
-  }
-)
+} = dual((args) => Schedule.isSchedule(args[0]), respectHintsImpl)
+
+/** The failures in a row the input reports (this one included), next to the input itself. */
+const failureStreak = <M, R>(): Schedule.Schedule<readonly [number, PollOutcome<M, R>], PollOutcome<M, R>> =>
+  Schedule.makeWithState(0, (now, input: PollOutcome<M, R>, streak: number) => {
+    const next = input._tag === "Failed" ? streak + 1 : 0
+    return Effect.succeed([next, [next, input] as const, ScheduleDecision.continueWith(ScheduleInterval.after(now))] as const)
+  })
+
+/** The gap after `failures` failed polls in a row: the schedule's gap doubled per failure, up to `max`. */
+const backedOff = (gap: number, failures: number, max: number): number =>
+  failures === 0 || gap >= max ? gap : Math.min(gap * 2 ** Math.min(failures, 30), max)
+
+const backoffOnFailureImpl = <M, R, Env>(
+  self: Schedule.Schedule<Duration.Duration, PollOutcome<M, R>, Env>,
+  max: Duration.DurationInput
+): Schedule.Schedule<Duration.Duration, PollOutcome<M, R>, Env> => {
+  const maxMillis = requirePositive("max", toMillis(max))
+  return self.pipe(
+    Schedule.intersect(failureStreak<M, R>()),
+    Schedule.modifyDelay(([, [failures, input]], delay) => {
+      const gap = Duration.toMillis(delay)
+      const backed = backedOff(gap, failures, maxMillis)
+      const remaining = Duration.toMillis(input.remaining)
+      // the backoff never costs the watch its last poll before the timeout
+      return Duration.millis(backed >= remaining && gap < remaining ? gap : backed)
+    }),
+    Schedule.delays
+  )
+}
+
+/**
+ * Backs off while polls fail: after `k` failed polls in a row the gap before the next poll is the
+ * schedule's own gap times 2^k, up to `max` (never shorter than the schedule's gap); the first answer
+ * returns to the schedule. A backed-off poll that would come after the watch's timeout comes at the
+ * schedule's time instead, so the backoff never costs the last poll.
+ *
+ * @example
+ * ```ts
+ * import { Policy } from "@longrunning/polling"
+ *
+ * const policy = Policy.fixed("1 second").pipe(Policy.backoffOnFailure("30 seconds"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const backoffOnFailure: {
+  (max: Duration.DurationInput): <M, R, Env>(
+    self: Schedule.Schedule<Duration.Duration, PollOutcome<M, R>, Env>
+  ) => Schedule.Schedule<Duration.Duration, PollOutcome<M, R>, Env>
+  <M, R, Env>(
+    self: Schedule.Schedule<Duration.Duration, PollOutcome<M, R>, Env>,
+    max: Duration.DurationInput
+  ): Schedule.Schedule<Duration.Duration, PollOutcome<M, R>, Env>
+} = dual(2, backoffOnFailureImpl)
+
+/**
+ * Stops after a failed poll that polling again cannot fix: it goes on after what the http client would
+ * retry (`OperationsError.isRetryable`: transport failures, UNAVAILABLE, RESOURCE_EXHAUSTED with a hint) and
+ * after RESOURCE_EXHAUSTED without a hint (the schedule says when to come back); it stops after NOT_FOUND,
+ * PERMISSION_DENIED, a malformed answer... The watch then fails with that error.
+ *
+ * @example
+ * ```ts
+ * import { Policy } from "@longrunning/polling"
+ *
+ * const policy = Policy.fixed("5 seconds").pipe(Policy.whileRetryable)
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const whileRetryable = <M, R, Env>(
+  self: Schedule.Schedule<Duration.Duration, PollOutcome<M, R>, Env>
+): Schedule.Schedule<Duration.Duration, PollOutcome<M, R>, Env> =>
+  Schedule.whileInput(self, (outcome) => outcome._tag === "Answered" || pollsAgainAfter(outcome.error))
+
+/**
+ * Options of {@link forWatch}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ForWatchOptions {
+  /** The longest gap of {@link backoffOnFailure}, or `false` for none. Defaults to {@link defaultFailureBackoff}. */
+  readonly failureBackoff?: Duration.DurationInput | false | undefined
+  /** The longest delay a server hint may impose. Defaults to {@link defaultMaxHint}. */
+  readonly maxHint?: Duration.DurationInput | undefined
+}
+
+/**
+ * What a watch runs for a schedule: it stops on errors polling cannot fix ({@link whileRetryable}), backs
+ * off while polls fail ({@link backoffOnFailure}) and waits at least as long as the server asked, up to a
+ * cap ({@link respectHints} with {@link serverHint}).
+ *
+ * @example
+ * ```ts
+ * import { Policy } from "@longrunning/polling"
+ *
+ * // what `watch(name, { schedule: Policy.fixed("5 seconds"), failureBackoff: "1 minute" })` polls with
+ * const policy = Policy.forWatch(Policy.fixed("5 seconds"), { failureBackoff: "1 minute" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const forWatch = <M, R>(
+  schedule: Schedule.Schedule<unknown, PollOutcome<M, R>>,
+  options: ForWatchOptions = {}
+): WatchPolicy<M, R> => {
+  const delays = Schedule.delays(schedule).pipe(whileRetryable)
+  const backedOff = options.failureBackoff === false
+    ? delays
+    : backoffOnFailure(delays, options.failureBackoff ?? defaultFailureBackoff)
+  return respectHints(backedOff, serverHint, { max: options.maxHint ?? defaultMaxHint })
+}

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { OperationPoller, Policy } from "@longrunning/polling"
 import { Code, Dataproc, Operation, Status } from "@longrunning/schema"
-import { Cause, Chunk, Duration, Effect, Exit, Fiber, Option, Stream, TestClock } from "effect"
+import { Cause, Chunk, Clock, Duration, Effect, Exit, Fiber, Layer, Option, Schedule, Schema, Stream, TestClock } from "effect"
 import * as Fake from "./fake.js"
 
 const name = "projects/demo/regions/us-central1/operations/op-1"
@@ -72,6 +72,127 @@ describe("OperationPoller.watch", () => {
         assert.strictEqual("status" in meta && meta.status !== undefined && typeof meta.status === "object" ? (meta.status as { state?: unknown }).state : undefined, "DONE")
       }
     }).pipe(Effect.provide(Fake.layer(doneAfter(1)))))
+
+  describe("the schedule sees each poll", () => {
+    const progress = (operation: Operation.Operation<unknown, unknown>): number => {
+      const status = Reflect.get(Object(operation.metadata), "status")
+      const details = Reflect.get(Object(status), "details")
+      return typeof details === "string" ? Number.parseInt(details, 10) : 0
+    }
+
+    const replies = [
+      Fake.running(name, 10),
+      Fake.apiError(name, Code.codes.RESOURCE_EXHAUSTED, "5 seconds"),
+      Fake.running(name, 40),
+      Fake.running(name, 60),
+      Fake.succeeded(name)
+    ]
+
+    it.effect("Policy.respectHints and Schedule.whileInput compose with watch; a policy that stops ends in PolicyExhausted", () =>
+      Effect.gen(function*() {
+        const schedule = Policy.fixed("1 second").pipe(
+          Policy.respectHints(Policy.serverHint),
+          Schedule.whileInput((outcome: Policy.PollOutcome) =>
+            outcome._tag === "Failed" || progress(outcome.operation) < 50
+          )
+        )
+        const fiber = yield* Effect.fork(Effect.flip(OperationPoller.wait(name, { schedule, failureBackoff: false })))
+        yield* TestClock.adjust(Duration.minutes(1))
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(error._tag, "PolicyExhausted")
+        if (error._tag === "PolicyExhausted") {
+          assert.strictEqual(error.polls, 4)
+          assert.strictEqual(progress(Option.getOrThrow(error.lastSnapshot)), 60)
+          assert.include(error.message, "gave up")
+        }
+        // the hint held the third poll back 5 s; whileInput stopped after the fourth
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 1, 6, 7])
+      }).pipe(Effect.provide(Fake.layer((_, i) => replies[i] ?? Fake.succeeded(name)))))
+
+    it.effect("giveUpAfter ends in PolicyExhausted, not WaitTimeout", () =>
+      Effect.gen(function*() {
+        const schedule = Policy.fixed("10 seconds").pipe(Policy.giveUpAfter("25 seconds"))
+        const fiber = yield* Effect.fork(Effect.flip(OperationPoller.wait(name, { schedule })))
+        yield* TestClock.adjust(Duration.minutes(1))
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(error._tag, "PolicyExhausted")
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 10, 20])
+      }).pipe(Effect.provide(Fake.layer((n) => Fake.running(n)))))
+
+    it.effect("a policy that stops after a failed poll ends with that poll's error", () =>
+      Effect.gen(function*() {
+        const schedule = Policy.fixed("1 second").pipe(Schedule.whileInput((o: Policy.PollOutcome) => o._tag === "Answered"))
+        const error = yield* Effect.flip(OperationPoller.wait(name, { schedule }))
+        assert.strictEqual(error._tag, "ApiError")
+        assert.strictEqual((yield* Fake.gets).length, 1)
+      }).pipe(Effect.provide(Fake.layer((n) => Fake.apiError(n, Code.codes.UNAVAILABLE)))))
+  })
+
+  describe("from a start call's snapshot, and typed resume", () => {
+    const Cluster = Schema.Struct({ "@type": Schema.String, clusterName: Schema.String })
+    const ClusterOperation = Operation.schema({ metadata: [Dataproc.ClusterOperationMetadata], response: Cluster })
+    /** What a start call returns: the operation as its first answer, decoded with its schema. */
+    const start = (json: unknown) => Schema.decodeUnknown(ClusterOperation)(json)
+
+    it.effect("a done snapshot ends at once, without a request", () =>
+      Effect.gen(function*() {
+        const snapshots = yield* Stream.runCollect(OperationPoller.watch(yield* start(Fake.succeeded(name).json), { schema: ClusterOperation }))
+        assert.deepStrictEqual(Chunk.toArray(snapshots).map((op) => op._tag), ["Succeeded"])
+        const response = yield* OperationPoller.result(yield* start(Fake.succeeded(name).json), { schema: ClusterOperation })
+        assert.strictEqual(Option.getOrThrow(response).clusterName, "c1")
+        assert.strictEqual((yield* Fake.calls).length, 0)
+      }).pipe(Effect.provide(Fake.layer(doneAfter(1)))))
+
+    it.effect("a running snapshot is the first element; the first request waits the schedule's first delay", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(
+          start(Fake.running(name, 5).json).pipe(
+            Effect.flatMap((op) => Stream.runCollect(OperationPoller.watch(op, { ...everySecond, schema: ClusterOperation })))
+          )
+        )
+        yield* TestClock.adjust(Duration.seconds(5))
+        const snapshots = Chunk.toArray(yield* Fiber.join(fiber))
+        assert.deepStrictEqual(snapshots.map((op) => op._tag), ["Running", "Running", "Succeeded"])
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at), [1000, 2000])
+      }).pipe(Effect.provide(Fake.layer(doneAfter(2)))))
+
+    it.effect("start -> result is one typed pipeline", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(
+          start(Fake.running(name).json).pipe(
+            Effect.flatMap((op) => OperationPoller.result(op, { ...everySecond, schema: ClusterOperation }))
+          )
+        )
+        yield* TestClock.adjust(Duration.seconds(5))
+        // typed end to end: no narrowing needed to read the response's field
+        const response: Option.Option<{ readonly "@type": string; readonly clusterName: string }> = yield* Fiber.join(fiber)
+        assert.strictEqual(Option.getOrThrow(response).clusterName, "c1")
+      }).pipe(Effect.provide(Fake.layer(doneAfter(2)))))
+
+    it.effect("an untyped snapshot works without a schema; a done one makes no request", () =>
+      Effect.gen(function*() {
+        const snapshot = yield* Schema.decodeUnknown(Operation.Operation)(Fake.succeeded(name).json)
+        const done = yield* OperationPoller.wait(snapshot)
+        assert.strictEqual(done._tag, "Succeeded")
+        assert.strictEqual((yield* Fake.calls).length, 0)
+      }).pipe(Effect.provide(Fake.layer(doneAfter(1)))))
+
+    it.effect("handle: resuming from a stored name keeps the typing", () =>
+      Effect.gen(function*() {
+        const stored = OperationPoller.handle(name, ClusterOperation)
+        assert.strictEqual(stored.name, name)
+        assert.isTrue(Option.isNone(stored.snapshot))
+        const fiber = yield* Effect.fork(stored.wait(everySecond))
+        yield* TestClock.adjust(Duration.seconds(5))
+        const done = yield* Fiber.join(fiber)
+        assert.strictEqual(done._tag, "Succeeded")
+        if (done._tag === "Succeeded") assert.strictEqual(done.response.clusterName, "c1")
+        const fromSnapshot = OperationPoller.handle(yield* start(Fake.succeeded(name).json), ClusterOperation)
+        const response = yield* fromSnapshot.result()
+        assert.strictEqual(Option.getOrThrow(response).clusterName, "c1")
+        assert.strictEqual((yield* Fake.gets).length, 2)
+      }).pipe(Effect.provide(Fake.layer(doneAfter(2)))))
+  })
 
   describe("errors", () => {
     it.effect("NOT_FOUND in the middle of a watch is OperationNotFound, with the last snapshot", () =>
@@ -162,6 +283,64 @@ describe("OperationPoller.watch", () => {
       }).pipe(Effect.provide(Fake.layer((n, i) => (i < 2 ? Fake.running(n) : { hang: true })))))
   })
 
+  describe("server hints and deadlines", () => {
+    const hintAt1 = (hint: Duration.DurationInput) => (n: string, i: number) =>
+      i === 1 ? Fake.apiError(n, Code.codes.RESOURCE_EXHAUSTED, hint) : i === 0 ? Fake.running(n) : Fake.succeeded(n)
+
+    it.effect("a hint of a billion seconds holds the next poll back 60 s, the default cap", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(OperationPoller.wait(name, everySecond))
+        yield* TestClock.adjust(Duration.minutes(2))
+        assert.strictEqual((yield* Fiber.join(fiber))._tag, "Succeeded")
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 1, 61])
+      }).pipe(Effect.provide(Fake.layer(hintAt1("1000000000 seconds")))))
+
+    it.effect("RetryInfo's largest Duration is cut to maxHint when one is set", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(OperationPoller.wait(name, { ...everySecond, maxHint: "5 seconds" }))
+        yield* TestClock.adjust(Duration.minutes(1))
+        assert.strictEqual((yield* Fiber.join(fiber))._tag, "Succeeded")
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at / 1000), [0, 1, 6])
+      }).pipe(Effect.provide(Fake.layer(hintAt1("315576000000 seconds")))))
+
+    it.effect("a hint longer than the time left ends the wait at once with WaitTimeout, without sleeping", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.flip(OperationPoller.wait(name, { ...everySecond, timeout: "30 seconds" })))
+        yield* TestClock.adjust(Duration.seconds(1))
+        const ended = yield* Fiber.poll(fiber)
+        assert.isTrue(Option.isSome(ended), "the wait slept instead of ending")
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(error._tag, "WaitTimeout")
+        if (error._tag === "WaitTimeout") assert.strictEqual(error.polls, 2)
+        assert.strictEqual((yield* Fake.gets).length, 2)
+      }).pipe(Effect.provide(Fake.layer(hintAt1("45 seconds")))))
+
+    it.effect("no sleep is longer than the largest timer (2^31 - 1 ms): a 30-day gap is slept in steps", () =>
+      Effect.gen(function*() {
+        const sleeps: Array<number> = []
+        const clock = yield* Effect.clock
+        const recording: Clock.Clock = {
+          [Clock.ClockTypeId]: Clock.ClockTypeId,
+          unsafeCurrentTimeMillis: () => clock.unsafeCurrentTimeMillis(),
+          unsafeCurrentTimeNanos: () => clock.unsafeCurrentTimeNanos(),
+          currentTimeMillis: clock.currentTimeMillis,
+          currentTimeNanos: clock.currentTimeNanos,
+          sleep: (duration) => {
+            sleeps.push(Duration.toMillis(duration))
+            return clock.sleep(duration)
+          }
+        }
+        const fiber = yield* Effect.fork(
+          OperationPoller.wait(name, { schedule: Policy.fixed("30 days") }).pipe(Effect.withClock(recording))
+        )
+        yield* TestClock.adjust(Duration.days(31))
+        assert.strictEqual((yield* Fiber.join(fiber))._tag, "Succeeded")
+        assert.deepStrictEqual((yield* Fake.gets).map((c) => c.at), [0, Duration.toMillis(Duration.days(30))])
+        assert.isAbove(sleeps.length, 1)
+        assert.isAtMost(Math.max(...sleeps), 2 ** 31 - 1)
+      }).pipe(Effect.provide(Fake.layer(doneAfter(2)))))
+  })
+
   describe("waiting", () => {
     it.effect("wait gives the done operation; result gives its response", () =>
       Effect.gen(function*() {
@@ -224,6 +403,136 @@ describe("OperationPoller.watch", () => {
         assert.deepStrictEqual(calls.map((c) => c.method), ["get", "get", "cancel", "get"])
         assert.isTrue(Option.isSome(reported) && Operation.isCancelled(reported.value))
       }).pipe(Effect.provide(Fake.layer((n, i) => (i < 2 ? Fake.running(n) : Fake.failed(n, 1, "Operation was cancelled"))))))
+
+    const cancelled = () => {
+      const reports: Array<{ readonly after: string; readonly answered: boolean }> = []
+      const onCancelled = (after: Option.Option<Operation.Operation<unknown, unknown>>, cancel: OperationPoller.CancelReport) =>
+        Effect.sync(() => {
+          reports.push({ after: Option.match(after, { onNone: () => "none", onSome: (op) => op._tag }), answered: cancel.answered })
+        })
+      return { reports, onCancelled }
+    }
+    const runningThenCancelled = (n: string, i: number) => (i < 2 ? Fake.running(n) : Fake.failed(n, 1, "Operation was cancelled"))
+
+    it.effect("cancelOnInterrupt: Effect.timeout around the watch sends the cancel", () =>
+      Effect.gen(function*() {
+        const { reports, onCancelled } = cancelled()
+        const fiber = yield* Effect.fork(
+          Stream.runDrain(OperationPoller.watch(name, { ...everySecond, cancelOnInterrupt: true, onCancelled })).pipe(
+            Effect.timeout("1500 millis"),
+            Effect.flip
+          )
+        )
+        yield* TestClock.adjust(Duration.seconds(2))
+        assert.strictEqual((yield* Fiber.join(fiber))._tag, "TimeoutException")
+        assert.deepStrictEqual((yield* Fake.calls).map((c) => c.method), ["get", "get", "cancel", "get"])
+        assert.deepStrictEqual(reports, [{ after: "Failed", answered: true }])
+      }).pipe(Effect.provide(Fake.layer(runningThenCancelled))))
+
+    it.effect("cancelOnInterrupt: closing the scope the watch runs in sends the cancel", () =>
+      Effect.gen(function*() {
+        const { reports, onCancelled } = cancelled()
+        yield* Effect.scoped(Effect.gen(function*() {
+          yield* Effect.forkScoped(Stream.runDrain(OperationPoller.watch(name, { ...everySecond, cancelOnInterrupt: true, onCancelled })))
+          yield* TestClock.adjust(Duration.millis(1500))
+        }))
+        assert.deepStrictEqual((yield* Fake.calls).map((c) => c.method), ["get", "get", "cancel", "get"])
+        assert.deepStrictEqual(reports, [{ after: "Failed", answered: true }])
+      }).pipe(Effect.provide(Fake.layer(runningThenCancelled))))
+
+    it.effect("cancelOnInterrupt: a watch that loses a race sends the cancel", () =>
+      Effect.gen(function*() {
+        const { reports, onCancelled } = cancelled()
+        const fiber = yield* Effect.fork(
+          Effect.raceFirst(
+            Stream.runDrain(OperationPoller.watch(name, { ...everySecond, cancelOnInterrupt: true, onCancelled })),
+            Effect.never
+          )
+        )
+        yield* TestClock.adjust(Duration.millis(1500))
+        yield* Fiber.interrupt(fiber)
+        yield* TestClock.adjust(Duration.seconds(1))
+        assert.deepStrictEqual((yield* Fake.calls).map((c) => c.method), ["get", "get", "cancel", "get"])
+        assert.deepStrictEqual(reports, [{ after: "Failed", answered: true }])
+      }).pipe(Effect.provide(Fake.layer(runningThenCancelled))))
+
+    it.effect("OperationPoller.cancelOnInterrupt around a race sends the cancel before the client's layer closes", () =>
+      Effect.gen(function*() {
+        const { reports, onCancelled } = cancelled()
+        const closed = { current: false }
+        const calls: Array<string> = []
+        const layer = Layer.merge(
+          Fake.layer(runningThenCancelled, { closed }),
+          Layer.scopedDiscard(Effect.addFinalizer(() => Effect.sync(() => (closed.current = true))))
+        )
+        const ticker = Effect.forever(Effect.sleep("100 millis"))
+        const fiber = yield* Effect.fork(
+          Stream.runDrain(OperationPoller.watch(name, everySecond)).pipe(
+            Effect.raceFirst(ticker),
+            OperationPoller.cancelOnInterrupt(name, { onCancelled }),
+            Effect.zipRight(Effect.void),
+            Effect.ensuring(Effect.flatMap(Fake.calls, (all) => Effect.sync(() => calls.push(...all.map((c) => c.method))))),
+            Effect.provide(layer)
+          )
+        )
+        yield* TestClock.adjust(Duration.millis(1500))
+        yield* Fiber.interrupt(fiber)
+        assert.isTrue(closed.current)
+        assert.deepStrictEqual(calls, ["get", "get", "cancel", "get"])
+        assert.deepStrictEqual(reports, [{ after: "Failed", answered: true }])
+      }))
+
+    it.effect("the option alone in a race whose layer closes first never claims a cancel it did not send", () =>
+      Effect.gen(function*() {
+        const { reports, onCancelled } = cancelled()
+        const closed = { current: false }
+        const layer = Layer.merge(
+          Fake.layer(runningThenCancelled, { closed }),
+          Layer.scopedDiscard(Effect.addFinalizer(() => Effect.sync(() => (closed.current = true))))
+        )
+        const fiber = yield* Effect.fork(
+          Stream.runDrain(OperationPoller.watch(name, { ...everySecond, cancelOnInterrupt: true, onCancelled })).pipe(
+            Effect.raceFirst(Effect.never),
+            Effect.provide(layer)
+          )
+        )
+        yield* TestClock.adjust(Duration.millis(1500))
+        yield* Fiber.interrupt(fiber)
+        yield* TestClock.adjust(OperationPoller.defaultCancelTimeout)
+        // Effect interrupts a race's fibers without waiting for them, so the layer closed before the loser's
+        // finalizer ran: the combinator above is the way; the report at least tells the truth.
+        assert.deepStrictEqual(reports, [{ after: "none", answered: false }])
+      }))
+
+    it.effect("a follow-up read that never answers holds the interrupt no longer than cancelTimeout", () =>
+      Effect.gen(function*() {
+        const { reports, onCancelled } = cancelled()
+        const watching = yield* Effect.fork(
+          Stream.runDrain(OperationPoller.watch(name, { ...everySecond, cancelOnInterrupt: true, cancelTimeout: "3 seconds", onCancelled }))
+        )
+        yield* TestClock.adjust(Duration.millis(1500))
+        const interrupting = yield* Effect.fork(Fiber.interrupt(watching))
+        yield* TestClock.adjust(Duration.millis(2900))
+        assert.isTrue(Option.isNone(yield* Fiber.poll(interrupting)), "the interrupt ended before the budget")
+        yield* TestClock.adjust(Duration.millis(100))
+        assert.isTrue(Option.isSome(yield* Fiber.poll(interrupting)), "the interrupt outlived its budget")
+        assert.deepStrictEqual((yield* Fake.calls).map((c) => c.method), ["get", "get", "cancel", "get"])
+        assert.deepStrictEqual(reports, [{ after: "none", answered: true }])
+      }).pipe(Effect.provide(Fake.layer((n, i) => (i < 2 ? Fake.running(n) : { hang: true })))))
+
+    it.effect("a cancel that gets no answer is reported as such, within the default budget", () =>
+      Effect.gen(function*() {
+        const { reports, onCancelled } = cancelled()
+        const watching = yield* Effect.fork(
+          Stream.runDrain(OperationPoller.watch(name, { ...everySecond, cancelOnInterrupt: true, onCancelled }))
+        )
+        yield* TestClock.adjust(Duration.millis(1500))
+        const interrupting = yield* Effect.fork(Fiber.interrupt(watching))
+        yield* TestClock.adjust(OperationPoller.defaultCancelTimeout)
+        assert.isTrue(Option.isSome(yield* Fiber.poll(interrupting)))
+        assert.deepStrictEqual((yield* Fake.calls).map((c) => c.method), ["get", "get", "cancel"])
+        assert.deepStrictEqual(reports, [{ after: "none", answered: false }])
+      }).pipe(Effect.provide(Fake.layer((n) => Fake.running(n), { cancel: () => ({ hang: true }) }))))
 
     it.effect("cancelOnInterrupt does nothing when the watch ends by itself", () =>
       Effect.gen(function*() {

@@ -8,8 +8,10 @@ import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
 import * as fs from "node:fs"
+import { Code } from "@longrunning/schema"
 import * as Policy from "../src/Policy.js"
-import * as PolicyTable from "../src/internal/policyTable.js"
+import * as Fake from "./fake.js"
+import * as PolicyTable from "../../../bench/policyTable.js"
 
 const second = 1000
 const minute = 60 * second
@@ -261,11 +263,60 @@ describe("Policy", () => {
   })
 
   describe("hints", () => {
-    it("honorHint takes the larger delay", () => {
-      assert.deepStrictEqual(Policy.honorHint("2 seconds", "30 seconds"), Duration.seconds(30))
-      assert.deepStrictEqual(Policy.honorHint("45 seconds", "30 seconds"), Duration.seconds(45))
-      assert.deepStrictEqual(Policy.honorHint("30 seconds")("1 second"), Duration.seconds(30))
-    })
+    it.effect("respectHints cuts a hint to its cap and ignores endless ones", () =>
+      Effect.gen(function*() {
+        const hints = [Duration.seconds(1_000_000_000), Duration.infinity, Duration.seconds(5), Duration.seconds(90)]
+        const policy = Policy.fixed("1 second").pipe(
+          Policy.respectHints((hint: Duration.Duration) => Option.some(hint), { max: "60 seconds" })
+        )
+        const delays = yield* Schedule.run(policy, 0, hints)
+        assert.deepStrictEqual(Array.from(delays).map(Duration.toMillis), [60_000, 1000, 5000, 60_000])
+        const byDefault = yield* Schedule.run(
+          Policy.fixed("1 second").pipe(Policy.respectHints((hint: Duration.Duration) => Option.some(hint))),
+          0,
+          [Duration.seconds(315_576_000_000)]
+        )
+        assert.deepStrictEqual(Array.from(byDefault).map(Duration.toMillis), [Duration.toMillis(Policy.defaultMaxHint)])
+      }))
+
+    it.effect("backoffOnFailure doubles the gap per failure in a row up to its cap; an answer resets it", () =>
+      Effect.gen(function*() {
+        const operation = { _tag: "Running", name: "op" } as const
+        const answered: Policy.PollOutcome = { _tag: "Answered", operation, polls: 1, remaining: Duration.infinity }
+        const failed: Policy.PollOutcome = {
+          _tag: "Failed",
+          error: Fake.apiError("op", Code.codes.UNAVAILABLE).error,
+          last: Option.none(),
+          polls: 1,
+          remaining: Duration.infinity
+        }
+        const policy = Policy.fixed("1 second").pipe(Policy.backoffOnFailure("5 seconds"))
+        const delays = yield* Schedule.run(policy, 0, [answered, failed, failed, failed, failed, answered, failed])
+        assert.deepStrictEqual(Array.from(delays).map(Duration.toMillis), [1000, 2000, 4000, 5000, 5000, 1000, 2000])
+        // a backed-off gap past the remaining time falls back to the schedule's own
+        const late = yield* Schedule.run(policy, 0, [failed, { ...failed, remaining: Duration.seconds(3) }])
+        assert.deepStrictEqual(Array.from(late).map(Duration.toMillis), [2000, 1000])
+      }))
+
+    it.effect("whileRetryable stops after an error polling cannot fix", () =>
+      Effect.gen(function*() {
+        const failure = (code: number): Policy.PollOutcome => ({
+          _tag: "Failed",
+          error: Fake.apiError("op", code).error,
+          last: Option.none(),
+          polls: 1,
+          remaining: Duration.infinity
+        })
+        const policy = Policy.fixed("1 second").pipe(Policy.whileRetryable)
+        const delays = yield* Schedule.run(policy, 0, [
+          failure(Code.codes.UNAVAILABLE),
+          failure(Code.codes.RESOURCE_EXHAUSTED),
+          failure(Code.codes.PERMISSION_DENIED),
+          failure(Code.codes.UNAVAILABLE)
+        ])
+        // Schedule.run keeps the output of the step that stopped: two recurrences, then the stop
+        assert.strictEqual(Array.from(delays).length, 3)
+      }))
 
     it.effect("respectHints: a poll that returns a hint delays the next poll at least that long", () =>
       Effect.gen(function*() {
@@ -292,7 +343,7 @@ describe("Policy", () => {
           return times.length === 2 ? Option.some(Duration.seconds(100)) : Option.none<Duration.Duration>()
         })
         const policy = Policy.proportional({ initial: "1 second", multiplier: 1.23, max: "60 seconds", stagger: false })
-          .pipe(Policy.respectHints((hint: Option.Option<Duration.Duration>) => hint))
+          .pipe(Policy.respectHints((hint: Option.Option<Duration.Duration>) => hint, { max: "2 minutes" }))
         const fiber = yield* Effect.fork(Effect.repeat(poll, { schedule: policy, until: () => times.length >= 4 }))
         yield* TestClock.adjust("10 minutes")
         yield* Fiber.join(fiber)

@@ -25,7 +25,13 @@ export const Log = Context.GenericTag<Log>("test/Log")
 /** An OperationsClient whose `get` answers `reply(name, n)` for the n-th get of that name (from 0). */
 export const layer = (
   reply: (name: string, n: number, at: number) => Reply,
-  options: { readonly latency?: Duration.DurationInput } = {}
+  options: {
+    readonly latency?: Duration.DurationInput
+    /** What `cancel` answers (an empty success by default). */
+    readonly cancel?: (name: string) => Reply
+    /** Once `current` is true every call fails as a closed client's would. */
+    readonly closed?: { readonly current: boolean }
+  } = {}
 ): Layer.Layer<OperationsClient.OperationsClient | Log> =>
   Layer.effectContext(Effect.gen(function*() {
     const calls = yield* Ref.make<ReadonlyArray<Call>>([])
@@ -36,6 +42,9 @@ export const layer = (
     const record = (method: Call["method"], name: string) =>
       Effect.flatMap(Clock.currentTimeMillis, (at) => Ref.update(calls, (all) => [...all, { method, name, at }]).pipe(Effect.as(at)))
     const answer = (reply: Reply): Effect.Effect<OperationsClient.Answer, OperationsClient.Error> => {
+      if (options.closed?.current === true) {
+        return Effect.fail(new OperationsError.TransportError({ method: "get", operation: "", reason: "Connection", detail: "the client is closed" }))
+      }
       if ("hang" in reply) return Effect.never
       if ("error" in reply) return Effect.fail(reply.error)
       return Effect.succeed({ json: reply.json, httpStatus: 200 })
@@ -55,7 +64,8 @@ export const layer = (
           Effect.ensuring(Effect.sync(() => inFlight--))
         ),
       list: () => Effect.succeed({ json: {}, httpStatus: 200 }),
-      cancel: (name) => Effect.as(record("cancel", name), { json: {}, httpStatus: 200 }),
+      cancel: (name) =>
+        Effect.zipRight(record("cancel", name), answer(options.cancel === undefined ? { json: {} } : options.cancel(name))),
       delete: (name) => Effect.as(record("delete", name), { json: {}, httpStatus: 200 })
     })
     return Context.make(OperationsClient.OperationsClient, client).pipe(

@@ -1,5 +1,5 @@
 /**
- * Decodes every operation and error body recorded from Google Cloud (../shared/corpus/payloads) and prints
+ * Decodes every operation and error body recorded from Google Cloud (fixtures/corpus/payloads) and prints
  * what the schema package makes of it.
  */
 import { Dataproc, Operation, Status } from "@longrunning/schema"
@@ -7,7 +7,7 @@ import { Console, Effect, Schema } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 
-const corpus = path.resolve(import.meta.dirname, "../../../../shared/corpus/payloads")
+const corpus = path.resolve(import.meta.dirname, "../../../fixtures/corpus/payloads")
 
 const describe = (file: string, json: unknown) =>
   Effect.gen(function*() {

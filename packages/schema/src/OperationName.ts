@@ -4,14 +4,16 @@
  *
  * A name ends up as URL path segments (`GET /v1/{name}`, `POST /v1/{name}:cancel`), so validation is strict:
  * every segment is non-empty, not `.` or `..`, and made only of characters that stand for themselves in a
- * URL path. Segments are numbered from 0 in error messages.
+ * URL path. Segments are numbered from 0 in error messages. A few APIs use names outside that standard shape
+ * (Cloud Build, Service Management, IAM v2, Speech v1); a {@link Grammar} allows exactly what such an API
+ * uses, and nothing else.
  *
  * @since 0.1.0
  */
 import * as Either from "effect/Either"
 import type * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
-import type * as ParseResult from "effect/ParseResult"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
 // Real names are far shorter; the bound keeps hostile input cheap to reject.
@@ -58,8 +60,125 @@ const describeCharacter = (char: string, index: number, position: number): strin
 const quote = (segment: string): string =>
   JSON.stringify(segment.length > 64 ? `${segment.slice(0, 64)}...` : segment)
 
+/**
+ * What an API's operation names may hold beyond the standard `.../operations/{id}` shape. Each allowance is
+ * one that a real Google API uses; everything else (traversal, whitespace, control characters, query or
+ * fragment characters, other percent escapes) is refused under every grammar.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ * import * as Either from "effect/Either"
+ *
+ * const cloudBuild = OperationName.grammar({ nestedIds: true })
+ * Either.isRight(OperationName.parse("operations/build/my-project/MjE1ZDgxNTE=", cloudBuild)) // true
+ * Either.isLeft(OperationName.parse("operations/build/my-project/MjE1ZDgxNTE=")) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Grammar {
+  /**
+   * The id may span several segments after `operations`: Cloud Build's `operations/build/{project}/{id}`,
+   * Access Context Manager's `operations/accessPolicies/{p}/accessLevels/{l}/update/{id}`, Cloud Asset's
+   * `projects/{n}/operations/ExportAssets/RESOURCE/{id}`.
+   */
+  readonly nestedIds: boolean
+  /**
+   * A `:` inside a segment, as in Service Management's `operations/serviceConfigs.svc:{uuid}`. A segment still
+   * may not start or end with one, nor carry a custom method (`:cancel`, `:wait`, `:delete`).
+   */
+  readonly colons: boolean
+  /**
+   * `%2F` inside a segment, as IAM v2 writes its parent
+   * (`policies/cloudresourcemanager.googleapis.com%2Ffolders%2F123/denypolicies/p/operations/o`). No other
+   * percent escape is allowed, and no piece between two escapes may be empty, `.` or `..`.
+   */
+  readonly encodedSlashes: boolean
+  /** A bare id with no `operations/` before it, as Speech v1 names its operations (`8254262642733152416`). */
+  readonly bareIds: boolean
+}
+
+/**
+ * The standard grammar: `/`-separated segments ending in `operations/{id}`, nothing more.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ *
+ * OperationName.standard.nestedIds // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const standard: Grammar = { nestedIds: false, colons: false, encodedSlashes: false, bareIds: false }
+
+/**
+ * A grammar with the given allowances; the others stay off.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ *
+ * const serviceManagement = OperationName.grammar({ colons: true })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const grammar = (allow: Partial<Grammar>): Grammar => ({ ...standard, ...allow })
+
+const customMethod = /:(?:cancel|wait|delete|get|list|undelete)$/i
+
+// Checks one segment's characters under a grammar; undefined when they are fine.
+const checkSegment = (
+  segment: string,
+  index: number,
+  position: number,
+  allow: Grammar
+): string | undefined => {
+  for (let offset = 0; offset < segment.length;) {
+    const char = String.fromCodePoint(segment.codePointAt(offset) ?? 0)
+    if (!safeCharacters.includes(char)) {
+      const at = position + offset
+      if (char === ":" && allow.colons) {
+        if (offset === 0 || offset === segment.length - 1) {
+          return `segment ${index} has ":" at its ${offset === 0 ? "start" : "end"} (position ${at})`
+        }
+      } else if (char === "%" && allow.encodedSlashes) {
+        const escape = segment.slice(offset, offset + 3)
+        if (escape.toUpperCase() !== "%2F") {
+          return `segment ${index} contains the percent escape ${
+            JSON.stringify(escape.replace(/[^\x21-\x7e]/g, "?"))
+          } at position ${at}; only "%2F" is allowed`
+        }
+        offset += 3
+        continue
+      } else {
+        return describeCharacter(char, index, at)
+      }
+    }
+    offset += char.length
+  }
+  if (allow.colons && customMethod.test(segment)) {
+    return `segment ${index} (${quote(segment)}) ends in a custom method suffix`
+  }
+  if (allow.encodedSlashes && segment.includes("%")) {
+    const pieces = segment.split(/%2F/i)
+    const bad = pieces.find((piece) => piece === "" || piece === "." || piece === "..")
+    if (bad !== undefined) {
+      return `segment ${index} (${quote(segment)}) encodes ${
+        bad === "" ? "an empty path segment" : "a relative path segment"
+      }`
+    }
+  }
+  return undefined
+}
+
 // Checks everything but the shape of the name, returning the segments or a message naming the first bad part.
-const segmentsOf = (input: string): Either.Either<ReadonlyArray<string>, string> => {
+const segmentsOf = (input: string, allow: Grammar): Either.Either<ReadonlyArray<string>, string> => {
   if (input.length === 0) return Either.left("the name is empty")
   if (input.length > maxLength) {
     return Either.left(`the name is ${input.length} characters long; at most ${maxLength} are allowed`)
@@ -76,32 +195,36 @@ const segmentsOf = (input: string): Either.Either<ReadonlyArray<string>, string>
       return Either.left(`segment ${index} (${quote(segment)}) is a relative path segment`)
     }
     if (!safeSegment.test(segment)) {
-      for (const char of segment) {
-        if (!safeCharacters.includes(char)) return Either.left(describeCharacter(char, index, position))
-        position += char.length
-      }
+      const problem = checkSegment(segment, index, position, allow)
+      if (problem !== undefined) return Either.left(problem)
     }
     position += segment.length + 1
   }
   return Either.right(segments)
 }
 
-const validateName = (input: string): string | undefined =>
-  Either.match(segmentsOf(input), {
+const validateName = (allow: Grammar) => (input: string): string | undefined =>
+  Either.match(segmentsOf(input, allow), {
     onLeft: (message) => message,
     onRight: (segments) => {
       if (segments.length < 2) {
+        if (allow.bareIds && segments[0] !== "operations") return undefined
         return `expected ".../operations/{id}", but the name has a single segment (${quote(segments[0])})`
       }
       const penultimate = segments[segments.length - 2]
-      return penultimate === "operations" ? undefined : `expected ".../operations/{id}", but segment ${
-        segments.length - 2
-      } is ${quote(penultimate)}`
+      if (penultimate === "operations") return undefined
+      if (allow.nestedIds) {
+        const at = segments.indexOf("operations")
+        return at !== -1 && at < segments.length - 1
+          ? undefined
+          : `expected ".../operations/{id...}", but no segment before the last is "operations"`
+      }
+      return `expected ".../operations/{id}", but segment ${segments.length - 2} is ${quote(penultimate)}`
     }
   })
 
-const validateCollection = (input: string): string | undefined =>
-  Either.match(segmentsOf(input), {
+const validateCollection = (allow: Grammar) => (input: string): string | undefined =>
+  Either.match(segmentsOf(input, allow), {
     onLeft: (message) => message,
     onRight: (segments) => {
       const last = segments[segments.length - 1]
@@ -147,7 +270,7 @@ const withOperations = (parent: string): string => parent === "" ? "operations" 
  * @category schemas
  */
 export const OperationName = Schema.String.pipe(
-  Schema.filter(validateName, {
+  Schema.filter(validateName(standard), {
     arbitrary: () => (fc) =>
       fc.tuple(arbitraryParent(fc), arbitrarySegment(fc)).map(([parent, id]) => `${withOperations(parent)}/${id}`)
   }),
@@ -190,7 +313,7 @@ export type OperationName = typeof OperationName.Type
  * @category schemas
  */
 export const OperationCollection = Schema.String.pipe(
-  Schema.filter(validateCollection, {
+  Schema.filter(validateCollection(standard), {
     arbitrary: () => (fc) => arbitraryParent(fc).map(withOperations)
   }),
   Schema.brand("@longrunning/schema/OperationCollection", {
@@ -293,6 +416,7 @@ export type CollectionParts =
 
 /**
  * Validates a string as an operation name, failing with a message that names the offending segment or character.
+ * Without a grammar the standard one applies.
  *
  * @example
  * ```ts
@@ -301,25 +425,55 @@ export type CollectionParts =
  *
  * Either.isRight(OperationName.parse("projects/p/regions/r/operations/o")) // true
  * Either.isLeft(OperationName.parse("projects/p/regions/../operations/o")) // true
+ * // Service Management's names hold a colon: refused by default, accepted under its grammar
+ * Either.isRight(OperationName.parse("operations/serviceConfigs.svc:1f2e", OperationName.grammar({ colons: true }))) // true
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const parse = (input: string): Either.Either<OperationName, ParseResult.ParseError> =>
-  isValidName(input) ? Either.right(input) : decodeName(input)
+export const parse = (input: string, allow: Grammar = standard): Either.Either<OperationName, ParseResult.ParseError> =>
+  isValidName(input, allow) ? Either.right(input) : decodeName(allow)(input)
 
 // Names are checked on every call the client makes: the check runs by hand, and only a refused name pays
-// for the schema's error.
-const isValidName = (input: string): input is OperationName =>
+// for the schema's error. Every grammar accepts what the quick test accepts, so it runs first for all.
+const isValidName = (input: string, allow: Grammar): input is OperationName =>
   (input.length <= maxLength && quickName.test(input) && !relativeSegment.test(input)) ||
-  validateName(input) === undefined
+  validateName(allow)(input) === undefined
 
 // The common case in one pass: safe segments ending in "operations/{id}", none of them "." or "..". What
 // this misses still goes through the full check, which also says what is wrong.
 const quickName = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=@]+\/)*operations\/[A-Za-z0-9\-._~!$&'()*+,;=@]+$/
 const relativeSegment = /(?:^|\/)\.\.?(?:\/|$)/
-const decodeName = Schema.decodeUnknownEither(OperationName)
+const decodeStandardName = Schema.decodeUnknownEither(OperationName)
+const decodeName = (allow: Grammar) =>
+  allow.nestedIds || allow.colons || allow.encodedSlashes || allow.bareIds
+    ? Schema.decodeUnknownEither(nameSchema(allow))
+    : decodeStandardName
+
+/**
+ * The {@link OperationName} schema under another grammar; what it accepts is branded as an `OperationName`.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ * import * as Schema from "effect/Schema"
+ *
+ * const SpeechV1Name = OperationName.nameSchema(OperationName.grammar({ bareIds: true }))
+ * Schema.decodeUnknownSync(SpeechV1Name)("8254262642733152416")
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const nameSchema = (allow: Grammar): Schema.brand<Schema.filter<typeof Schema.String>, "@longrunning/schema/OperationName"> =>
+  Schema.String.pipe(
+    Schema.filter(validateName(allow)),
+    Schema.brand("@longrunning/schema/OperationName", {
+      identifier: "OperationName",
+      description: "the resource name of a google.longrunning.Operation"
+    })
+  )
 
 /**
  * Validates a string as an operation collection name, failing with a message that names the offending part.
@@ -335,11 +489,24 @@ const decodeName = Schema.decodeUnknownEither(OperationName)
  * @since 0.1.0
  * @category constructors
  */
-export const parseCollection = (input: string): Either.Either<OperationCollection, ParseResult.ParseError> =>
-  isValidCollection(input) ? Either.right(input) : decodeCollection(input)
+export const parseCollection = (
+  input: string,
+  allow: Grammar = standard
+): Either.Either<OperationCollection, ParseResult.ParseError> =>
+  isValidCollection(input, allow) ? Either.right(input) : decodeCollection(allow)(input)
 
-const isValidCollection = (input: string): input is OperationCollection => validateCollection(input) === undefined
-const decodeCollection = Schema.decodeUnknownEither(OperationCollection)
+const isValidCollection = (input: string, allow: Grammar): input is OperationCollection =>
+  validateCollection(allow)(input) === undefined
+const decodeCollection = (allow: Grammar) =>
+  Schema.decodeUnknownEither(
+    Schema.String.pipe(
+      Schema.filter(validateCollection(allow)),
+      Schema.brand("@longrunning/schema/OperationCollection", {
+        identifier: "OperationCollection",
+        description: "the name of a collection of google.longrunning.Operations, ending in \"operations\""
+      })
+    )
+  )
 
 /**
  * Validates a string as an operation name and throws a `ParseError` if it is invalid; meant for literals in
@@ -515,8 +682,43 @@ export const nameIn = (
 ): Either.Either<OperationName, ParseResult.ParseError> => parse(`${collection}/${operationId}`)
 
 /**
- * The region of a Dataproc `regions` name or the location of a `locations` name, for choosing a regional
- * endpoint; `None` for any other shape.
+ * The location of a name or collection, wherever it has `locations/{location}` or `regions/{region}` (the
+ * first such pair), for choosing a locational or regional host; `None` when it has neither. Nested names
+ * count: `projects/p/locations/us-central1/endpoints/e/operations/o` is in `us-central1`. A location of
+ * `global` is returned as it is; the endpoint maps it to the global host.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ *
+ * OperationName.location("projects/p/locations/europe-west4/deploymentResourcePools/d/operations/o")
+ * // Option.some("europe-west4")
+ * OperationName.location("projects/p/instances/i/databases/d/operations/o") // Option.none()
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const location = (name: string): Option.Option<string> => {
+  // A scan without splitting: this runs on every call to a locational endpoint.
+  let from = 0
+  while (from < name.length) {
+    const slash = name.indexOf("/", from)
+    if (slash === -1) return Option.none()
+    const key = name.slice(from, slash)
+    if (key === "locations" || key === "regions") {
+      const end = name.indexOf("/", slash + 1)
+      const value = end === -1 ? name.slice(slash + 1) : name.slice(slash + 1, end)
+      // A collection ending in "locations/operations" has no location in it.
+      return value === "" || (end === -1 && value === "operations") ? Option.none() : Option.some(value)
+    }
+    from = slash + 1
+  }
+  return Option.none()
+}
+
+/**
+ * The region or location of a name, wherever it is in the name (see {@link location}).
  *
  * @example
  * ```ts
@@ -529,14 +731,144 @@ export const nameIn = (
  * @since 0.1.0
  * @category accessors
  */
-export const region = (name: OperationName): Option.Option<string> => {
-  const described = parts(name)
-  switch (described._tag) {
-    case "Regional":
-      return Option.some(described.region)
-    case "Locational":
-      return Option.some(described.location)
-    case "Generic":
-      return Option.none()
+export const region = (name: OperationName): Option.Option<string> => location(name)
+
+/**
+ * An operation named by a full URL, such as
+ * `https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/operations/o`, or by a
+ * plain name. The origin and version of a URL are kept so that a client sends the request where the URL
+ * points.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ * import * as Either from "effect/Either"
+ *
+ * const reference = OperationName.parseReference(
+ *   "https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/operations/o"
+ * )
+ * // Either.right({ name: "projects/p/...", origin: Option.some("https://us-central1-aiplatform.googleapis.com"),
+ * //                host: Option.some("us-central1-aiplatform.googleapis.com"), version: Option.some("v1") })
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Reference {
+  readonly name: OperationName
+  /** `https://{host}[:{port}]` of a URL; `None` for a plain name. */
+  readonly origin: Option.Option<string>
+  /** The host of a URL, without a port; `None` for a plain name. */
+  readonly host: Option.Option<string>
+  /** The API version of a URL (`v1`, `v1beta1`); `None` for a plain name. */
+  readonly version: Option.Option<string>
+}
+
+// Scheme, authority (no userinfo), version, and the rest; the rest is checked as a name, so nothing a URL
+// parser would normalise (`..`, `%2E`) gets through unseen.
+const operationUrl = /^(https?):\/\/([^/?#]*)\/([^/?#]*)\/(.*)$/s
+const hostPattern = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
+const portPattern = /^[0-9]{1,5}$/
+const versionPattern = /^v[0-9][a-z0-9]*$/
+const loopbackHost = /^(?:localhost|127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})$/
+
+const urlProblem = (input: string): string | { readonly origin: string; readonly host: string; readonly version: string; readonly name: string } => {
+  const query = input.search(/[?#]/)
+  if (query !== -1) return `the URL has a ${input[query] === "?" ? "query" : "fragment"} at position ${query}`
+  const match = operationUrl.exec(input)
+  if (match === null) return "the URL is not of the form https://{host}/{version}/{name}"
+  const [, scheme, authority, version, name] = match
+  const colon = authority.lastIndexOf(":")
+  const host = colon === -1 ? authority : authority.slice(0, colon)
+  const port = colon === -1 ? undefined : authority.slice(colon + 1)
+  if (authority.includes("@")) return "the URL carries credentials"
+  if (!hostPattern.test(host) && host !== "[::1]") return `the URL's host ${quote(host)} is not a host name`
+  if (port !== undefined && !portPattern.test(port)) return `the URL's port ${quote(port)} is not a port`
+  if (scheme === "http" && !(loopbackHost.test(host) || host === "[::1]")) {
+    return "the URL must use https (plain http only for loopback hosts)"
   }
+  if (!versionPattern.test(version)) return `the URL's first path segment ${quote(version)} is not an API version`
+  return { origin: `${scheme}://${authority}`, host, version, name }
+}
+
+/**
+ * Reads a plain name or a full operation URL (`https://{host}/{version}/{name}`), checking the name under the
+ * grammar. A URL must be https (http only for loopback hosts), carry no credentials, query or fragment, and
+ * have an API version as its first path segment.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ * import * as Either from "effect/Either"
+ *
+ * Either.isRight(OperationName.parseReference("https://speech.googleapis.com/v1/operations/123")) // true
+ * Either.isLeft(OperationName.parseReference("https://example.com/v1/operations/o?x=1")) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const parseReference = (
+  input: string,
+  allow: Grammar = standard
+): Either.Either<Reference, ParseResult.ParseError> => {
+  if (!/^https?:\/\//i.test(input)) {
+    return Either.map(parse(input, allow), (name) => ({
+      name,
+      origin: Option.none(),
+      host: Option.none(),
+      version: Option.none()
+    }))
+  }
+  const url = urlProblem(input)
+  if (typeof url === "string") {
+    return Either.left(ParseResult.parseError(new ParseResult.Type(Schema.String.ast, input, url)))
+  }
+  return Either.map(parse(url.name, allow), (name) => ({
+    name,
+    origin: Option.some(url.origin),
+    host: Option.some(url.host),
+    version: Option.some(url.version)
+  }))
+}
+
+// A project id starts with a lower-case letter (6 to 30 characters); a project number is all digits.
+const projectNumber = /^[0-9]+$/
+const projectId = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/
+const isProjectSegment = (segments: ReadonlyArray<string>, index: number): boolean =>
+  index > 0 && (segments[index - 1] === "projects" || (index === 2 && segments[0] === "operations" && segments[1] === "build"))
+
+/**
+ * Whether an answer's name names the operation that was asked for: the same segments, except that a project
+ * may be written as its number on one side and its id on the other (`projects/123456789012/...` for
+ * `projects/my-project/...`, and the reverse), as Cloud Build, Speech v2 and Discovery Engine answer. The
+ * project is the segment after `projects`, or after `operations/build` in Cloud Build's build names.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ *
+ * OperationName.sameOperation(
+ *   "projects/my-project/locations/global/operations/o",
+ *   "projects/123456789012/locations/global/operations/o"
+ * ) // true
+ * OperationName.sameOperation("projects/a-project/operations/o", "projects/b-project/operations/o") // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const sameOperation = (asked: string, answered: string): boolean => {
+  if (asked === answered) return true
+  const a = asked.split("/")
+  const b = answered.split("/")
+  if (a.length !== b.length) return false
+  for (let index = 0; index < a.length; index++) {
+    if (a[index] === b[index]) continue
+    if (!isProjectSegment(a, index) || !isProjectSegment(b, index)) return false
+    const numberAndId = (projectNumber.test(a[index]) && projectId.test(b[index])) ||
+      (projectId.test(a[index]) && projectNumber.test(b[index]))
+    if (!numberAndId) return false
+  }
+  return true
 }

@@ -3,6 +3,14 @@
  */
 
 /**
+ * Rules for reading an answer before decoding it: the name asked for, a result without `done`, and operations
+ * of other APIs' own types (Compute Engine, GKE, Cloud SQL), refused.
+ *
+ * @since 0.1.0
+ */
+export * as Answer from "./Answer.js"
+
+/**
  * `google.protobuf.Any` in its JSON form: an object with `@type` beside the message's own fields.
  *
  * @since 0.1.0

@@ -290,6 +290,184 @@ describe("OperationName", () => {
       assert.deepStrictEqual(OperationName.region(valid("operations/abc")), Option.none())
       assert.deepStrictEqual(OperationName.region(valid("projects/p/zones/z/operations/o")), Option.none())
     })
+
+    it("location finds locations/{l} or regions/{r} at any depth", () => {
+      const cases: ReadonlyArray<readonly [string, Option.Option<string>]> = [
+        ["projects/p/locations/us-central1/endpoints/e/operations/o", Option.some("us-central1")],
+        ["projects/p/locations/us-central1/deploymentResourcePools/pool/operations/1", Option.some("us-central1")],
+        ["projects/p/locations/europe-west1/workerPools/w/operations/o", Option.some("europe-west1")],
+        ["projects/p/locations/global/operations/o", Option.some("global")],
+        ["projects/123456789012/locations/global/operations/operation-1", Option.some("global")],
+        ["projects/p/regions/us-east1/clusters/c/nodeGroups/n/operations/o", Option.some("us-east1")],
+        ["organizations/o/locations/eu/operations/o", Option.some("eu")],
+        ["operations/projects/p/instances/i/locations/us-central1-b/operations/o", Option.some("us-central1-b")],
+        ["projects/p/instances/i/databases/d/operations/o", Option.none()],
+        ["projects/p/databases/(default)/operations/o", Option.none()],
+        ["operations/build/my-project/MjE1", Option.none()],
+        ["projects/p/locations/us-central1/operations", Option.some("us-central1")],
+        ["projects/p/locations/operations", Option.none()],
+        ["8254262642733152416", Option.none()]
+      ]
+      for (const [name, expected] of cases) {
+        assert.deepStrictEqual(OperationName.location(name), expected, name)
+      }
+    })
+  })
+
+  describe("grammars", () => {
+    const cloudBuild = OperationName.grammar({ nestedIds: true })
+    const serviceManagement = OperationName.grammar({ colons: true })
+    const iamV2 = OperationName.grammar({ encodedSlashes: true })
+    const speechV1 = OperationName.grammar({ bareIds: true })
+    const accepted = (input: string, grammar: OperationName.Grammar) =>
+      Either.match(OperationName.parse(input, grammar), {
+        onLeft: (error) => assert.fail(`expected ${JSON.stringify(input)} to parse: ${error.message}`),
+        onRight: (name) => assert.strictEqual(name, input)
+      })
+    const refused = (input: string, grammar: OperationName.Grammar, expected: string) =>
+      Either.match(OperationName.parse(input, grammar), {
+        onLeft: (error) => assert.include(error.message, expected, JSON.stringify(input)),
+        onRight: (name) => assert.fail(`expected ${JSON.stringify(input)} to be refused, got ${name}`)
+      })
+
+    const realShapes: ReadonlyArray<readonly [string, string, OperationName.Grammar]> = [
+      ["Cloud Build", "operations/build/hashr/MjE1ZDgxNTEtNWNlMi00ZGQ1LThhZmUtMDgzOGZiZTI4NDE5", cloudBuild],
+      ["Access Context Manager", "operations/accessPolicies/123/accessLevels/lvl_1/update/1700000000000", cloudBuild],
+      ["Cloud Asset", "projects/123456789012/operations/ExportAssets/RESOURCE/1e2f3a4b5c6d", cloudBuild],
+      ["Service Management", "operations/serviceConfigs.my-svc.endpoints.my-project.cloud.goog:6f1c2d3e-4a5b", serviceManagement],
+      [
+        "IAM v2",
+        "policies/cloudresourcemanager.googleapis.com%2Ffolders%2F987654321098/denypolicies/deny-1/operations/op-1",
+        iamV2
+      ],
+      ["Speech v1", "8254262642733152416", speechV1]
+    ]
+
+    it("accepts each real shape under its API's grammar, and only there", () => {
+      for (const [api, input, grammar] of realShapes) {
+        accepted(input, grammar)
+        assert.isTrue(Either.isLeft(OperationName.parse(input)), `${api}: ${input} under the standard grammar`)
+      }
+    })
+
+    it("accepts nested names of Vertex AI, Cloud Build, Spanner and Firestore under the standard grammar", () => {
+      for (
+        const input of [
+          "projects/p/locations/us-central1/endpoints/123/operations/456",
+          "projects/p/locations/us-central1/workerPools/pool-1/operations/op",
+          "projects/p/instances/i/databases/d/operations/_auto_op_5d7c2a9e1f3b4c6d",
+          "projects/p/databases/(default)/operations/NW1hbgQiBRBCwPC4EAahtur_CAsKFRo",
+          "operations/projects/p/instances/i/locations/us-central1-b/operations/o"
+        ]
+      ) accepted(input, OperationName.standard)
+    })
+
+    it("refuses what is not a plausible name under every grammar", () => {
+      const everything = OperationName.grammar({ nestedIds: true, colons: true, encodedSlashes: true, bareIds: true })
+      const cases: ReadonlyArray<readonly [string, string]> = [
+        ["operations/build/../x", "segment 2 (\"..\") is a relative path segment"],
+        ["operations/build/p/a b", "segment 3 contains U+0020"],
+        ["operations/build/p/a\u0000", "a control character"],
+        ["operations/build/p/a?x=1", "would start a URL query"],
+        ["operations/build/p/a#f", "would start a URL fragment"],
+        ["operations/x%2E%2E", "the percent escape \"%2E\""],
+        ["policies/a%2F..%2Fb/operations/o", "encodes a relative path segment"],
+        ["policies/a%2F%2Fb/operations/o", "encodes an empty path segment"],
+        ["policies/a%2/operations/o", "the percent escape \"%2\" at position 10"],
+        ["operations/o:cancel", "ends in a custom method suffix"],
+        ["operations/svc:wait", "ends in a custom method suffix"],
+        [":x/operations/o", "segment 0 has \":\" at its start"],
+        ["operations/o:", "segment 1 has \":\" at its end"],
+        ["operations", "single segment (\"operations\")"],
+        ["projects/p/jobs/j", "no segment before the last is \"operations\""],
+        ["projects/p/operations", "no segment before the last is \"operations\""],
+        ["", "the name is empty"]
+      ]
+      for (const [input, expected] of cases) refused(input, everything, expected)
+    })
+
+    it("refuses an encoded slash where the API uses none", () => {
+      refused(realShapes[4][1], OperationName.standard, "segment 1 contains \"%\" (U+0025)")
+      refused(realShapes[4][1], cloudBuild, "segment 1 contains \"%\" (U+0025)")
+      refused(realShapes[3][1], iamV2, "segment 1 contains \":\" (U+003A)")
+      refused("operations/build/p/id", serviceManagement, "but segment 2 is \"p\"")
+    })
+
+    it.prop(
+      "every grammar accepts what the standard grammar accepts",
+      [OperationName.OperationName, FastCheck.boolean(), FastCheck.boolean(), FastCheck.boolean(), FastCheck.boolean()],
+      ([name, nestedIds, colons, encodedSlashes, bareIds]) => {
+        const grammar = { nestedIds, colons, encodedSlashes, bareIds }
+        assert.deepStrictEqual(OperationName.parse(name, grammar), Either.right(name))
+      }
+    )
+
+    it("nameSchema decodes under its grammar", () => {
+      const SpeechV1 = OperationName.nameSchema(speechV1)
+      assert.strictEqual(Schema.decodeUnknownSync(SpeechV1)("8254262642733152416"), "8254262642733152416")
+      assert.isTrue(Either.isLeft(Schema.decodeUnknownEither(SpeechV1)("82542 62642733152416")))
+    })
+
+    it("parseCollection takes a grammar too", () => {
+      assert.isTrue(Either.isRight(OperationName.parseCollection("policies/a%2Fb/operations", iamV2)))
+      assert.isTrue(Either.isLeft(OperationName.parseCollection("policies/a%2Fb/operations")))
+    })
+  })
+
+  describe("references", () => {
+    const reference = (input: string, grammar?: OperationName.Grammar) =>
+      Either.match(OperationName.parseReference(input, grammar), {
+        onLeft: (error) => assert.fail(`expected ${JSON.stringify(input)} to parse: ${error.message}`),
+        onRight: (value) => value
+      })
+    const refusedReference = (input: string, expected: string) =>
+      Either.match(OperationName.parseReference(input), {
+        onLeft: (error) => assert.include(error.message, expected, JSON.stringify(input)),
+        onRight: (value) => assert.fail(`expected ${JSON.stringify(input)} to be refused, got ${value.name}`)
+      })
+
+    it("reads a full operation URL into its name, origin, host and version", () => {
+      assert.deepStrictEqual(
+        reference("https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/operations/o"),
+        {
+          name: valid("projects/p/locations/us-central1/operations/o"),
+          origin: Option.some("https://us-central1-aiplatform.googleapis.com"),
+          host: Option.some("us-central1-aiplatform.googleapis.com"),
+          version: Option.some("v1")
+        }
+      )
+      assert.deepStrictEqual(reference("http://127.0.0.1:8085/v1beta1/operations/o").origin, Option.some("http://127.0.0.1:8085"))
+      assert.deepStrictEqual(reference("http://127.0.0.1:8085/v1beta1/operations/o").host, Option.some("127.0.0.1"))
+      assert.deepStrictEqual(reference("https://speech.googleapis.com/v1/operations/123").name, valid("operations/123"))
+    })
+
+    it("reads a plain name as a reference with no origin", () => {
+      assert.deepStrictEqual(reference(dataprocRegional), {
+        name: valid(dataprocRegional),
+        origin: Option.none(),
+        host: Option.none(),
+        version: Option.none()
+      })
+      assert.deepStrictEqual(reference("8254262642733152416", OperationName.grammar({ bareIds: true })).version, Option.none())
+    })
+
+    it("refuses URLs that are not plausible operation URLs, naming the bad part", () => {
+      const cases: ReadonlyArray<readonly [string, string]> = [
+        ["https://aiplatform.googleapis.com/v1/projects/p/locations/l/operations/o?alt=json", "has a query at position"],
+        ["https://aiplatform.googleapis.com/v1/projects/p/operations/o#x", "has a fragment"],
+        ["https://user:pw@aiplatform.googleapis.com/v1/operations/o", "carries credentials"],
+        ["http://aiplatform.googleapis.com/v1/operations/o", "must use https"],
+        ["https://aiplatform.googleapis.com/projects/p/operations/o", "\"projects\" is not an API version"],
+        ["https://aiplatform.googleapis.com/v1/projects/p/../q/operations/o", "segment 2 (\"..\") is a relative path segment"],
+        ["https://aiplatform.googleapis.com/v1/projects/p/%2E%2E/operations/o", "segment 2 contains \"%\""],
+        ["https://aiplatform.googleapis.com/v1/operations/o:cancel", "segment 1 contains \":\""],
+        ["https://Evil_Host/v1/operations/o", "is not a host name"],
+        ["https://aiplatform.googleapis.com:99999x/v1/operations/o", "is not a port"],
+        ["https://aiplatform.googleapis.com", "not of the form"],
+        ["https://aiplatform.googleapis.com/v1/", "the name is empty"]
+      ]
+      for (const [input, expected] of cases) refusedReference(input, expected)
+    })
   })
 
   describe("properties", () => {

@@ -5,7 +5,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 
 /** The recorded payloads, read at test time so that new recordings are tested too. */
-export const corpusDirectory = path.resolve(__dirname, "../../../../shared/corpus/payloads")
+export const corpusDirectory = path.resolve(__dirname, "../../../fixtures/corpus/payloads")
 
 /** The small fixtures of this package. */
 export const fixturesDirectory = path.resolve(__dirname, "fixtures")

@@ -8,6 +8,8 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Statuses from "@longrunning/emulator/Statuses"
+import * as Wire from "@longrunning/emulator/Wire"
 import * as Status from "@longrunning/schema/Status"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -15,10 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Control from "./internal/control.js"
-import * as Redact from "./internal/redact.js"
-import * as Routes from "./internal/routes.js"
 import type * as Script from "./internal/script.js"
-import * as Wire from "./internal/wire.js"
 import * as TestOperations from "./TestOperations.js"
 
 /**
@@ -30,7 +29,7 @@ import * as TestOperations from "./TestOperations.js"
  */
 export type Options = TestOperations.Options
 
-const methodOf = (route: Routes.Route): Script.Method | undefined => {
+const methodOf = (route: Wire.Route): Script.Method | undefined => {
   switch (route._tag) {
     case "Get":
       return "get"
@@ -40,7 +39,7 @@ const methodOf = (route: Routes.Route): Script.Method | undefined => {
       return "cancel"
     case "Delete":
       return "delete"
-    case "Refused":
+    default:
       return undefined
   }
 }
@@ -98,9 +97,9 @@ export const layer = (
       const client = HttpClient.make((request, url) =>
         Effect.gen(function*() {
           if (Duration.toMillis(latency) > 0) yield* clock.sleep(latency)
-          const route = Routes.parse(request.method, url.pathname)
+          const route = Wire.parseRoute(request.method, url.pathname)
           const method = methodOf(route)
-          const name = Routes.target(route)
+          const name = Wire.routeTarget(route)
           if (route._tag === "Refused" || method === undefined || name === undefined) {
             if (script.strict) {
               return yield* Effect.dieMessage(
@@ -115,9 +114,14 @@ export const layer = (
                   headers: route.allow === undefined ? {} : { allow: route.allow }
                 })
               )
-              : yield* Effect.dieMessage(`TestHttpClient: unroutable request ${request.method} ${url.href}`)
+              : respond(
+                request,
+                yield* Wire.errorResponse(
+                  Statuses.unimplemented([`${route._tag} (TestHttpClient serves the operations methods; the Emulator serves this one)`])
+                )
+              )
           }
-          const { bearer, headers } = Redact.recordHeaders(request.headers)
+          const { bearer, headers } = Wire.recordHeaders(request.headers)
           const answer = yield* script.serve(method, name, Wire.listParams(url.searchParams), {
             method: request.method,
             url: url.href,

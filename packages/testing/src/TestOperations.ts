@@ -6,9 +6,10 @@
  *
  * @since 0.1.0
  */
+import * as Statuses from "@longrunning/emulator/Statuses"
+import * as Wire from "@longrunning/emulator/Wire"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
 import type * as OperationsError from "@longrunning/http/OperationsError"
-import * as Code from "@longrunning/schema/Code"
 import * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
 import * as Context from "effect/Context"
@@ -19,8 +20,6 @@ import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Control from "./internal/control.js"
-import * as Redact from "./internal/redact.js"
-import * as Script from "./internal/script.js"
 
 // -----------------------------------------------------------------------------
 // models
@@ -89,7 +88,7 @@ export interface HttpRequest {
 export const hasBearer: (
   request: HttpRequest | undefined,
   token: string | Redacted.Redacted<string>
-) => boolean = Redact.hasBearer
+) => boolean = Wire.hasBearer
 
 /**
  * One call the code under test made.
@@ -324,10 +323,7 @@ export const layer = (options: Options = {}): Layer.Layer<OperationsClient.Opera
  * @since 0.1.0
  * @category constructors
  */
-export const unavailable: Status.Status = Status.make({
-  code: Code.codes.UNAVAILABLE,
-  message: "The service is currently unavailable."
-})
+export const unavailable: Status.Status = Statuses.unavailable
 
 /**
  * NOT_FOUND, as Dataproc answers for an operation it does not know (or no longer keeps).
@@ -342,8 +338,7 @@ export const unavailable: Status.Status = Status.make({
  * @since 0.1.0
  * @category constructors
  */
-export const notFound = (message = "Operation not found"): Status.Status =>
-  Status.make({ code: Code.codes.NOT_FOUND, message })
+export const notFound: (message?: string) => Status.Status = Statuses.notFound
 
 /**
  * RESOURCE_EXHAUSTED with a RetryInfo asking the client to come back after `retryDelay`: the client's
@@ -359,20 +354,8 @@ export const notFound = (message = "Operation not found"): Status.Status =>
  * @since 0.1.0
  * @category constructors
  */
-export const rateLimited = (retryDelay: Duration.DurationInput): Status.Status =>
-  Status.make({
-    code: Code.codes.RESOURCE_EXHAUSTED,
-    message: "Quota exceeded for quota metric 'Read requests' of service 'dataproc.googleapis.com'.",
-    details: [
-      {
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-        reason: "RATE_LIMIT_EXCEEDED",
-        domain: "googleapis.com",
-        metadata: { service: "dataproc.googleapis.com" }
-      },
-      { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: Duration.decode(retryDelay) }
-    ]
-  })
+export const rateLimited: (retryDelay?: Duration.DurationInput) => Status.Status = Statuses.rateLimited
+
 
 /**
  * The Status a cancelled operation ends with: CANCELLED (code 1).
@@ -387,7 +370,7 @@ export const rateLimited = (retryDelay: Duration.DurationInput): Status.Status =
  * @since 0.1.0
  * @category constants
  */
-export const cancelled: Status.Status = Script.cancelledStatus
+export const cancelled: Status.Status = Statuses.cancelled
 
 // -----------------------------------------------------------------------------
 // accessors

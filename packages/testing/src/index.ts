@@ -3,11 +3,19 @@
  */
 
 /**
- * A local emulator of the Dataproc v1 operations REST surface, on loopback, with fault injection.
+ * The emulator of `@longrunning/emulator` (a Dataproc v1 REST server on loopback, with fault injection),
+ * re-exported so that one import gives every double.
  *
  * @since 0.1.0
  */
-export * as Emulator from "./Emulator.js"
+export * as Emulator from "@longrunning/emulator/Emulator"
+
+/**
+ * The Statuses Dataproc answers, shared by every double (`@longrunning/emulator`'s `Statuses`).
+ *
+ * @since 0.1.0
+ */
+export * as Statuses from "@longrunning/emulator/Statuses"
 
 /**
  * An in-memory `OperationsClient` with a control service to script operations, errors and time.

@@ -19,7 +19,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import * as Net from "node:net"
-import * as Emulator from "../src/Emulator.js"
+import * as Emulator from "@longrunning/emulator/Emulator"
 import {
   clientLayer,
   countingProxy,

@@ -22,7 +22,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import * as Emulator from "../src/Emulator.js"
+import * as Emulator from "@longrunning/emulator/Emulator"
 import {
   clientLayer,
   driven,
@@ -271,7 +271,7 @@ describe("FaultSuite: hostile JSON", () => {
         }}}`
       }
       const error = yield* failureOf(yield* driven(client.get(asked, typed)))
-      assert.strictEqual(error._tag === "MalformedResponse" ? error.path : "", "$.metadata.labels")
+      assert.match(error._tag === "MalformedResponse" ? error.path : "", /^\$\.metadata\.labels(\[0\])+$/)
     })))
 })
 
@@ -279,7 +279,7 @@ describe("FaultSuite: hostile JSON", () => {
 // fuzz
 // -----------------------------------------------------------------------------
 
-const corpusDirectory = path.resolve(__dirname, "../../../../shared/corpus/payloads")
+const corpusDirectory = path.resolve(__dirname, "../../../fixtures/corpus/payloads")
 
 /** Replaces, drops or descends into one random place of a JSON value. */
 const mutate = (json: unknown, random: () => number, replacement: unknown): unknown => {

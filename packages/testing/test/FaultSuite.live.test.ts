@@ -13,7 +13,7 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
-import * as Emulator from "../src/Emulator.js"
+import * as Emulator from "@longrunning/emulator/Emulator"
 import {
   clientLayer,
   countResources,

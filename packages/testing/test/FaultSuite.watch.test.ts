@@ -14,7 +14,7 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import * as Emulator from "../src/Emulator.js"
+import * as Emulator from "@longrunning/emulator/Emulator"
 import {
   clientLayer,
   driven,

@@ -7,7 +7,7 @@ import * as Policy from "@longrunning/polling/Policy"
 import * as Code from "@longrunning/schema/Code"
 import * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
-import * as Emulator from "@longrunning/testing/Emulator"
+import * as Emulator from "@longrunning/emulator/Emulator"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -107,7 +107,7 @@ export const run: Effect.Effect<void, Exit.ListenFailed | Endpoint.InvalidEndpoi
         const { text } = yield* stamp
         yield* sent._tag === "Right"
           ? Output.out(`${text} ${"demo-cancelled".padEnd(width)}  cancel sent (POST :cancel)`)
-          : Output.out(`${text} ${"demo-cancelled".padEnd(width)}  cancel failed: ${sent.left.message}`)
+          : Output.out(`${text} ${"demo-cancelled".padEnd(width)}  cancel failed: ${Format.escape(sent.left.message)}`)
       }))
       yield* OperationPoller.watchAll(tracked.map((t) => t.name), {
         schedule: policy,
@@ -120,7 +120,7 @@ export const run: Effect.Effect<void, Exit.ListenFailed | Endpoint.InvalidEndpoi
             if (t === undefined) return
             const { now, text } = yield* stamp
             if (event._tag === "WatchFailed") {
-              t.outcome = `watch failed: ${event.error.message}`
+              t.outcome = `watch failed: ${Format.escape(event.error.message)}`
               t.endedAfter = now - start
               return yield* Output.out(`${text} ${t.label.padEnd(width)}  ${t.outcome}`)
             }
@@ -137,7 +137,7 @@ export const run: Effect.Effect<void, Exit.ListenFailed | Endpoint.InvalidEndpoi
             }
             if (key === t.lastKey) return
             t.lastKey = key
-            const detail = operation._tag === "Failed" ? Status.format(operation.error) : p.detail
+            const detail = operation._tag === "Failed" ? Format.escape(Status.format(operation.error)) : p.detail
             yield* Output.out(`${text} ${t.label.padEnd(width)}  ${p.state.padEnd(9)}  ${detail}`)
           })
         )

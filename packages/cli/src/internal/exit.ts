@@ -1,6 +1,7 @@
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as Predicate from "effect/Predicate"
 import * as Data from "effect/Data"
+import * as Format from "./format.js"
 
 /** The exit codes of `lro`, as docs/cli.md documents them. */
 export const codes = {
@@ -12,7 +13,7 @@ export const codes = {
   usage: 2,
   /** The API said no, or no answer came (transport, credentials, a malformed answer). */
   api: 3,
-  /** `wait` timed out. */
+  /** `--timeout` ran out (for `wait`: the operation was not done in time). */
   timeout: 4,
   /** A bug: a defect the CLI did not expect. */
   internal: 70,
@@ -42,6 +43,13 @@ export class DemoFailed extends Data.TaggedError("DemoFailed")<{ readonly messag
 /** A wait ended with the operation failed: the status is already printed, only the exit code remains. */
 export class OperationEndedInError extends Data.TaggedError("OperationEndedInError")<{ readonly message: string }> {}
 
+/** `--timeout` ran out before a get, list, cancel or delete had its answer. */
+export class CommandTimedOut extends Data.TaggedError("CommandTimedOut")<{ readonly message: string }> {}
+
+// The errors lro makes itself, whose messages escape what they quote and may span lines on purpose. Every
+// other message (the library's, the platform's) may carry a server's text and is escaped whole.
+const ownTags = new Set(["UsageError", "ListenFailed", "DemoFailed", "OperationEndedInError", "CommandTimedOut"])
+
 const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint"])
 const apiTags = new Set([
   "ApiError",
@@ -68,15 +76,19 @@ export const codeOf = (error: unknown): number => {
   if (usageTags.has(tag)) return codes.usage
   if (apiTags.has(tag)) return codes.api
   if (failedTags.has(tag)) return codes.failed
-  if (tag === "WaitTimeout") return codes.timeout
+  if (tag === "WaitTimeout" || tag === "CommandTimedOut") return codes.timeout
   return codes.internal
 }
 
-/** The message printed for an error, on stderr. `null` when @effect/cli already printed it. */
+/**
+ * The message printed for an error, on stderr, with server-controlled text escaped (see `Format.escape`).
+ * `null` when @effect/cli already printed it.
+ */
 export const messageOf = (error: unknown): string | null => {
   if (ValidationError.isValidationError(error)) return null
-  if (Predicate.hasProperty(error, "message") && typeof error.message === "string" && error.message !== "") {
-    return error.message
-  }
-  return String(error)
+  const message = Predicate.hasProperty(error, "message") && typeof error.message === "string" && error.message !== ""
+    ? error.message
+    : String(error)
+  const tag = tagOf(error)
+  return tag !== undefined && ownTags.has(tag) ? message : Format.escape(message)
 }

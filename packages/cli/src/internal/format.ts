@@ -25,6 +25,27 @@ export interface Progress {
 
 const decodeMetadata = Schema.decodeUnknownEither(Any.oneOf(...Dataproc.operationMetadata))
 
+// C0 and C1 controls, DEL, the line and paragraph separators, and the bidi marks, embeddings, overrides and
+// isolates: what lets a string move the cursor, retitle the window or make text read in another order.
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const unsafeText = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+const hex = (unit: string, width: number): string => unit.charCodeAt(0).toString(16).padStart(width, "0")
+
+/**
+ * Server-controlled text as it may be shown on a terminal: every control, C1 and bidi character is written
+ * as a visible escape (`\x1b`, `\u202e`), so a server cannot clear the screen, set the window title, reorder
+ * a line or start a fake one. Backslashes are left alone, so escaping twice changes nothing.
+ */
+export const escape = (text: string): string =>
+  text.replace(unsafeText, (unit) => (unit.charCodeAt(0) < 0x100 ? `\\x${hex(unit, 2)}` : `\\u${hex(unit, 4)}`))
+
+// JSON.stringify escapes only what is below U+0020; these pass through it raw.
+const jsonUnsafe = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/** JSON text with C1 controls, DEL, separators and bidi characters written as `\uXXXX` (still the same JSON). */
+export const safeJson = (text: string): string => text.replace(jsonUnsafe, (unit) => `\\u${hex(unit, 4)}`)
+
 const lastSegment = (path: string | undefined): string =>
   path === undefined ? "" : path.slice(path.lastIndexOf("/") + 1)
 
@@ -77,8 +98,16 @@ const clusterProgress = (
   }
 }
 
-/** Reads the progress of an operation from its metadata (Dataproc's messages; others give their type). */
+/**
+ * Reads the progress of an operation from its metadata (Dataproc's messages; others give their type). Every
+ * text in it comes from the server, so it is {@link escape}d here, once.
+ */
 export const progress = (operation: Operation.Operation): Progress => {
+  const p = rawProgress(operation)
+  return { ...p, kind: escape(p.kind), target: escape(p.target), detail: escape(p.detail), description: escape(p.description) }
+}
+
+const rawProgress = (operation: Operation.Operation): Progress => {
   const state = stateOf(operation)
   const none = { state, kind: "", target: "", detail: "", description: "", startedAt: undefined, endedAt: undefined }
   if (operation.metadata === undefined) return none
@@ -207,7 +236,8 @@ export const status = (s: Status.Status): string => {
   if (help._tag === "Some") {
     for (const link of help.value.links ?? []) lines.push(`  see: ${link.url ?? ""}`)
   }
-  return lines.join("\n")
+  // Each line is escaped on its own: the line breaks are ours, any in the server's text are shown as \x0a.
+  return lines.map(escape).join("\n")
 }
 
 /** The code name of a google.rpc code. */
@@ -217,7 +247,7 @@ export const codeName = (code: number): string => Code.name(code)
 export const describe = (operation: Operation.Operation, now: number): string => {
   const p = progress(operation)
   const elapsed = elapsedOf(p, now)
-  const rows: Array<[string, string]> = [["name", operation.name], ["state", p.state]]
+  const rows: Array<[string, string]> = [["name", escape(operation.name)], ["state", p.state]]
   if (p.kind !== "") rows.push(["kind", p.kind])
   if (p.target !== "") rows.push(["target", p.target])
   if (p.detail !== "") rows.push(["progress", p.detail])
@@ -226,25 +256,35 @@ export const describe = (operation: Operation.Operation, now: number): string =>
   if (p.endedAt !== undefined) rows.push(["ended", new Date(p.endedAt).toISOString()])
   if (elapsed !== undefined) rows.push(["elapsed", formatElapsed(elapsed)])
   if (operation._tag === "Failed") rows.push(["error", status(operation.error)])
-  if (operation._tag === "Succeeded") rows.push(["response", Any.typeName(operation.response)])
+  if (operation._tag === "Succeeded") rows.push(["response", escape(Any.typeName(operation.response))])
   const width = Math.max(...rows.map(([key]) => key.length)) + 2
   return rows.map(([key, value]) => `${`${key}:`.padEnd(width)}${value}`).join("\n")
 }
 
 /** A table with a header row; columns padded to their widest cell, the last one left ragged. */
 export const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string => {
-  const all = [header, ...rows]
-  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)))
-  return all
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ").trimEnd())
-    .join("\n")
+  const widths = columnWidths(header, rows)
+  return [header, ...rows].map((cells) => row(cells, widths)).join("\n")
 }
 
+/** The width of each column: its widest cell among the header and the rows given. */
+export const columnWidths = (
+  header: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>
+): ReadonlyArray<number> => header.map((_, i) => Math.max(...[header, ...rows].map((cells) => (cells[i] ?? "").length)))
+
+/**
+ * One row of a table: each cell but the last padded to its column's width. A cell wider than its column
+ * (rows arriving after the widths were set) pushes the rest of its row right, two spaces still apart.
+ */
+export const row = (cells: ReadonlyArray<string>, widths: ReadonlyArray<number>): string =>
+  cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ").trimEnd()
+
 /** An operation as Google's JSON, exactly as the server sent it (unknown fields included). */
-export const json = (operation: Operation.Operation): string => JSON.stringify(encodeOperation(operation))
+export const json = (operation: Operation.Operation): string => safeJson(JSON.stringify(encodeOperation(operation)))
 
 /** The same, pretty-printed. */
 export const prettyJson = (operation: Operation.Operation): string =>
-  JSON.stringify(encodeOperation(operation), null, 2)
+  safeJson(JSON.stringify(encodeOperation(operation), null, 2))
 
 const encodeOperation = Schema.encodeSync(Operation.Operation)

@@ -6,8 +6,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Clock from "effect/Clock"
 import type { Options, TestOperations } from "../TestOperations.js"
+import * as Statuses from "@longrunning/emulator/Statuses"
 import * as Script from "./script.js"
-import type * as Wire from "./wire.js"
+import type * as Wire from "@longrunning/emulator/Wire"
 
 const empty = { "@type": "type.googleapis.com/google.protobuf.Empty" }
 
@@ -55,10 +56,7 @@ export const service = (script: Script.Script): TestOperations.Service => ({
     }),
   unimplemented: (methods, options) =>
     script.addError({
-      status: Status.make({
-        code: Code.codes.UNIMPLEMENTED,
-        message: `Method ${typeof methods === "string" ? methods : methods.join(", ")} is not implemented.`
-      }),
+      status: Statuses.unimplemented(typeof methods === "string" ? [methods] : methods),
       methods: typeof methods === "string" ? [methods] : methods,
       name: options?.name,
       times: Infinity

@@ -7,7 +7,8 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { Call, HttpRequest, Method, Snapshot } from "../TestOperations.js"
-import * as Wire from "./wire.js"
+import * as Statuses from "@longrunning/emulator/Statuses"
+import * as Wire from "@longrunning/emulator/Wire"
 
 // The scripted state behind TestOperations and TestHttpClient: operations kept as the JSON a server sends,
 // changes scheduled on the Clock, injected errors, and the log of calls.
@@ -80,10 +81,6 @@ export interface Script {
   ) => Effect.Effect<Answer>
 }
 
-export const cancelledStatus: Status.Status = Status.make({
-  code: Code.codes.CANCELLED,
-  message: "Operation was cancelled"
-})
 
 const encodeStatus = Schema.encodeEither(Status.Status)
 
@@ -184,7 +181,7 @@ export const make = (clock: Clock.Clock, options: { readonly strict: boolean; re
       case "get": {
         const entry = operations.get(name)
         return entry === undefined
-          ? { _tag: "Error", status: Wire.operationNotFound(name) }
+          ? { _tag: "Error", status: Statuses.operationNotFound(name) }
           : { _tag: "Ok", json: render(entry) }
       }
       case "list": {
@@ -197,15 +194,15 @@ export const make = (clock: Clock.Clock, options: { readonly strict: boolean; re
       }
       case "cancel": {
         const entry = operations.get(name)
-        if (entry === undefined) return { _tag: "Error", status: Wire.operationNotFound(name) }
+        if (entry === undefined) return { _tag: "Error", status: Statuses.operationNotFound(name) }
         // Cancelling a done operation changes nothing, as on Google's servers.
         if (entry.result._tag === "Running") {
-          entry.result = { _tag: "Failed", error: { code: Code.codes.CANCELLED, message: cancelledStatus.message } }
+          entry.result = { _tag: "Failed", error: { code: Code.codes.CANCELLED, message: Statuses.cancelled.message } }
         }
         return { _tag: "Ok", json: {} }
       }
       case "delete": {
-        if (!operations.delete(name)) return { _tag: "Error", status: Wire.operationNotFound(name) }
+        if (!operations.delete(name)) return { _tag: "Error", status: Statuses.operationNotFound(name) }
         deleted.add(name)
         return { _tag: "Ok", json: {} }
       }

@@ -1,0 +1,25 @@
+/**
+ * @since 0.1.0
+ */
+
+/**
+ * Waiting for a long-running operation as a durable workflow that outlives the process: the same policy
+ * and outcomes as `OperationPoller`, on `@effect/workflow`'s engine.
+ *
+ * @since 0.1.0
+ */
+export * as DurableWait from "./DurableWait.js"
+
+/**
+ * The default engine for durable waits: `@effect/cluster` on one runner over an SQLite file.
+ *
+ * @since 0.1.0
+ */
+export * as SqliteEngine from "./SqliteEngine.js"
+
+/**
+ * The engine for several runners: `@effect/cluster` over PostgreSQL, runners talking over sockets.
+ *
+ * @since 0.1.0
+ */
+export * as PgEngine from "./PgEngine.js"

@@ -1,0 +1,79 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import { Effect, Ref } from "effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { type Answer, eventually, running, server, succeeded, waiter } from "./fixtures/harness.js"
+
+const operation = "projects/demo/regions/us-central1/operations/kill-1"
+
+// Every gap is a durable clock (over the 1 s threshold), found within 200 ms of its time (see waiter.ts). The
+// gap is longer than a restart takes here, so a restarted process that did not keep the wake-up time would
+// poll before it.
+const gap = 15_000
+const env = { WAIT_POLICY_MS: String(gap), WAIT_THRESHOLD_MS: "1000" }
+
+/** The stored wake-up time of the durable clock `wait/k`, in epoch ms. */
+const wakeUpOf = (filename: string, k: number) =>
+  Effect.gen(function*() {
+    const sql = yield* SqliteClient.SqliteClient
+    const rows = yield* sql<{ readonly deliver_at: number; readonly payload: string }>`
+      SELECT deliver_at, payload FROM cluster_messages WHERE entity_type = 'Workflow/-/DurableClock'
+    `
+    const row = rows.find((row) => JSON.parse(row.payload).name === `wait/${k}`)
+    return row === undefined ? undefined : Number(row.deliver_at)
+  }).pipe(Effect.provide(SqliteClient.layer({ filename, readonly: true })), Effect.orDie)
+
+describe("SqliteEngine in real processes", () => {
+  it.scopedLive("kill -9 mid-sleep and mid-poll: one result, one repeated poll, the wake-up time kept", () =>
+    Effect.gen(function*() {
+      const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "lro-durable-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true })))
+      const filename = Path.join(dir, "waits.sqlite")
+
+      // polls 0 and 1 see it running; poll 2 is held (the process is killed during it); then it is done
+      const answer = (name: string, index: number): Answer =>
+        index < 2 ? running(name) : index === 2 ? { _tag: "Hold" } : succeeded(name)
+      const srv = yield* server(answer)
+      const pollCount = Effect.map(Ref.get(srv.polls), (polls) => polls.length)
+
+      // 1. killed mid-sleep: after poll 1, during the durable gap before poll 2
+      const first = yield* waiter(["wait", filename, srv.url, operation], env)
+      yield* eventually("poll 1", "120 seconds", Effect.map(pollCount, (n) => (n >= 2 ? n : undefined)))
+      const wakeUp = yield* eventually("the clock of gap 2", "10 seconds", wakeUpOf(filename, 2))
+      const pollOneAt = (yield* Ref.get(srv.polls))[1]!.at
+      assert.isAtLeast(wakeUp, pollOneAt + gap - 100)
+      assert.isAtMost(wakeUp, pollOneAt + gap + 1_000)
+      yield* first.kill9
+
+      // 2. restarted with the same arguments: it resumes the same execution; killed during poll 2
+      const second = yield* waiter(["wait", filename, srv.url, operation], env)
+      yield* eventually("poll 2", "120 seconds", Effect.map(pollCount, (n) => (n >= 3 ? n : undefined)))
+      const pollTwo = (yield* Ref.get(srv.polls))[2]!
+      assert.strictEqual(yield* wakeUpOf(filename, 2), wakeUp, "the wake-up time is kept")
+      assert.isAtLeast(pollTwo.at, wakeUp - 50, "poll 2 waited for the kept wake-up time")
+      const secondReady = (yield* Ref.get(second.lines)).find((line) => line.event === "ready")
+      const readyAt = typeof secondReady?.at === "number" ? secondReady.at : pollTwo.at
+      assert.isAtMost(pollTwo.at, Math.max(wakeUp, readyAt) + 10_000, "poll 2 came at the kept time, not a gap later")
+      yield* second.kill9
+
+      // 3. restarted again: poll 2 is sent once more (the one repeat), and the wait ends
+      const third = yield* waiter(["wait", filename, srv.url, operation], env)
+      const result = yield* eventually(
+        "the result",
+        "120 seconds",
+        Effect.map(Ref.get(third.lines), (lines) => lines.find((line) => line.event === "result"))
+      )
+      assert.strictEqual(result.outcome, "Succeeded")
+      for (const killed of [first, second]) {
+        assert.isUndefined((yield* Ref.get(killed.lines)).find((line) => line.event === "result"))
+      }
+      const polls = yield* Ref.get(srv.polls)
+      assert.deepStrictEqual(polls.map((p) => p.index), [0, 1, 2, 3], "four requests: polls 0, 1, 2 and 2 again")
+      const completions = yield* Ref.get(srv.completions)
+      assert.strictEqual(completions.length, 1)
+      assert.strictEqual(completions[0]!.pid, third.pid)
+      assert.strictEqual(completions[0]!.outcome, "Succeeded")
+    }), { timeout: 600_000 })
+})
