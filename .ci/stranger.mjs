@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The packages as a stranger gets them: every package under packages/ is packed (`pnpm pack`), each tarball
-// must hold a LICENSE, its README, every file its exports point at and no .tsbuildinfo; then, per package, a
-// fresh project outside the workspace runs exactly the `npm install` line of that package's README (the
-// tarballs stand in for the @longrunning names), which must end without ERESOLVE or EBADENGINE; a file
-// importing every entry point the package exports is type-checked there under `nodenext`; and in the project of
-// @longrunning/cli, the installed `lro` bin runs the emulator and is pointed at it.
+// must hold a LICENSE, its README, every file its exports point at and no .tsbuildinfo; then a fresh project
+// outside the workspace runs exactly the `npm install` line of each package's README, dependencies first (the
+// tarballs stand in for the @longrunning names), each of which must end without ERESOLVE or EBADENGINE; a file
+// importing every entry point of every package is type-checked under `nodenext`; and the installed `lro` bin
+// runs the emulator and is pointed at it.
 // Needs a build first (`pnpm run build`; .ci/run does that). Prints one line per package, the details only
 // when something fails.
 import { execFile, spawn } from "node:child_process"
@@ -86,61 +86,74 @@ await Promise.all(packages.map(async (pkg) => {
 
 const byName = new Map(packages.map((pkg) => [pkg.manifest.name, pkg]))
 
-// -- each README's install line, in a fresh project ------------------------------------------------------
+// -- each README's install line, in one fresh project -----------------------------------------------------
 
 const installLine = (readme) => {
   const section = /^## Install\s*\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(readme)?.[1] ?? ""
   return /^npm install .*$/m.exec(section)?.[0]
 }
 
-const stranger = async (pkg) => {
+// Dependencies first: when a line installs a package, the @longrunning packages it depends on are already
+// there (installed from their tarballs by their own README's line), so npm never asks the registry for them.
+const ordered = []
+const visit = (pkg) => {
+  if (ordered.includes(pkg)) return
+  for (const dependency of Object.keys(pkg.manifest.dependencies ?? {})) {
+    const other = byName.get(dependency)
+    if (other !== undefined) visit(other)
+  }
+  ordered.push(pkg)
+}
+for (const pkg of packages) visit(pkg)
+
+const project = join(work, "project")
+await mkdir(project)
+await writeFile(join(project, "package.json"), JSON.stringify({ name: "stranger", private: true, type: "module" }))
+
+const install = async (pkg) => {
+  const began = Date.now()
   const line = installLine(pkg.readme)
   if (line === undefined) return fail(`${pkg.manifest.name}: README.md has no \`npm install\` line under "## Install"`)
   const words = line.trim().split(/\s+/).slice(2)
-  const named = words.filter((word) => byName.has(word))
   const unknown = words.filter((word) => word.startsWith("@longrunning/") && !byName.has(word))
   if (unknown.length > 0) return fail(`${pkg.manifest.name}: the install line names ${unknown.join(", ")}, not in packages/`)
-  if (!named.includes(pkg.manifest.name)) return fail(`${pkg.manifest.name}: the install line does not install it: ${line}`)
-  const project = join(work, pkg.dir)
-  await mkdir(project)
-  // The tarballs stand in for the registry: named ones on the line, the others (dependencies) as overrides.
-  const overrides = Object.fromEntries(
-    packages.filter((other) => !named.includes(other.manifest.name) && other.tarball !== undefined)
-      .map((other) => [other.manifest.name, `file:${other.tarball}`])
-  )
-  await writeFile(join(project, "package.json"), JSON.stringify({ name: "stranger", private: true, type: "module", overrides }))
+  if (!words.includes(pkg.manifest.name)) return fail(`${pkg.manifest.name}: the install line does not install it: ${line}`)
   const args = words.map((word) => byName.get(word)?.tarball ?? word)
   const installed = await run("npm", ["install", ...args, "--no-audit", "--no-fund"], { cwd: project })
   if (installed.code !== 0 || /ERESOLVE|EBADENGINE/.test(installed.output)) {
-    return fail(`${pkg.manifest.name}: \`${line}\` failed in a fresh project`, installed.output)
+    return fail(`${pkg.manifest.name}: \`${line}\` failed`, installed.output)
   }
+  pkg.installed = Math.round((Date.now() - began) / 1000)
+}
 
-  // Every entry point of the package, under nodenext (the others' are checked in their own projects).
-  const entries = Object.keys(pkg.manifest.exports ?? {})
+for (const pkg of ordered) if (pkg.tarball !== undefined) await install(pkg)
+
+// Every entry point of every package in one file, under nodenext.
+const entries = packages.flatMap((pkg) =>
+  pkg.installed === undefined ? [] : Object.keys(pkg.manifest.exports ?? {})
     .filter((entry) => entry !== "./package.json")
     .map((entry) => (entry === "." ? pkg.manifest.name : `${pkg.manifest.name}/${entry.slice(2)}`))
-  await writeFile(
-    join(project, "entries.ts"),
-    entries.map((entry, i) => `import * as m${i} from "${entry}"\n`).join("") +
-      `export const modules = [${entries.map((_, i) => `m${i}`).join(", ")}]\n`
-  )
-  await writeFile(join(project, "tsconfig.json"), JSON.stringify({
-    compilerOptions: {
-      module: "nodenext",
-      moduleResolution: "nodenext",
-      target: "es2022",
-      strict: true,
-      exactOptionalPropertyTypes: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: []
-    },
-    files: ["entries.ts"]
-  }))
-  const checked = await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", project])
-  if (checked.code !== 0) return fail(`${pkg.manifest.name}: the entry points do not type-check under nodenext`, checked.output)
-  return `${entries.length} entry points`
-}
+)
+await writeFile(
+  join(project, "entries.ts"),
+  entries.map((entry, i) => `import * as m${i} from "${entry}"\n`).join("") +
+    `export const modules = [${entries.map((_, i) => `m${i}`).join(", ")}]\n`
+)
+await writeFile(join(project, "tsconfig.json"), JSON.stringify({
+  compilerOptions: {
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    target: "es2022",
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: []
+  },
+  files: ["entries.ts"]
+}))
+const checked = await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", project])
+if (checked.code !== 0) fail("the entry points do not type-check under nodenext", checked.output)
 
 // -- the installed lro against the emulator --------------------------------------------------------------
 
@@ -177,18 +190,21 @@ const lroAgainstTheEmulator = async (project) => {
   if (code !== 130) fail(`lro emulator exited ${code} on SIGINT, not 130`, err)
 }
 
-const results = await Promise.all(packages.map(async (pkg) => {
-  if (pkg.tarball === undefined) return
-  const checked = await stranger(pkg)
-  if (checked === undefined) return
-  if (pkg.manifest.bin?.lro !== undefined) await lroAgainstTheEmulator(join(work, pkg.dir))
-  return `stranger: ${pkg.manifest.name}: ${pkg.files} files packed, README's install line clean, ${checked} type-check`
-}))
+if (packages.some((pkg) => pkg.manifest.bin?.lro !== undefined && pkg.installed !== undefined)) {
+  await lroAgainstTheEmulator(project)
+}
 
-for (const line of results) if (line !== undefined) console.log(line)
+for (const pkg of ordered) {
+  if (pkg.installed !== undefined) {
+    console.log(`stranger: ${pkg.manifest.name}: ${pkg.files} files packed; its README's npm install line ran clean (${pkg.installed} s)`)
+  }
+}
 await rm(work, { recursive: true, force: true })
 if (problems.length > 0) {
   for (const problem of problems) console.error(`stranger: ${problem}`)
   process.exit(1)
 }
-console.log(`stranger: ${packages.length} packages as a stranger installs them, in ${Math.round((Date.now() - started) / 1000)} s`)
+console.log(
+  `stranger: ${packages.length} packages packed and installed, ${entries.length} entry points type-checked, lro ran ` +
+    `against its emulator, in ${Math.round((Date.now() - started) / 1000)} s`
+)

@@ -1,13 +1,14 @@
 /**
  * Figure 4: decoding a typical Dataproc operation (1.4 KB of text) into an `Operation`, exactly as
- * `OperationsClient.get` does (`JSON.parse`, then the client's operation decoder), against `JSON.parse` alone:
- * untyped (4), typed with the generated `Dataproc.Operations.clustersCreate` through the client's decoder
- * (4b), and the same schema through `Schema.decodeUnknownEither`, as users decode stored snapshots (4c).
+ * `OperationsClient.get` does (`JSON.parse` and the nesting check, then the client's operation decoder), against
+ * `JSON.parse` alone: untyped (4), typed with the generated `Dataproc.Operations.clustersCreate` through the
+ * client's decoder (4b), and the same schema through `Schema.decodeUnknownEither`, as users decode stored
+ * snapshots (4c).
  */
 import * as Dataproc from "@longrunning/schema/Dataproc"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
-import { operationDecoder, untypedOperationDecoder } from "../packages/http/src/internal/request.js"
+import { operationDecoder, parseJson, untypedOperationDecoder } from "../packages/http/src/internal/decode.js"
 import { operationBody, operationName } from "./fixture.js"
 
 export interface DecodeResults {
@@ -34,12 +35,12 @@ export const run = (options: { readonly rounds: number; readonly iterations: num
   const contenders = {
     jsonParse: () => JSON.parse(text),
     ours: () => {
-      const decoded = untyped(JSON.parse(text))
+      const decoded = Either.flatMap(parseJson(text), untyped)
       if (Either.isLeft(decoded)) throw new Error(decoded.left.detail)
       return decoded
     },
     oursTyped: () => {
-      const decoded = typed(JSON.parse(text))
+      const decoded = Either.flatMap(parseJson(text), typed)
       if (Either.isLeft(decoded)) throw new Error(decoded.left.detail)
       return decoded
     },

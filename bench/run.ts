@@ -12,6 +12,7 @@ import { benchDir, type Figure, fmt, fmtSpread, markdownTable, ratios, spawn, sp
 import * as Policy from "./policy.js"
 import type { ScaleResult } from "./scale.js"
 import type { StormResult } from "./storm.js"
+import type { DurableResult } from "../packages/durable/bench/durable.js"
 
 const quick = process.argv.includes("--quick")
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",")
@@ -223,6 +224,46 @@ if (wants("policy")) {
     ).join(", "),
     target: "all rows",
     pass: result.pass
+  })
+}
+
+// 8: durable waits (one workflow execution per operation on SQLite) against watchAll
+if (wants("durable")) {
+  const operations = quick ? 100 : 200
+  log(`figure 8: ${operations} operations awaited with watchAll, then durably on SQLite (about 3 minutes)`)
+  const { ready } = await spawn<{ results: Array<DurableResult> }>("../packages/durable/bench/durable.ts", {
+    args: ["--child", String(operations)]
+  })
+  const results = ready.results
+  raw["durable"] = results
+  const by = (contender: DurableResult["contender"]) => results.find((r) => r.contender === contender)!
+  const watchAll = by("watchAll")
+  const memoryGaps = by("durable, in-memory gaps")
+  const durableGaps = by("durable, durable gaps")
+  for (const r of [memoryGaps, durableGaps]) {
+    figures.push({
+      id: r === memoryGaps ? "8a" : "8b",
+      label: `${r.contender}: CPU per poll / watchAll's; rows per poll, fixed rows per wait`,
+      value: `${fmt(r.cpuMicrosPerPoll / watchAll.cpuMicrosPerPoll, 1)}x (${fmt(r.cpuMicrosPerPoll / 1000, 1)} vs ${
+        fmt(watchAll.cpuMicrosPerPoll / 1000, 2)
+      } ms); ${fmt(r.rowsPerPoll ?? NaN, 1)} rows/poll, ${fmt(r.fixedRowsPerOperation ?? NaN, 0)} rows/wait`,
+      target: "(for the design: docs/durable.md)",
+      pass: undefined
+    })
+  }
+  figures.push({
+    id: "8c",
+    label: `detection delay p50 / p99 (gap 2 s; ${operations} operations done 40-50 s after creation)`,
+    value: results.map((r) => `${r.contender}: ${fmt(r.detectionP50Millis / 1000, 1)} / ${fmt(r.detectionP99Millis / 1000, 1)} s`).join("; "),
+    target: "(for the design)",
+    pass: undefined
+  })
+  figures.push({
+    id: "8d",
+    label: "polls made (every operation completed)",
+    value: results.map((r) => `${r.contender}: ${r.polls} (${r.completed}/${r.operations})`).join("; "),
+    target: "all completed",
+    pass: results.every((r) => r.completed === r.operations)
   })
 }
 

@@ -153,7 +153,7 @@ export const main = async (options: { readonly scale: number; readonly operation
   for (const list of byPath.values()) {
     list.sort((a, b) => a[1] - b[1])
     list.forEach((r, i) => {
-      if (r[2] !== "RateLimited") return
+      if (r[2] !== "Answer") return
       answered429++
       const next = list[i + 1]
       if (next === undefined) return

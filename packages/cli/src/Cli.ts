@@ -14,6 +14,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
+import type * as OperationsError from "@longrunning/http/OperationsError"
 import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
 import type * as Operation from "@longrunning/schema/Operation"
@@ -240,7 +241,7 @@ const clientLayer = (
   requestTimeout: Duration.Duration | undefined
 ): Layer.Layer<
   OperationsClient.OperationsClient,
-  Endpoint.InvalidEndpoint | Credentials.CredentialsError | Exit.UsageError,
+  Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | Credentials.CredentialsError | Exit.UsageError,
   HttpClient.HttpClient
 > =>
   Layer.unwrapEffect(Effect.gen(function*() {
@@ -283,7 +284,7 @@ const withClient = <A, E, R>(
   wholeCall = true
 ): Effect.Effect<
   A,
-  E | Endpoint.InvalidEndpoint | Credentials.CredentialsError | Exit.UsageError | Exit.CommandTimedOut,
+  E | Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | Credentials.CredentialsError | Exit.UsageError | Exit.CommandTimedOut,
   Exclude<R, OperationsClient.OperationsClient> | HttpClient.HttpClient
 > =>
   Effect.gen(function*() {
@@ -546,11 +547,16 @@ const waitFor = (
     const render = (operation: Operation.Operation, now: number) =>
       Format.line(operation, now, `[${polls} ${polls === 1 ? "poll" : "polls"}, ${Format.formatElapsed(now - started)}]`)
 
-    const onCancelled = (after: Option.Option<Operation.Operation<unknown, unknown>>) =>
+    const onCancelled: OperationPoller.OnCancelled = (after, cancel) =>
       Effect.gen(function*() {
         cancelReported = true
         if (live !== undefined) yield* live.clear
-        yield* Output.err(`cancel sent for ${options.name}`)
+        // "cancel sent" only when the server answered the cancel; otherwise the operation may still run.
+        yield* Output.err(
+          cancel.answered
+            ? `cancel sent for ${options.name}`
+            : `the cancel of ${options.name} got no answer: the operation may still be running`
+        )
         if (Option.isNone(after)) return yield* Output.err("its state after the cancel could not be read")
         const operation = after.value
         // The watch decodes with the untyped schema, so this holds; the fallback only guards the types.

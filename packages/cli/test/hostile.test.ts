@@ -6,8 +6,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import { json, loopback } from "./loopback.js"
-import { driven, lines, lro } from "./support.js"
+import { drive, driven, lines, lro, makeOutput } from "./support.js"
 
 const collection = "projects/demo/regions/us-central1/operations"
 const name = `${collection}/op-1`
@@ -200,5 +201,20 @@ describe("input refused before anything is sent (exit 2)", () => {
       const env = yield* lro(["get", name], { env: { LRO_ENDPOINT: "http://u:PASS@[::1" } })
       assert.strictEqual(env.code, 2)
       assert.notInclude(env.stderr, "PASS")
+    }))
+})
+
+describe("wait --cancel-on-interrupt says what the cancel gave", () => {
+  it.scoped("a cancel the server never answers is not reported as sent", () =>
+    Effect.gen(function*() {
+      const server = yield* loopback((request) => (request.method === "POST" ? "hang" : json(200, cluster("op-1"))))
+      const output = makeOutput()
+      const fiber = yield* Effect.fork(lro(["wait", name, "--endpoint", server.url, "--cancel-on-interrupt"], { output }))
+      yield* drive(fiber, "20 seconds", Effect.sync(() => server.seen.length >= 2))
+      const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+      yield* drive(interrupting)
+      assert.deepStrictEqual(server.seen.filter((r) => r.method === "POST").map((r) => r.url), [`/v1/${name}:cancel`])
+      assert.notInclude(output.stderr(), "cancel sent")
+      assert.include(output.stderr(), `the cancel of ${name} got no answer: the operation may still be running`)
     }))
 })

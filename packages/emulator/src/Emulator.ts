@@ -22,6 +22,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
@@ -206,8 +207,9 @@ export interface CreateOptions {
  * - `Latency`: wait `delay`, then answer with the state at that later time.
  * - `SlowHeaders`: read the state, then wait `delay` before sending anything.
  * - `SlowBody`: send headers and the first of `chunks` pieces of the body, the rest spread over `delay`.
- * - `Unavailable`: 503 UNAVAILABLE. `RateLimited`: 429 RESOURCE_EXHAUSTED with ErrorInfo, RetryInfo and
- *   a `Retry-After` header.
+ * - `Answer`: the request is answered with a Status (its AIP-193 envelope, the HTTP status of its code, and
+ *   `Retry-After` when it carries a RetryInfo), as `TestOperations.injectError` answers in memory.
+ *   `inject` takes the Status itself: `inject(Emulator.unavailable)`, `inject(Statuses.rateLimited("2 seconds"))`.
  * - `ConnectionReset`: destroy the socket before any byte is sent. `ResetMidBody`: send headers (with the
  *   full Content-Length) and half the body, then destroy the socket.
  * - `ProxyHtml`: a 502 HTML page, as a Google front end sends. `EmptyBody`: 200 with no bytes.
@@ -226,8 +228,7 @@ export type Fault = Data.TaggedEnum<{
   Latency: { readonly delay: Duration.Duration }
   SlowHeaders: { readonly delay: Duration.Duration }
   SlowBody: { readonly delay: Duration.Duration; readonly chunks: number }
-  Unavailable: {}
-  RateLimited: { readonly retryAfter: Duration.Duration }
+  Answer: { readonly status: Status.Status }
   ConnectionReset: {}
   ResetMidBody: {}
   ProxyHtml: {}
@@ -242,8 +243,8 @@ export type Fault = Data.TaggedEnum<{
 }>
 
 /**
- * Constructors of {@link Fault}s, for those that take no `DurationInput`: `Fault.Unavailable()`,
- * `Fault.ConnectionReset()`...
+ * Constructors of {@link Fault}s, for those that take no `DurationInput`: `Fault.ConnectionReset()`,
+ * `Fault.TruncatedJson()`...
  *
  * @example
  * ```ts
@@ -304,7 +305,8 @@ export const slowBody = (delay: Duration.DurationInput, chunks = 4): Fault =>
   Fault.SlowBody({ delay: Duration.decode(delay), chunks })
 
 /**
- * 503 UNAVAILABLE.
+ * 503 UNAVAILABLE: `Statuses.unavailable`, the value `TestOperations.unavailable` is too. `inject` answers a
+ * Status as it is.
  *
  * @example
  * ```ts
@@ -316,24 +318,42 @@ export const slowBody = (delay: Duration.DurationInput, chunks = 4): Fault =>
  * @since 0.1.0
  * @category constructors
  */
-export const unavailable: Fault = Fault.Unavailable()
+export const unavailable: Status.Status = Statuses.unavailable
 
 /**
  * 429 RESOURCE_EXHAUSTED asking for a retry after `retryAfter` (1 s by default), in a RetryInfo detail and
- * a `Retry-After` header (whole seconds, rounded up).
+ * a `Retry-After` header (whole seconds, rounded up): `Statuses.rateLimited`.
  *
  * @example
  * ```ts
  * import { Emulator } from "@longrunning/emulator"
  *
- * Emulator.rateLimited("2.5 seconds")
+ * Emulator.inject(Emulator.rateLimited("2.5 seconds"), { times: 1 })
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const rateLimited = (retryAfter: Duration.DurationInput = "1 second"): Fault =>
-  Fault.RateLimited({ retryAfter: Duration.decode(retryAfter) })
+export const rateLimited: (retryAfter?: Duration.DurationInput) => Status.Status = Statuses.rateLimited
+
+/**
+ * A fault that answers `status`: what `inject` makes of a Status it is given.
+ *
+ * @example
+ * ```ts
+ * import { Emulator, Statuses } from "@longrunning/emulator"
+ *
+ * Emulator.answer(Statuses.notFound("expired"))._tag // "Answer"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const answer = (status: Status.Status): Fault => Fault.Answer({ status })
+
+const isStatus = Schema.is(Status.Status)
+
+const toFault = (fault: Fault | Status.Status): Fault => (isStatus(fault) ? answer(fault) : fault)
 
 /**
  * The connection is destroyed before any byte is sent.
@@ -632,8 +652,8 @@ export declare namespace Emulator {
     readonly fail: (name: string, error: Status.Status) => Effect.Effect<EmulatedOperation, UnknownOperation>
     /** Makes a running operation done now, without a result. */
     readonly finishWithoutResult: (name: string) => Effect.Effect<EmulatedOperation, UnknownOperation>
-    /** Injects a fault and returns its id. */
-    readonly inject: (fault: Fault, options?: FaultOptions) => Effect.Effect<number>
+    /** Injects a fault (or a Status to answer) and returns its id. */
+    readonly inject: (fault: Fault | Status.Status, options?: FaultOptions) => Effect.Effect<number>
     /** Removes one fault. */
     readonly removeFault: (id: number) => Effect.Effect<void>
     /** Removes every fault. */
@@ -750,7 +770,7 @@ export const make = Effect.fn("Emulator.make")(function*(options: Options = {}) 
     complete: (name, response) => settle(engine, name, Engine.succeed(Option.fromNullable(response))),
     fail: (name, error) => settle(engine, name, Engine.fail(error)),
     finishWithoutResult: (name) => settle(engine, name, { _tag: "DoneWithoutResult" }),
-    inject: (fault, faultOptions = {}) => engine.addFault(fault, faultOptions),
+    inject: (fault, faultOptions = {}) => engine.addFault(toFault(fault), faultOptions),
     removeFault: (id) => Effect.sync(() => engine.removeFault(id)),
     clearFaults: Effect.sync(() => engine.clearFaults()),
     requests: Effect.sync(() => engine.requests()),
@@ -887,7 +907,7 @@ export const fail = (
  * @since 0.1.0
  * @category accessors
  */
-export const inject = (fault: Fault, options?: FaultOptions): Effect.Effect<number, never, Emulator> =>
+export const inject = (fault: Fault | Status.Status, options?: FaultOptions): Effect.Effect<number, never, Emulator> =>
   Effect.flatMap(Emulator, (emulator) => emulator.inject(fault, options))
 
 /**

@@ -96,7 +96,8 @@ export const json: (status: number, value: unknown, headers?: Readonly<Record<st
 
 /**
  * The AIP-193 error answer of a Status: the envelope's `code` is the HTTP status, `status` the rpc code's
- * name; a `RetryInfo` detail also goes out as `Retry-After` (whole seconds, rounded up).
+ * name; a `RetryInfo` detail also goes out as `Retry-After` (whole seconds, rounded up). The emulator and
+ * `TestHttpClient` answer every Status through it.
  *
  * @example
  * ```ts

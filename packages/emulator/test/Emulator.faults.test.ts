@@ -116,7 +116,7 @@ describe("Emulator faults: error answers", () => {
       yield* emulator.inject(Emulator.emptyBody)
       yield* emulator.clearFaults
       assert.strictEqual((yield* send(url)).status, 200)
-      assert.deepStrictEqual((yield* emulator.requests).map((r) => r.fault), ["Unavailable", undefined, undefined])
+      assert.deepStrictEqual((yield* emulator.requests).map((r) => r.fault), ["Answer", undefined, undefined])
     }))
 })
 

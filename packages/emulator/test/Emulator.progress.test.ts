@@ -156,6 +156,6 @@ describe("Emulator control API", () => {
       assert.strictEqual((yield* send(`${emulator.url}/v1/${op.name}`)).status, 503)
       const body = yield* read(emulator, op.name)
       assert.strictEqual(field(body, "error", "code"), 8)
-      assert.deepStrictEqual((yield* Emulator.requests).map((r) => r.fault), ["Unavailable", undefined])
+      assert.deepStrictEqual((yield* Emulator.requests).map((r) => r.fault), ["Answer", undefined])
     }).pipe(Effect.provide(Emulator.layer())))
 })

@@ -1,14 +1,17 @@
 /**
  * The operations API of any Google service that serves `google.longrunning` over REST (Dataproc v1
- * first): get, list, cancel and delete as Effects with typed errors.
+ * first): start an operation with any method of the API, then get, list, cancel and delete operations, as
+ * Effects with typed errors. Every call goes through one sender: request, exchange, decode, typed error,
+ * retry.
  *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as Any from "@longrunning/schema/Any"
 import * as Operation from "@longrunning/schema/Operation"
+import * as Code from "@longrunning/schema/Code"
 import * as OperationName from "@longrunning/schema/OperationName"
+import * as Status from "@longrunning/schema/Status"
 import * as Chunk from "effect/Chunk"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -18,13 +21,17 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Credentials from "./Credentials.js"
 import * as Endpoint from "./Endpoint.js"
-import * as internal from "./internal/request.js"
-import * as OperationsError from "./OperationsError.js"
+import * as HttpExchange from "./HttpExchange.js"
+import * as internal from "./internal/decode.js"
+import * as Errors from "./internal/errors.js"
+import * as Sender from "./internal/sender.js"
 import * as Tracing from "./internal/tracing.js"
+import * as OperationsError from "./OperationsError.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 
 /**
@@ -61,12 +68,79 @@ export interface ListOptions {
 export type OperationSchema<M, R, I = unknown> = Schema.Schema<Operation.Operation<M, R>, I>
 
 /**
+ * A call to any method of the API that answers with an Operation (`clusters.create`, `batches.create` ...).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StartRequest {
+  /** The HTTP method. Defaults to `POST`. */
+  readonly method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | undefined
+  /**
+   * The path relative to the API's version root, e.g. `projects/p/regions/us-central1/clusters` or
+   * `projects/p/regions/us-central1/clusters/c:start`. Checked before sending: segments of URL-safe
+   * characters, no `.` or `..`, a `:verb` only at the end.
+   */
+  readonly path: string
+  /** Query parameters; an array is sent as the parameter repeated. */
+  readonly query?: Readonly<Record<string, string | number | boolean | ReadonlyArray<string> | undefined>> | undefined
+  /** The body, a JSON value (sent as `application/json`). */
+  readonly body?: unknown
+  /**
+   * Where the method takes a request id that makes it idempotent (AIP-155): unless the query or the body
+   * already holds one, the client sets a fresh UUID there, once per call, and every retry of the call
+   * carries the same id. A call with a request id (or a GET) is retried as the retry policy says; any other
+   * call only when it provably never reached the server (reason `Connect`).
+   */
+  readonly requestId?: RequestIdLocation | undefined
+}
+
+/**
+ * Where a method takes its request id: a query parameter (`clusters.create`) or a field of the JSON body
+ * (`clusters.start`, whose body is a `StartClusterRequest`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestIdLocation {
+  readonly in: "query" | "body"
+  /** The parameter's or field's name. Defaults to `requestId`. */
+  readonly name?: string | undefined
+}
+
+/**
+ * A start call once checked: what a transport sends.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ValidStartRequest {
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+  readonly path: string
+  /** The query, the request id included, as name-value pairs in order. */
+  readonly query: ReadonlyArray<readonly [string, string]>
+  /** The body as JSON text. */
+  readonly body: string | undefined
+  /** Whether every attempt may be retried (a GET, or a request id is set). */
+  readonly idempotent: boolean
+}
+
+/**
  * The operations client.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Service {
+  /**
+   * Sends any method of the API that answers with an Operation and decodes the answer, with a schema when
+   * given (`Operation.schema({ metadata: Dataproc.ClusterOperationMetadata })`). An answer that is already
+   * done is a done snapshot. Same credentials, endpoint, errors, spans and retry rules as `get`.
+   */
+  readonly start: {
+    (request: StartRequest): Effect.Effect<Operation.Operation, Error>
+    <M, R, I>(request: StartRequest, schema: OperationSchema<M, R, I>): Effect.Effect<Operation.Operation<M, R>, Error>
+  }
   /**
    * `GET /v1/{name}`: the operation's current state. With a schema, metadata and response are decoded
    * with it (`Operation.schema({ metadata: Dataproc.ClusterOperationMetadata })`).
@@ -139,20 +213,56 @@ export interface Options {
   readonly userAgent?: string | undefined
   /** Added to the `x-goog-api-client` header. */
   readonly apiClient?: string | undefined
+  /** More headers for every request. Names and values are checked when the client is made (`InvalidHeader`). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
   /** The time one attempt may take, reading the body included. Defaults to 30 seconds. */
   readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * The time one call may take, every attempt and wait between them included. Defaults to
+   * {@link defaultTotalTimeout} (3 minutes). A retry whose wait would pass it is not made: the call ends at
+   * once with the failure at hand.
+   */
+  readonly totalTimeout?: Duration.DurationInput | undefined
   /** Which failures are retried and when. Defaults to `RetryPolicy.defaultPolicy`. */
   readonly retryPolicy?: RetryPolicy.RetryPolicy | undefined
-  /** The largest body read, in bytes; a larger one fails as a `TransportError`. Defaults to 4 MiB. */
+  /**
+   * The longest delay a server may ask for before a retry (RetryInfo, `Retry-After`); a longer one is cut
+   * to it. Defaults to `RetryPolicy.defaultMaxServerDelay` (2 minutes).
+   */
+  readonly maxRetryDelay?: Duration.DurationInput | undefined
+  /** The largest body read, in bytes; a larger one fails as a `TransportError` (`BodyTooLarge`). Defaults to 4 MiB. */
   readonly maxResponseBytes?: number | undefined
+  /**
+   * Whether each call runs in a client span (`OperationsClient.get` ...) and sends `traceparent`. Off by
+   * default: a span per poll costs a good part of a poll's CPU.
+   */
+  readonly spans?: boolean | undefined
 }
+
+/**
+ * The default time one call may take, retries included: 3 minutes.
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient } from "@longrunning/http"
+ * import { Duration } from "effect"
+ *
+ * Duration.toMinutes(OperationsClient.defaultTotalTimeout) // 3
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTotalTimeout: Duration.Duration = Duration.minutes(3)
 
 const version = "0.1.0"
 
 const apiVersionPattern = /^v[0-9][a-z0-9]*$/
 
 /**
- * Makes the client from the `HttpClient` and `Credentials` in the context.
+ * Makes the client from the `Credentials` and the `HttpExchange` in the context, or, when there is none,
+ * an exchange over the `HttpClient` of the context (`HttpExchange.fromHttpClient`). `UndiciHttpClient`'s
+ * layers provide both.
  *
  * @example
  * ```ts
@@ -166,7 +276,31 @@ const apiVersionPattern = /^v[0-9][a-z0-9]*$/
  * @category constructors
  */
 export const make = Effect.fnUntraced(function*(options: Options = {}) {
-  const httpClient = yield* HttpClient.HttpClient
+  const exchange = yield* Effect.serviceOption(HttpExchange.HttpExchange).pipe(
+    Effect.flatMap(Option.match({
+      onSome: Effect.succeed,
+      onNone: () => Effect.map(HttpClient.HttpClient, HttpExchange.fromHttpClient)
+    }))
+  )
+  return yield* makeWith(exchange, options)
+})
+
+/**
+ * Makes the client over the given exchange, with the `Credentials` in the context.
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient } from "@longrunning/http"
+ * import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
+ * import { Pool } from "undici"
+ *
+ * const client = OperationsClient.makeWith(UndiciHttpClient.exchange(new Pool("http://127.0.0.1:8085")))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWith = Effect.fnUntraced(function*(exchange: HttpExchange.Service, options: Options = {}) {
   const credentials = yield* Credentials.Credentials
   const endpoint = options.endpoint ?? Endpoint.defaultEndpoint
   if (endpoint._tag === "Fixed" || endpoint._tag === "Global") {
@@ -183,30 +317,36 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     options.apiClient
   ].filter((part) => part !== undefined).join(" ")
   const headers: Record<string, string> = {
+    ...options.headers,
     "accept": "application/json",
     "user-agent": options.userAgent === undefined ? `longrunning/${version}` : `${options.userAgent} longrunning/${version}`,
     "x-goog-api-client": apiClient,
     ...(options.quotaProject === undefined ? {} : { "x-goog-user-project": options.quotaProject })
   }
-  const send = internal.makeSender({
-    httpClient,
+  for (const name in headers) yield* Errors.checkHeader(name, headers[name]!)
+  const spans = options.spans === true
+  const send = Sender.make({
+    exchange,
     credentials,
     headers,
-    timeout: Duration.decode(options.timeout ?? Duration.seconds(30)),
-    retrySchedule: RetryPolicy.toSchedule(options.retryPolicy ?? RetryPolicy.defaultPolicy),
-    maxResponseBytes: options.maxResponseBytes ?? 4 * 1024 * 1024
+    timeoutMillis: Duration.toMillis(Duration.decode(options.timeout ?? Duration.seconds(30))),
+    totalMillis: Duration.toMillis(Duration.decode(options.totalTimeout ?? defaultTotalTimeout)),
+    retryPolicy: options.retryPolicy ?? RetryPolicy.defaultPolicy,
+    maxRetryDelay: Duration.decode(options.maxRetryDelay ?? RetryPolicy.defaultMaxServerDelay),
+    maxResponseBytes: options.maxResponseBytes ?? 4 * 1024 * 1024,
+    spans
   })
 
   // A global or fixed endpoint has one base URL, worked out once; the others depend on the name's region.
   const fixedBase = endpoint._tag === "Fixed" || endpoint._tag === "Global"
     ? Either.getOrUndefined(Endpoint.baseUrl(endpoint, Option.none()))
     : undefined
-  // A checked name or collection holds only characters a URL path segment carries as they are (RFC 3986
-  // pchar, less ":" and "%"), so it goes into the path unchanged: no name can reach another URL, and
+  // A checked name, collection or path holds only characters a URL path segment carries as they are (RFC
+  // 3986 pchar, less "%"), so it goes into the path unchanged: no name can reach another URL, and
   // sub-delimiters ("$&+,;=@") are not escaped into forms some servers refuse to read back.
   const url = (
     method: OperationsError.Method,
-    input: OperationName.OperationName | OperationName.OperationCollection,
+    input: string,
     region: () => Option.Option<string>,
     suffix = ""
   ): Either.Either<string, OperationsError.InvalidName> => {
@@ -227,10 +367,10 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
   return fromTransport({
     get: (name) =>
       sendTo(url("get", name, () => OperationName.region(name)), (target) =>
-        send({ method: "get", name, request: HttpClientRequest.get(target) })),
+        send({ method: "get", operation: name, httpMethod: "GET", url: target, body: undefined, retry: "policy" })),
     list: (collection, options) =>
       sendTo(url("list", collection, () => collectionRegion(collection)), (target) => {
-        const params: Array<[string, string]> = []
+        const params: Array<readonly [string, string]> = []
         if (options.filter !== undefined) params.push(["filter", options.filter])
         if (options.pageSize !== undefined) params.push(["pageSize", String(options.pageSize)])
         if (options.pageToken !== undefined && options.pageToken !== "") params.push(["pageToken", options.pageToken])
@@ -239,18 +379,93 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
         }
         return send({
           method: "list",
-          name: collection,
-          request: HttpClientRequest.get(target).pipe(HttpClientRequest.setUrlParams(params))
+          operation: collection,
+          httpMethod: "GET",
+          url: target + queryString(params),
+          body: undefined,
+          retry: "policy"
         })
       }),
+    // Cancelling or deleting an operation twice has the effect of doing it once: both are retried.
     cancel: (name) =>
       sendTo(url("cancel", name, () => OperationName.region(name), ":cancel"), (target) =>
-        send({ method: "cancel", name, request: HttpClientRequest.post(target) })),
+        send({ method: "cancel", operation: name, httpMethod: "POST", url: target, body: undefined, retry: "policy" })),
     delete: (name) =>
       sendTo(url("delete", name, () => OperationName.region(name)), (target) =>
-        send({ method: "delete", name, request: HttpClientRequest.del(target) }))
-  })
+        send({ method: "delete", operation: name, httpMethod: "DELETE", url: target, body: undefined, retry: "policy" })),
+    start: (request) =>
+      sendTo(url("start", request.path, () => pathRegion(request.path)), (target) =>
+        send({
+          method: "start",
+          operation: request.path,
+          httpMethod: request.method,
+          url: target + queryString(request.query),
+          body: request.body,
+          retry: request.idempotent ? "policy" : "unsent"
+        }))
+  }, { spans })
 })
+
+const queryString = (params: ReadonlyArray<readonly [string, string]>): string =>
+  params.length === 0
+    ? ""
+    : "?" + params.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join("&")
+
+const pathRegion = (path: string): Option.Option<string> => {
+  const match = /(?:^|\/)(?:regions|locations)\/([^/:]+)/.exec(path)
+  return match === null ? Option.none() : Option.some(match[1]!)
+}
+
+const segment = "[A-Za-z0-9._~!$&'()*+,;=@-]+"
+const pathPattern = new RegExp(`^${segment}(?:/${segment})*(?::[A-Za-z][A-Za-z0-9]*)?$`)
+
+/** Checks a start request: the path, the query, the body; adds the request id. */
+const validStart = (request: StartRequest): Either.Either<ValidStartRequest, OperationsError.InvalidName> => {
+  const fail = (reason: string) => Either.left(internal.invalidName("start", request.path, reason))
+  if (!pathPattern.test(request.path)) {
+    return fail("expected a path relative to the version root, such as projects/p/regions/r/clusters or .../clusters/c:start")
+  }
+  if (request.path.split("/").some((part) => part === "." || part === ".." || part.startsWith(".:"))) {
+    return fail("a path has no . or .. segments")
+  }
+  const method = request.method ?? "POST"
+  const query: Array<readonly [string, string]> = []
+  for (const key in request.query) {
+    const value = request.query[key]
+    if (value === undefined) continue
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      query.push([key, String(value)])
+    } else {
+      for (const item of value) query.push([key, item])
+    }
+  }
+  let json = request.body
+  let hasId = false
+  if (request.requestId !== undefined) {
+    const idName = request.requestId.name ?? "requestId"
+    if (request.requestId.in === "query") {
+      hasId = query.some(([key, value]) => key === idName && value !== "")
+      if (!hasId) query.push([idName, globalThis.crypto.randomUUID()])
+    } else {
+      if (json !== undefined && !Predicate.isRecord(json)) return fail("a request id goes into a body that is a JSON object")
+      const given = json?.[idName]
+      if (given !== undefined && (typeof given !== "string" || given === "")) {
+        return fail(`the body's ${idName} is not a non-empty string`)
+      }
+      if (given === undefined) json = { ...json, [idName]: globalThis.crypto.randomUUID() }
+    }
+    hasId = true
+  }
+  let body: string | undefined
+  if (json !== undefined) {
+    try {
+      body = JSON.stringify(json)
+    } catch (error) {
+      return fail(`the body is not JSON: ${error instanceof globalThis.Error ? error.message : String(error)}`)
+    }
+  }
+  return Either.right({ method, path: request.path, query, body, idempotent: method === "GET" || hasId })
+}
 
 const collectionRegion = (collection: OperationName.OperationCollection): Option.Option<string> => {
   const parts = OperationName.collectionParts(collection)
@@ -285,6 +500,19 @@ export interface Transport {
   readonly list: (collection: OperationName.OperationCollection, options: ListOptions) => Effect.Effect<Answer, Error>
   readonly cancel: (name: OperationName.OperationName) => Effect.Effect<Answer, Error>
   readonly delete: (name: OperationName.OperationName) => Effect.Effect<Answer, Error>
+  /** Any method answering an Operation; a transport without it fails `start` with UNIMPLEMENTED. */
+  readonly start?: ((request: ValidStartRequest) => Effect.Effect<Answer, Error>) | undefined
+}
+
+/**
+ * Options of {@link fromTransport}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TransportOptions {
+  /** Whether each call runs in a client span. Defaults to false. */
+  readonly spans?: boolean | undefined
 }
 
 /**
@@ -306,7 +534,8 @@ export interface Transport {
  * @since 0.1.0
  * @category constructors
  */
-export const fromTransport = (transport: Transport): Service => {
+export const fromTransport = (transport: Transport, options?: TransportOptions): Service => {
+  const spans = options?.spans === true
   const validName = (method: OperationsError.Method, input: string) =>
     Either.match(OperationName.parse(input), {
       onLeft: (error) => Effect.fail(internal.invalidName(method, input, internal.parseReason(error))),
@@ -332,6 +561,7 @@ export const fromTransport = (transport: Transport): Service => {
     return Either.isLeft(valid)
       ? Effect.fail(internal.invalidName("get", name, internal.parseReason(valid.left)))
       : Tracing.spanned(
+        spans,
         "OperationsClient.get",
         { "operation.name": name },
         Effect.flatMap(transport.get(valid.right), decode("get", name, decoder(name)))
@@ -342,7 +572,7 @@ export const fromTransport = (transport: Transport): Service => {
     collection: string,
     options: ListOptions | undefined,
     schema: Schema.Schema<Operation.ListOperationsResponse<M, R>, I>
-  ) => Tracing.spanned("OperationsClient.list", { "operation.collection": collection }, Effect.gen(function*() {
+  ) => Tracing.spanned(spans, "OperationsClient.list", { "operation.collection": collection }, Effect.gen(function*() {
     const valid = yield* Either.match(OperationName.parseCollection(collection), {
       onLeft: (error) => Effect.fail(internal.invalidName("list", collection, internal.parseReason(error))),
       onRight: Effect.succeed
@@ -354,17 +584,31 @@ export const fromTransport = (transport: Transport): Service => {
     )
   }))
 
+  // A server that sends a page token twice would be followed forever: the stream ends with a typed error.
   const listAllWith = <M, R, I>(
     collection: string,
     options: Omit<ListOptions, "pageToken"> | undefined,
     schema: Schema.Schema<Operation.ListOperationsResponse<M, R>, I>
   ): Stream.Stream<Operation.Operation<M, R>, Error> =>
-    Stream.paginateChunkEffect("", (pageToken: string) =>
-      Effect.map(listWith(collection, { ...options, pageToken }, schema), (page) =>
-        [
-          Chunk.fromIterable(page.operations),
-          page.nextPageToken === "" ? Option.none<string>() : Option.some(page.nextPageToken)
-        ] as const))
+    Stream.paginateChunkEffect({ pageToken: "", seen: new Set<string>() }, ({ pageToken, seen }) =>
+      Effect.flatMap(listWith(collection, { ...options, pageToken }, schema), (page) => {
+        const operations = Chunk.fromIterable(page.operations)
+        const next = page.nextPageToken
+        if (next === "") return Effect.succeed([operations, Option.none()] as const)
+        if (seen.has(next) || next === pageToken) {
+          return Effect.fail(
+            new OperationsError.MalformedResponse({
+              method: "list",
+              operation: collection,
+              httpStatus: 200,
+              path: "$.nextPageToken",
+              detail: `the server sent a page token it had sent before (after ${seen.size + 1} pages)`
+            })
+          )
+        }
+        seen.add(next)
+        return Effect.succeed([operations, Option.some({ pageToken: next, seen })] as const)
+      }))
 
   function get(name: string): Effect.Effect<Operation.Operation, Error>
   function get<M, R, I>(
@@ -411,18 +655,56 @@ export const fromTransport = (transport: Transport): Service => {
   // cancel and delete: a name in, google.protobuf.Empty out.
   const emptyCall = (method: "cancel" | "delete") => (name: string): Effect.Effect<void, Error> =>
     Tracing.spanned(
+      spans,
       `OperationsClient.${method}`,
       { "operation.name": name },
       Effect.flatMap(validName(method, name), (valid) =>
         Effect.flatMap(transport[method](valid), decode(method, name, internal.emptyDecoder)))
     )
 
-  return OperationsClient.of({ get, list, listAll, cancel: emptyCall("cancel"), delete: emptyCall("delete") })
+  const startWith = <M, R>(
+    request: StartRequest,
+    decoder: internal.Decoder<Operation.Operation<M, R>>
+  ): Effect.Effect<Operation.Operation<M, R>, Error> => {
+    const valid = validStart(request)
+    if (Either.isLeft(valid)) return Effect.fail(valid.left)
+    const send = transport.start
+    return Tracing.spanned(
+      spans,
+      "OperationsClient.start",
+      { "http.request.method": valid.right.method, "operation.path": request.path },
+      send === undefined
+        ? Effect.fail(
+          new OperationsError.ApiError({
+            method: "start",
+            operation: request.path,
+            httpStatus: 501,
+            status: Status.make({ code: Code.codes.UNIMPLEMENTED, message: "this transport does not start operations" }),
+            retryAfter: Option.none()
+          })
+        )
+        : Effect.flatMap(send(valid.right), decode("start", request.path, decoder))
+    )
+  }
+
+  function start(request: StartRequest): Effect.Effect<Operation.Operation, Error>
+  function start<M, R, I>(
+    request: StartRequest,
+    schema: Schema.Schema<Operation.Operation<M, R>, I>
+  ): Effect.Effect<Operation.Operation<M, R>, Error>
+  function start<M, R, I>(request: StartRequest, schema?: Schema.Schema<Operation.Operation<M, R>, I>) {
+    return schema === undefined
+      ? startWith(request, internal.untypedDecoder)
+      : startWith(request, internal.fromSchema(schema))
+  }
+
+  return OperationsClient.of({ start, get, list, listAll, cancel: emptyCall("cancel"), delete: emptyCall("delete") })
 }
 
 /**
  * A layer of the client. It needs an `HttpClient` (`UndiciHttpClient.layer()` on Node, or any other such
- * as `FetchHttpClient.layer`) and `Credentials`; it bundles neither.
+ * as `FetchHttpClient.layer`) and `Credentials`; it bundles neither. It sends through the `HttpExchange` of
+ * the context when there is one (`UndiciHttpClient`'s layers provide theirs), else over the `HttpClient`.
  *
  * @example
  * ```ts
@@ -441,7 +723,11 @@ export const fromTransport = (transport: Transport): Service => {
  */
 export const layer = (
   options?: Options
-): Layer.Layer<OperationsClient, Endpoint.InvalidEndpoint, HttpClient.HttpClient | Credentials.Credentials> =>
+): Layer.Layer<
+  OperationsClient,
+  Endpoint.InvalidEndpoint | OperationsError.InvalidHeader,
+  HttpClient.HttpClient | Credentials.Credentials
+> =>
   Layer.effect(OperationsClient, make(options))
 
 /**
@@ -465,7 +751,7 @@ export const layerConfig = (
   options: Config.Config.Wrap<Options>
 ): Layer.Layer<
   OperationsClient,
-  Endpoint.InvalidEndpoint | ConfigError.ConfigError,
+  Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | ConfigError.ConfigError,
   HttpClient.HttpClient | Credentials.Credentials
 > => Layer.effect(OperationsClient, Effect.flatMap(Config.unwrap(options), make))
 
@@ -488,7 +774,7 @@ export const layerConfig = (
 export const layerEmulator = (
   url: string,
   options?: Omit<Options, "endpoint">
-): Layer.Layer<OperationsClient, Endpoint.InvalidEndpoint, HttpClient.HttpClient> =>
+): Layer.Layer<OperationsClient, Endpoint.InvalidEndpoint | OperationsError.InvalidHeader, HttpClient.HttpClient> =>
   layer({ ...options, endpoint: Endpoint.fixed(url) }).pipe(Layer.provide(Credentials.unauthenticated))
 
 /**

@@ -18,7 +18,7 @@ import * as Predicate from "effect/Predicate"
  * @since 0.1.0
  * @category models
  */
-export type Method = "get" | "list" | "cancel" | "delete"
+export type Method = "get" | "list" | "cancel" | "delete" | "start"
 
 /**
  * A non-2xx answer. `code` is the google.rpc code (from the envelope's `status`, else from the HTTP
@@ -72,21 +72,64 @@ export class ApiError extends Data.TaggedError("ApiError")<{
 }
 
 /**
- * No answer: the connection failed or was reset, the attempt timed out, or the body could not be read.
+ * Why a request got no answer:
+ * - `Connect`: no connection could be made (refused, unknown host, unreachable); the request never left.
+ * - `Timeout`: no complete answer within the attempt's time, or the call's deadline passed.
+ * - `Reset`: the connection closed or was reset before the answer was complete.
+ * - `BodyTooLarge`: the body is larger than `maxResponseBytes`; it was not read further.
+ * - `Protocol`: the answer is not HTTP the client can read (a parse error, headers too large).
+ * - `InvalidRequest`: the HTTP stack refused the request before sending it (a bad URL or header).
+ * - `Unknown`: anything else.
+ *
+ * Only `Connect`, `Timeout` and `Reset` are transient ({@link isTransient}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TransportReason = "Connect" | "Timeout" | "Reset" | "BodyTooLarge" | "Protocol" | "InvalidRequest" | "Unknown"
+
+/**
+ * Tells whether trying again may give an answer after a transport failure of this reason.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * OperationsError.isTransient("Reset") // true
+ * OperationsError.isTransient("BodyTooLarge") // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isTransient = (reason: TransportReason): boolean =>
+  reason === "Connect" || reason === "Timeout" || reason === "Reset"
+
+/**
+ * No answer: the connection failed or was reset, the attempt timed out, the body was too large or could not
+ * be read. `reason` says which ({@link TransportReason}).
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * declare const error: OperationsError.TransportError
+ * if (error.reason === "BodyTooLarge") console.log(error.detail)
+ * ```
  *
  * @since 0.1.0
  * @category errors
  */
 export class TransportError extends Data.TaggedError("TransportError")<{
   readonly method: Method
-  /** The operation's name (the collection's, for `list`). */
+  /** The operation's name (the collection's, for `list`; the path, for `start`). */
   readonly operation: string
-  readonly reason: "Connection" | "Timeout" | "Body"
+  readonly reason: TransportReason
   readonly detail: string
   readonly cause?: unknown
 }> {
   override get message(): string {
-    return `${this.reason === "Timeout" ? "timed out" : "transport failure"}: ${this.detail} (${this.method} ${this.operation})`
+    return `${this.reason === "Timeout" ? "timed out" : `transport failure (${this.reason})`}: ${this.detail} (${this.method} ${this.operation})`
   }
 }
 
@@ -131,6 +174,46 @@ export class InvalidName extends Data.TaggedError("InvalidName")<{
     return `invalid name ${printableQuote(shown)}: ${this.reason}`
   }
 }
+
+/**
+ * A header refused when the client was built: a name that is not an HTTP token, or a value with control
+ * characters (CR, LF, NUL ...) or characters outside printable ASCII. Bad input: nothing was sent.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * const error = new OperationsError.InvalidHeader({ header: "x-goog-user-project", reason: "contains a line break" })
+ * error.message // 'invalid header x-goog-user-project: contains a line break'
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidHeader extends Data.TaggedError("InvalidHeader")<{
+  /** The header's name (printable ASCII escaped). */
+  readonly header: string
+  readonly reason: string
+}> {
+  override get message(): string {
+    return `invalid header ${this.header}: ${this.reason}`
+  }
+}
+
+/**
+ * Tells whether a value is an `InvalidHeader`.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * OperationsError.isInvalidHeader(new OperationsError.InvalidHeader({ header: "x", reason: "bad" })) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isInvalidHeader = (u: unknown): u is InvalidHeader => u instanceof InvalidHeader
 
 /**
  * Every error an operations call can fail with (credential failures come as the Credentials module's
@@ -201,8 +284,9 @@ export const isUnavailable: (u: unknown) => u is ApiError = hasCode(Code.codes.U
 export const isUnimplemented: (u: unknown) => u is ApiError = hasCode(Code.codes.UNIMPLEMENTED)
 
 /**
- * Tells whether trying again may help: transport failures, UNAVAILABLE, and RESOURCE_EXHAUSTED when the
- * server said when to come back. This is what the default retry policy retries.
+ * Tells whether trying again may help: transient transport failures (`Connect`, `Timeout`, `Reset`),
+ * UNAVAILABLE, and RESOURCE_EXHAUSTED when the server said when to come back. This is what the default retry
+ * policy retries. A body too large, a protocol error or a refused request fail at once.
  *
  * @example
  * ```ts
@@ -216,7 +300,7 @@ export const isUnimplemented: (u: unknown) => u is ApiError = hasCode(Code.codes
  * @category guards
  */
 export const isRetryable = (u: unknown): boolean =>
-  u instanceof TransportError || isUnavailable(u) || (isResourceExhausted(u) && Option.isSome(u.retryAfter))
+  (u instanceof TransportError && isTransient(u.reason)) || isUnavailable(u) || (isResourceExhausted(u) && Option.isSome(u.retryAfter))
 
 /**
  * Tells whether a value is one of the operations client's errors.

@@ -100,27 +100,80 @@ export const serverDelay = (error: OperationsError.OperationsError): Option.Opti
   error._tag === "ApiError" ? error.retryAfter : Option.none()
 
 /**
- * The schedule `Effect.retry` runs for a policy, fed the errors: retry while the policy says the error is
- * retryable, waiting the longer of the schedule's delay and the server's.
+ * The longest server-given delay (RetryInfo's `retryDelay`, `Retry-After`) a single call honours by default:
+ * 2 minutes. A longer one is cut to it.
  *
  * @example
  * ```ts
  * import { RetryPolicy } from "@longrunning/http"
+ * import { Duration } from "effect"
  *
- * const schedule = RetryPolicy.toSchedule(RetryPolicy.defaultPolicy)
+ * Duration.toMinutes(RetryPolicy.defaultMaxServerDelay) // 2
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxServerDelay: Duration.Duration = Duration.minutes(2)
+
+/**
+ * Options of {@link toSchedule}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ScheduleOptions {
+  /** The longest server-given delay honoured; longer ones are cut to it. Defaults to {@link defaultMaxServerDelay}. */
+  readonly maxServerDelay?: Duration.DurationInput | undefined
+}
+
+/**
+ * The delay a server asked for, bounded: at most `max`; a hint that is not a finite, non-negative duration
+ * is no hint (the schedule's own delay applies).
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@longrunning/http"
+ * import { Duration } from "effect"
+ *
+ * RetryPolicy.boundedDelay(Duration.seconds(315576000000), Duration.minutes(2)) // 2 minutes
  * ```
  *
  * @since 0.1.0
  * @category combinators
  */
-export const toSchedule = (policy: RetryPolicy): Schedule.Schedule<unknown, unknown> =>
-  Schedule.identity<unknown>().pipe(
+export const boundedDelay = (hint: Duration.Duration, max: Duration.Duration): Duration.Duration => {
+  const millis = Duration.toMillis(hint)
+  if (!Number.isFinite(millis) || millis < 0) return Duration.zero
+  return Duration.min(hint, max)
+}
+
+/**
+ * The schedule `Effect.retry` runs for a policy, fed the errors: retry while the policy says the error is
+ * retryable, waiting the longer of the schedule's delay and the server's (bounded by `maxServerDelay`).
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@longrunning/http"
+ *
+ * const schedule = RetryPolicy.toSchedule(RetryPolicy.defaultPolicy, { maxServerDelay: "30 seconds" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const toSchedule = (policy: RetryPolicy, options?: ScheduleOptions): Schedule.Schedule<unknown, unknown> => {
+  const max = Duration.decode(options?.maxServerDelay ?? defaultMaxServerDelay)
+  return Schedule.identity<unknown>().pipe(
     Schedule.whileInput((error) => OperationsError.isOperationsError(error) && policy.retryable(error)),
     Schedule.addDelay((error) =>
-      OperationsError.isOperationsError(error) ? Option.getOrElse(serverDelay(error), () => Duration.zero) : Duration.zero
+      OperationsError.isOperationsError(error)
+        ? Option.match(serverDelay(error), { onNone: () => Duration.zero, onSome: (hint) => boundedDelay(hint, max) })
+        : Duration.zero
     ),
     Schedule.intersect(policy.schedule)
   )
+}
 
 /**
  * The policy that overrides the client's own for the calls made in a region of code (see {@link withPolicy}).

@@ -803,7 +803,7 @@ export interface RequestOptions {
   readonly timeout?: Duration.DurationInput | undefined
 }
 
-const TypeId: unique symbol = Symbol.for("@longrunning/http/ServiceProfile/RequestLineError")
+const TypeId = "~@longrunning/http/ServiceProfile/RequestLineError" as const
 
 /**
  * A request that cannot be made: a name the service's grammar refuses, a version or method the profile does
@@ -864,6 +864,35 @@ export const formatDuration = (input: Duration.DurationInput): string => {
   const digits = fraction.toString().padStart(9, "0")
   const trimmed = digits.endsWith("000000") ? digits.slice(0, 3) : digits.endsWith("000") ? digits.slice(0, 6) : digits
   return `${seconds}.${trimmed}s`
+}
+
+/**
+ * The timeout to ask a `:wait` for: the shorter of the time left before the caller's deadline and the time one
+ * attempt may take, less a margin for the answer to travel back, so that the server answers before either
+ * runs out. `None` when less than a second would be left: then a plain get is the better call.
+ *
+ * @example
+ * ```ts
+ * import { ServiceProfile } from "@longrunning/http"
+ *
+ * ServiceProfile.waitTimeout({ remaining: "10 minutes", attemptTimeout: "30 seconds" }) // Option.some(28 seconds)
+ * ServiceProfile.waitTimeout({ remaining: "2 seconds", attemptTimeout: "30 seconds" }) // Option.none()
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const waitTimeout = (options: {
+  /** The time left before the caller's deadline. */
+  readonly remaining: Duration.DurationInput
+  /** The time one attempt of the client may take (its `timeout` option). */
+  readonly attemptTimeout: Duration.DurationInput
+  /** Kept free for the answer to come back. Defaults to 2 seconds. */
+  readonly margin?: Duration.DurationInput | undefined
+}): Option.Option<Duration.Duration> => {
+  const bound = Duration.min(Duration.decode(options.remaining), Duration.decode(options.attemptTimeout))
+  const left = Duration.subtract(bound, Duration.decode(options.margin ?? Duration.seconds(2)))
+  return Duration.greaterThanOrEqualTo(left, Duration.seconds(1)) ? Option.some(left) : Option.none()
 }
 
 const httpMethods: Record<Method, RequestLine["method"]> = {

@@ -1,8 +1,9 @@
 /**
  * A lean `HttpClient` over an undici `Dispatcher` (a `Pool`, an `Agent`): the @effect/platform interface,
  * with little between the fiber and the socket. One handler object per request reads the body as it
- * arrives (no Node stream, no AbortController), headers are converted once and only when read, and the
- * span of a request is made only when a tracer other than Effect's built-in one is installed.
+ * arrives (no Node stream, no AbortController), headers are converted once and only when read. Its layers
+ * also provide the `HttpExchange` that `OperationsClient` sends through: a whole exchange (request, body,
+ * one timer) in one step.
  *
  * @since 0.1.0
  */
@@ -16,25 +17,20 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as UrlParams from "@effect/platform/UrlParams"
+import type * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import * as Tracing from "./internal/tracing.js"
 import { Readable } from "node:stream"
 import { Agent, type Dispatcher } from "undici"
-import {
-  type DeadlineAware,
-  deadlineKey,
-  DeadlineExceeded,
-  type ExchangeHandlers,
-  exchangeKey,
-  type Exchanging
-} from "./internal/request.js"
+import * as HttpExchange from "./HttpExchange.js"
+import * as Errors from "./internal/errors.js"
 
 /**
  * Options of {@link layer}.
@@ -55,9 +51,9 @@ export interface Options {
 // tracing
 // -----------------------------------------------------------------------------
 
-// A request gets a span only when a real tracer is installed (internal/tracing.ts says why).
+// As the platform's clients do: a span per request unless tracing is off for it.
 const tracing = (fiber: Fiber.RuntimeFiber<unknown, unknown>, request: HttpClientRequest.HttpClientRequest) =>
-  Tracing.tracing(fiber) && !fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
+  fiber.getFiberRef(FiberRef.currentTracerEnabled) && !fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
 
 // -----------------------------------------------------------------------------
 // the body, as it arrives
@@ -146,23 +142,6 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.whenHeaders = undefined
     this.whenFailed = undefined
     if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(aborted)
-  }
-
-  /** Fails the exchange with `DeadlineExceeded` after `millis`, headers and body included. */
-  arm(millis: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined
-      const error = new DeadlineExceeded(millis)
-      if (this.body !== undefined) this.body.fail(error)
-      else {
-        const whenFailed = this.whenFailed
-        this.whenHeaders = undefined
-        this.whenFailed = undefined
-        whenFailed?.(error)
-      }
-      this.cancelled = true
-      if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(error)
-    }, millis)
   }
 
   disarm(): void {
@@ -391,18 +370,26 @@ const toDispatchBody = (
   }
 }
 
+type Target = { readonly origin: string; readonly path: string; readonly url: string }
+
 /** Splits an absolute http(s) URL into origin and path without building a `URL`, when that is safe. */
-const splitUrl = (
-  request: HttpClientRequest.HttpClientRequest
-): { readonly origin: string; readonly path: string; readonly url: string } | Error => {
-  const raw = request.url
-  const simple = (raw.startsWith("http://") || raw.startsWith("https://")) &&
-    request.urlParams.length === 0 && Option.isNone(request.hash) && !/[\s#?@\\]/.test(raw)
-  if (simple) {
+const splitUrl = (raw: string): Target | Error => {
+  if ((raw.startsWith("http://") || raw.startsWith("https://")) && !/[\s#?@\\]/.test(raw)) {
     const slash = raw.indexOf("/", raw.indexOf("//") + 2)
     return slash < 0 ? { origin: raw, path: "/", url: raw } : { origin: raw.slice(0, slash), path: raw.slice(slash), url: raw }
   }
-  const made = UrlParams.makeUrl(raw, request.urlParams, request.hash)
+  try {
+    const url = new URL(raw)
+    if (url.protocol !== "http:" && url.protocol !== "https:") return new Error(`not an http(s) URL: ${url.protocol}`)
+    return { origin: url.origin, path: `${url.pathname}${url.search}`, url: url.href }
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error))
+  }
+}
+
+const requestTarget = (request: HttpClientRequest.HttpClientRequest): Target | Error => {
+  if (request.urlParams.length === 0 && Option.isNone(request.hash)) return splitUrl(request.url)
+  const made = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
   if (made._tag === "Left") return made.left
   const url = made.right
   return { origin: url.origin, path: `${url.pathname}${url.search}`, url: url.href }
@@ -412,12 +399,10 @@ const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
   target: { readonly origin: string; readonly path: string },
-  headers: Headers.Headers,
-  deadlineMillis?: number
+  headers: Headers.Headers
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> =>
   Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
     const exchange = new Exchange()
-    if (deadlineMillis !== undefined) exchange.arm(deadlineMillis)
     exchange.whenHeaders = (status, rawHeaders) =>
       resume(Effect.succeed(new Response(request, status, rawHeaders, exchange.body!)))
     exchange.whenFailed = (cause) =>
@@ -430,7 +415,7 @@ const send = (
         method: request.method,
         headers: payload.headers,
         body: payload.body,
-        // timeouts are the caller's, with Effect.timeout
+        // timeouts are the caller's
         headersTimeout: 0,
         bodyTimeout: 0
       }, exchange)
@@ -448,8 +433,7 @@ const traced = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
   target: { readonly origin: string; readonly path: string; readonly url: string },
-  fiber: Fiber.RuntimeFiber<unknown, unknown>,
-  deadlineMillis: number | undefined
+  fiber: Fiber.RuntimeFiber<unknown, unknown>
 ) =>
   Effect.useSpan(
     Context.get(fiber.currentContext, HttpClient.SpanNameGenerator)(request),
@@ -461,7 +445,7 @@ const traced = (
       const headers = fiber.getFiberRef(HttpClient.currentTracerPropagation)
         ? Headers.merge(request.headers, HttpTraceContext.toHeaders(span))
         : request.headers
-      return send(dispatcher, request, target, headers, deadlineMillis).pipe(
+      return send(dispatcher, request, target, headers).pipe(
         Effect.withParentSpan(span),
         Effect.tap((response) => span.attribute("http.response.status_code", response.status))
       )
@@ -472,19 +456,16 @@ const traced = (
 // a whole exchange in one step
 // -----------------------------------------------------------------------------
 
+/** What the interrupt handler of one exchange reaches: cleared when the exchange settles (see `exchange`). */
+interface Slot {
+  handler: WholeExchange | undefined
+}
+
 /**
  * The handler of a whole exchange: headers, the body up to `maxBytes`, one timer over both. It settles once,
- * through `resume`, with what the handlers made of the answer or of the failure.
- *
- * Interruption: the exchange watches its fiber's exit (an observer) instead of returning a canceler from
- * `Effect.async`. A canceler wraps every call in `onInterrupt` (an uninterruptible region, a
- * match frame, option objects), and V8 tends to pretenure those short-lived objects: then everything
- * they point to, the whole answer included, outlives the young generation, and garbage collection cost
- * about 10 µs per poll with 32 in flight (docs/benchmarks.md). An interrupted fiber ends as soon as its
- * finalizers have run, and the request is aborted then: a fiber whose finalizers take time, or that catches
- * its own interruption and carries on, leaves the request running until it ends, within its deadline.
+ * through `resume`.
  */
-class WholeExchange<A, E> implements Dispatcher.DispatchHandler {
+class WholeExchange implements Dispatcher.DispatchHandler {
   controller: Dispatcher.DispatchController | undefined = undefined
   settled = false
   status = 0
@@ -492,57 +473,41 @@ class WholeExchange<A, E> implements Dispatcher.DispatchHandler {
   chunks: Array<Buffer> = []
   size = 0
   timer: ReturnType<typeof setTimeout> | undefined = undefined
-  /** The fiber's exit stops the exchange (see above); removed when the exchange settles. */
-  readonly onFiberExit = (): void => this.cancel()
 
   constructor(
     readonly maxBytes: number,
-    readonly on: ExchangeHandlers<A, E>,
-    readonly resume: (effect: Effect.Effect<A, E>) => void,
-    readonly fiber: Fiber.RuntimeFiber<unknown, unknown>
-  ) {
-    fiber.addObserver(this.onFiberExit)
-  }
-
-  /** Resumes the fiber with what `make` gives; a handler that throws becomes a defect, not a hang. */
-  settle(make: () => Effect.Effect<A, E>): void {
-    this.fiber.removeObserver(this.onFiberExit)
-    let effect: Effect.Effect<A, E>
-    try {
-      effect = make()
-    } catch (defect) {
-      effect = Effect.die(defect)
-    }
-    this.resume(effect)
-  }
+    readonly resume: (effect: Effect.Effect<HttpExchange.Response, HttpExchange.ExchangeError>) => void,
+    readonly slot: Slot
+  ) {}
 
   arm(millis: number): void {
     this.timer = setTimeout(() => {
       this.timer = undefined
-      this.fail({ _tag: "Timeout" }, new DeadlineExceeded(millis))
-    }, millis)
+      this.fail(Errors.timedOut(millis))
+    }, Errors.armable(millis))
+  }
+
+  private stop(): void {
+    this.settled = true
+    this.slot.handler = undefined
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
   }
 
   /** Settles with a failure and aborts the request, once. */
-  fail(failure: Parameters<ExchangeHandlers<A, E>["failed"]>[0], abortWith: Error): void {
+  fail(error: HttpExchange.ExchangeError): void {
     if (this.settled) return
-    this.settled = true
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer)
-      this.timer = undefined
-    }
-    if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(abortWith)
-    this.settle(() => Effect.fail(this.on.failed(failure)))
+    this.stop()
+    if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(aborted)
+    this.resume(Effect.fail(error))
   }
 
-  /** The fiber ended (it was interrupted): stop quietly. */
-  cancel(): void {
+  /** The fiber was interrupted: abort at once, quietly. */
+  abort(): void {
     if (this.settled) return
-    this.settled = true
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer)
-      this.timer = undefined
-    }
+    this.stop()
     if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(aborted)
   }
 
@@ -561,70 +526,98 @@ class WholeExchange<A, E> implements Dispatcher.DispatchHandler {
     this.headers = headers
     const declared = headers["content-length"]
     if (typeof declared === "string" && /^\d+$/.test(declared) && Number(declared) > this.maxBytes) {
-      this.fail({ _tag: "TooLarge" }, tooLarge)
+      this.fail(Errors.tooLarge(this.maxBytes))
     }
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled || this.headers === undefined) return
     this.size += chunk.length
-    if (this.size > this.maxBytes) return this.fail({ _tag: "TooLarge" }, tooLarge)
+    if (this.size > this.maxBytes) return this.fail(Errors.tooLarge(this.maxBytes))
     this.chunks.push(chunk)
   }
 
   onResponseEnd(): void {
     if (this.settled || this.headers === undefined) return
-    this.settled = true
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer)
-      this.timer = undefined
-    }
+    this.stop()
     const chunks = this.chunks
     const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size)
-    const headers = this.headers
-    this.settle(() => this.on.answer(this.status, decoder.decode(bytes), headers))
+    const retryAfter = this.headers["retry-after"]
+    this.chunks = []
+    this.resume(Effect.succeed({
+      status: this.status,
+      text: decoder.decode(bytes),
+      retryAfter: Array.isArray(retryAfter) ? retryAfter.join(", ") : retryAfter
+    }))
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.fail(
-      this.headers === undefined ? { _tag: "Connection", reason: "Transport", cause: error } : { _tag: "Body", cause: error },
-      error
-    )
+    this.fail(Errors.fromCause(error))
   }
 }
 
-const tooLarge = new Error("the response body is too large")
-
-const whole = <A, E>(
-  dispatcher: Dispatcher,
-  fiber: Fiber.RuntimeFiber<unknown, unknown>,
-  request: HttpClientRequest.HttpClientRequest,
-  headers: Record<string, string>,
-  millis: number,
-  maxBytes: number,
-  on: ExchangeHandlers<A, E>
-): Effect.Effect<A, E> => {
-  const target = splitUrl(request)
-  if (target instanceof Error) return Effect.fail(on.failed({ _tag: "Connection", reason: "InvalidUrl", cause: target }))
-  return Effect.async<A, E>((resume) => {
-    const exchange = new WholeExchange(maxBytes, on, resume, fiber)
-    exchange.arm(millis)
-    try {
-      const payload = toDispatchBody(request.body, Headers.empty)
-      dispatcher.dispatch({
-        origin: target.origin,
-        path: target.path,
-        method: request.method,
-        headers: payload.headers === Headers.empty ? headers : { ...headers, ...payload.headers },
-        body: payload.body,
-        headersTimeout: 0,
-        bodyTimeout: 0
-      }, exchange)
-    } catch (cause) {
-      exchange.fail({ _tag: "Connection", reason: "Transport", cause }, aborted)
-    }
-  })
+const aborts = (slot: Slot) => <E>(cause: Cause.Cause<E>): Effect.Effect<never, E> => {
+  slot.handler?.abort()
+  return Effect.failCause(cause)
 }
+
+/**
+ * The exchange over a dispatcher that `OperationsClient` sends through when this module's layers are
+ * provided: request, body and one native timer, with nothing between them. The timer runs on real time
+ * (under `TestClock`, provide `HttpExchange.layerHttpClient` to have time limits follow Effect's clock).
+ *
+ * Interruption aborts the request at once, through a handler that runs when the fiber is interrupted. The
+ * handler reaches the exchange only through a slot that is emptied when the exchange settles: the
+ * interrupt frames may be allocated in V8's old generation, and must not keep an answer alive after it is
+ * handed back (docs/benchmarks.md).
+ *
+ * @example
+ * ```ts
+ * import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
+ * import { Pool } from "undici"
+ *
+ * const exchange = UndiciHttpClient.exchange(new Pool("http://127.0.0.1:8085"))
+ * exchange.transport // "undici"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const exchange = (dispatcher: Dispatcher): HttpExchange.Service => ({
+  transport: "undici",
+  exchange: (request) => {
+    const target = splitUrl(request.url)
+    if (target instanceof Error) {
+      return Effect.fail(new HttpExchange.ExchangeError({ reason: "InvalidRequest", detail: target.message, cause: target }))
+    }
+    const slot: Slot = { handler: undefined }
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.catchAllCause(
+        restore(Effect.async<HttpExchange.Response, HttpExchange.ExchangeError>((resume) => {
+          const handler = new WholeExchange(request.maxBytes, resume, slot)
+          slot.handler = handler
+          if (Number.isFinite(request.timeoutMillis)) handler.arm(request.timeoutMillis)
+          try {
+            dispatcher.dispatch({
+              origin: target.origin,
+              path: target.path,
+              method: request.method,
+              headers: request.body === undefined
+                ? request.headers
+                : { ...request.headers, "content-type": "application/json" },
+              body: request.body ?? null,
+              headersTimeout: 0,
+              bodyTimeout: 0
+            }, handler)
+          } catch (cause) {
+            handler.fail(Errors.fromCause(cause))
+          }
+        })),
+        aborts(slot)
+      )
+    )
+  }
+})
 
 /**
  * Makes the client over a dispatcher: an undici `Pool` for one origin, an `Agent` for many. Closing the
@@ -642,33 +635,31 @@ const whole = <A, E>(
  * @since 0.1.0
  * @category constructors
  */
-export const make = (dispatcher: Dispatcher): HttpClient.HttpClient => {
-  const execute = (request: HttpClientRequest.HttpClientRequest, deadlineMillis?: number) =>
-    Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
-      const target = splitUrl(request)
-      if (target instanceof Error) {
-        return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: target }))
-      }
-      return tracing(fiber, request)
-        ? traced(dispatcher, request, target, fiber, deadlineMillis)
-        : send(dispatcher, request, target, request.headers, deadlineMillis)
-    })
-  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
-    (effect) => Effect.flatMap(effect, (request) => execute(request)),
+export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
+  HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (effect) =>
+      Effect.flatMap(effect, (request) =>
+        Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
+          const target = requestTarget(request)
+          if (target instanceof Error) {
+            return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: target }))
+          }
+          return tracing(fiber, request)
+            ? traced(dispatcher, request, target, fiber)
+            : send(dispatcher, request, target, request.headers)
+        })),
     Effect.succeed
   )
-  // OperationsClient bounds each attempt with this timer instead of forking fibers for Effect.timeout.
-  const deadline: DeadlineAware = { [deadlineKey]: execute }
-  // ... and, when it makes no span, runs the whole exchange in one step.
-  const fused: Exchanging = {
-    [exchangeKey]: (fiber, request, headers, millis, maxBytes, on) =>
-      whole(dispatcher, fiber, request, headers, millis, maxBytes, on)
-  }
-  return Object.assign(client, deadline, fused)
-}
+
+const services = (dispatcher: Dispatcher): Context.Context<HttpClient.HttpClient | HttpExchange.HttpExchange> =>
+  Context.make(HttpClient.HttpClient, make(dispatcher)).pipe(
+    Context.add(HttpExchange.HttpExchange, exchange(dispatcher))
+  )
 
 /**
- * A layer of the client over a new undici `Agent`, destroyed when the layer's scope closes.
+ * A layer of the client over a new undici `Agent`, destroyed when the layer's scope closes. It provides
+ * both the `HttpClient` and the `HttpExchange` over the same agent, so that `OperationsClient` sends through
+ * the one-step exchange.
  *
  * @example
  * ```ts
@@ -685,9 +676,8 @@ export const make = (dispatcher: Dispatcher): HttpClient.HttpClient => {
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.scoped(
-    HttpClient.HttpClient,
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | HttpExchange.HttpExchange> =>
+  Layer.scopedContext(
     Effect.map(
       Effect.acquireRelease(
         Effect.sync(() =>
@@ -699,12 +689,12 @@ export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient>
         ),
         (agent) => Effect.promise(() => agent.destroy())
       ),
-      make
+      services
     )
   )
 
 /**
- * A layer of the client over a dispatcher you own (and close).
+ * A layer of the client and the exchange over a dispatcher you own (and close).
  *
  * @example
  * ```ts
@@ -717,5 +707,6 @@ export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient>
  * @since 0.1.0
  * @category layers
  */
-export const layerDispatcher = (dispatcher: Dispatcher): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.succeed(HttpClient.HttpClient, make(dispatcher))
+export const layerDispatcher = (
+  dispatcher: Dispatcher
+): Layer.Layer<HttpClient.HttpClient | HttpExchange.HttpExchange> => Layer.succeedContext(services(dispatcher))

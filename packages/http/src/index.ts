@@ -17,7 +17,14 @@ export * as Credentials from "./Credentials.js"
 export * as Endpoint from "./Endpoint.js"
 
 /**
- * The operations API (get, list, cancel, delete) as Effects with typed errors.
+ * How the client puts one request on the wire: a service chosen when the layers are built.
+ *
+ * @since 0.1.0
+ */
+export * as HttpExchange from "./HttpExchange.js"
+
+/**
+ * The operations API (start, get, list, cancel, delete) as Effects with typed errors.
  *
  * @since 0.1.0
  */

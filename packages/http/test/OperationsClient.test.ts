@@ -370,7 +370,7 @@ describe("OperationsClient", () => {
         const big = JSON.stringify({ name, metadata: { "@type": "x/y", blob: "x".repeat(2048) } })
         const error = yield* errorOf({ status: 200, body: big }, { ...noRetry, maxResponseBytes: 1024 })
         assert.strictEqual(error._tag, "TransportError")
-        assert.strictEqual(error._tag === "TransportError" && error.reason, "Body")
+        assert.strictEqual(error._tag === "TransportError" && error.reason, "BodyTooLarge")
       }))
 
     it.effect("tokens never appear in errors", () =>

@@ -3,6 +3,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as OperationName from "@longrunning/schema/OperationName"
 import * as Arbitrary from "effect/Arbitrary"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
@@ -539,6 +540,21 @@ describe("ServiceProfile", () => {
           line(ServiceProfile.vertexAi, "get", "projects/p/locations/global/operations/2")
         ])
       }))
+  })
+
+  describe("waitTimeout", () => {
+    it("asks for the shorter of the time left and one attempt, less the margin", () => {
+      const seconds = (o: Option.Option<Duration.Duration>) => Option.map(o, Duration.toSeconds)
+      assert.deepStrictEqual(seconds(ServiceProfile.waitTimeout({ remaining: "10 minutes", attemptTimeout: "30 seconds" })), Option.some(28))
+      assert.deepStrictEqual(seconds(ServiceProfile.waitTimeout({ remaining: "12 seconds", attemptTimeout: "30 seconds" })), Option.some(10))
+      assert.deepStrictEqual(
+        seconds(ServiceProfile.waitTimeout({ remaining: "12 seconds", attemptTimeout: "30 seconds", margin: "5 seconds" })),
+        Option.some(7)
+      )
+      assert.deepStrictEqual(ServiceProfile.waitTimeout({ remaining: "2999 millis", attemptTimeout: "30 seconds" }), Option.none())
+      assert.deepStrictEqual(ServiceProfile.waitTimeout({ remaining: "0 millis", attemptTimeout: "30 seconds" }), Option.none())
+      assert.deepStrictEqual(ServiceProfile.waitTimeout({ remaining: "1 hour", attemptTimeout: "1 second" }), Option.none())
+    })
   })
 
   describe("lookup", () => {

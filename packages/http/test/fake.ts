@@ -49,7 +49,7 @@ export const layer = (
         const index = (yield* Ref.getAndUpdate(log, (all) => [...all, recorded])).length
         const a = answer(recorded, index)
         if ("fail" in a) {
-          return yield* new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("ECONNREFUSED") })
+          return yield* new HttpClientError.RequestError({ request, reason: "Transport", cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) })
         }
         if ("hang" in a) return yield* Effect.never
         return HttpClientResponse.fromWeb(

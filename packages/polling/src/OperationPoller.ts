@@ -394,9 +394,9 @@ const poll = <M, R, I>(
         if (watch.finished) return Option.none()
         yield* sleepUntil(watch.nextAt)
         const remaining = rules.deadline - (yield* Clock.currentTimeMillis)
-        // The poll runs in a fiber of its own, interrupted at once with the watch: the request in flight is
-        // aborted before the watching fiber's finalizers (cancelOnInterrupt's among them) run, not after.
-        const attempt = Effect.either(Effect.disconnect(RetryPolicy.withPolicy(client.get(name, schema), retryPolicy)))
+        // Interrupting the watch aborts the request in flight at once (the client's exchange does), before
+        // the watching fiber's finalizers (cancelOnInterrupt's among them) run.
+        const attempt = Effect.either(RetryPolicy.withPolicy(client.get(name, schema), retryPolicy))
         const result = remaining === Infinity
           ? yield* Effect.map(attempt, Option.some)
           : yield* Effect.timeoutOption(attempt, Duration.millis(Math.max(0, remaining)))

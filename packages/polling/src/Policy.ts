@@ -478,24 +478,21 @@ export const serverHint = (outcome: PollOutcome): Option.Option<Duration.Duratio
     ? RetryPolicy.serverDelay(outcome.error)
     : Option.none()
 
-// What a watch polls again after: what the http client retries (`OperationsError.isRetryable`), and
-// RESOURCE_EXHAUSTED even without a hint, since the watch's own schedule says when to come back.
 /**
- * Whether a watch polls again after this failed poll: what the http client would retry
- * (`OperationsError.isRetryable`) and RESOURCE_EXHAUSTED without a hint (the schedule says when to come
- * back). {@link whileRetryable} stops on everything else.
+ * Whether a watch polls again after a failed poll ({@link whileRetryable}'s rule): after what the http
+ * client retries (`OperationsError.isRetryable`), and after RESOURCE_EXHAUSTED even without a hint, since
+ * the watch's own schedule says when to come back.
  *
  * @example
  * ```ts
- * import { OperationsError } from "@longrunning/http"
  * import { Policy } from "@longrunning/polling"
+ * import type { OperationsClient } from "@longrunning/http"
  *
- * Policy.pollsAgainAfter(
- *   new OperationsError.MalformedResponse({ method: "get", operation: "operations/x", httpStatus: 200, path: "$", detail: "not JSON" })
- * ) // false
+ * declare const error: OperationsClient.Error
+ * Policy.pollsAgainAfter(error)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category guards
  */
 export const pollsAgainAfter = (error: OperationsClient.Error): boolean =>
@@ -620,10 +617,10 @@ export const backoffOnFailure: {
 } = dual(2, backoffOnFailureImpl)
 
 /**
- * Stops after a failed poll that polling again cannot fix: it goes on after what the http client would
- * retry (`OperationsError.isRetryable`: transport failures, UNAVAILABLE, RESOURCE_EXHAUSTED with a hint) and
- * after RESOURCE_EXHAUSTED without a hint (the schedule says when to come back); it stops after NOT_FOUND,
- * PERMISSION_DENIED, a malformed answer... The watch then fails with that error.
+ * Stops after a failed poll that polling again cannot fix ({@link pollsAgainAfter} is false): it goes on
+ * after what the http client would retry (`OperationsError.isRetryable`) and after RESOURCE_EXHAUSTED
+ * without a hint (the schedule says when to come back); it stops after NOT_FOUND, PERMISSION_DENIED, a
+ * malformed answer... The watch then fails with that error.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 import { OperationsClient, OperationsError } from "@longrunning/http"
-import { Status } from "@longrunning/schema"
+import { Code, Status } from "@longrunning/schema"
 import { Clock, Context, Duration, Effect, Layer, Option, Ref } from "effect"
 
 /** What the fake server does on one call. */
@@ -42,9 +42,8 @@ export const layer = (
     const record = (method: Call["method"], name: string) =>
       Effect.flatMap(Clock.currentTimeMillis, (at) => Ref.update(calls, (all) => [...all, { method, name, at }]).pipe(Effect.as(at)))
     const answer = (reply: Reply): Effect.Effect<OperationsClient.Answer, OperationsClient.Error> => {
-      if (options.closed?.current === true) {
-        return Effect.fail(new OperationsError.TransportError({ method: "get", operation: "", reason: "Connection", detail: "the client is closed" }))
-      }
+      // a closed client answers nothing: an UNAVAILABLE stands for its error
+      if (options.closed?.current === true) return Effect.fail(apiError("closed", Code.codes.UNAVAILABLE).error)
       if ("hang" in reply) return Effect.never
       if ("error" in reply) return Effect.fail(reply.error)
       return Effect.succeed({ json: reply.json, httpStatus: 200 })

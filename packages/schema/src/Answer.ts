@@ -28,7 +28,7 @@ import * as Schema from "effect/Schema"
  */
 export type ForeignApi = "Compute Engine" | "Google Kubernetes Engine" | "Cloud SQL" | "an API with its own Operation type"
 
-const TypeId: unique symbol = Symbol.for("@longrunning/schema/Answer/ForeignOperation")
+const TypeId = "~@longrunning/schema/Answer/ForeignOperation" as const
 
 /**
  * An answer that is an operation of another API's own type, not a google.longrunning Operation.

@@ -19,7 +19,7 @@ interface Discovery {
   readonly schemas: { readonly [name: string]: { readonly properties: { readonly [field: string]: DiscoveryProperty } } }
 }
 
-const discovery = readJson(path.resolve(__dirname, "../../../fixtures/reference/dataproc-v1-discovery.json")) as Discovery
+const discovery = readJson(path.resolve(__dirname, "../codegen/discovery/dataproc-v1.json")) as Discovery
 
 interface MessageSchema {
   readonly fields: Schema.Struct.Fields

@@ -1,8 +1,9 @@
 /**
  * Drive an effect that does real socket I/O (the `Emulator`, a loopback server) under `TestClock`. A test
  * clock only moves when told to, while a socket only makes progress when the event loop turns: the driver
- * does both, letting the event loop turn and, whenever a fiber sleeps until a time within a horizon,
- * moving the clock there.
+ * does both, letting the event loop turn and moving the clock to each pending sleep in turn: at once when
+ * it is within a horizon, and once the event loop has gone quiet when it is further off, so that the
+ * growing gaps of a polling policy are followed without a setting to guess.
  *
  * @since 0.1.0
  */
@@ -40,19 +41,40 @@ export const ioTurn: Effect.Effect<void> = Effect.promise(() => new Promise<void
  */
 export interface DriveOptions {
   /**
-   * How far ahead the clock may be moved in one step; default 20 seconds. Sleeps further off are left
-   * alone, so keep it under the client's attempt timeout (30 s) and a request in flight on a real socket is
-   * never timed out by time that did not pass for it.
+   * How far ahead the clock moves as soon as the event loop settles; default 20 seconds, under the
+   * client's attempt timeout (30 s), so that a request in flight on a real socket is never timed out by time
+   * that did not pass for it. A sleep further off (a poller's 45 s gap) is followed too, but only once the
+   * event loop is quiet (see `quietTurns`).
    */
   readonly horizon?: Duration.DurationInput | undefined
+  /**
+   * How many event-loop turns the pending sleeps must stay the same before the clock moves to one beyond
+   * the horizon; default 1,000 (a request to a server in this process answers in far fewer). `Infinity`
+   * leaves sleeps beyond the horizon alone: then the fiber dies after `maxIdleTurns`, saying how far off
+   * the next sleep is and what to set.
+   */
+  readonly quietTurns?: number | undefined
   /**
    * How many event-loop turns to let pass after moving the clock before moving it again; default 4, so that
    * the I/O a wake-up starts (a poll over a socket) gets to answer before time moves on.
    */
   readonly settleTurns?: number | undefined
-  /** Die after this many turns without moving the clock and without the fiber ending; default 20,000. */
+  /**
+   * Die after this many turns without moving the clock and without the fiber ending; default 20,000. The
+   * message says why: nothing sleeps on the TestClock (the fiber waits on something that never comes), or
+   * the next sleep is beyond the horizon and `quietTurns` never let it be followed.
+   */
   readonly maxIdleTurns?: number | undefined
 }
+
+const stuck = (maxIdle: number, now: number, earliest: number | undefined, reach: number): string =>
+  earliest === undefined
+    ? `TestClockDriver: the fiber made no progress in ${maxIdle} I/O turns and nothing sleeps on the TestClock: ` +
+      "it waits on something that never comes (a server that never answers, a Deferred never completed)"
+    : `TestClockDriver: the fiber made no progress in ${maxIdle} I/O turns; the next sleep is ${
+      earliest - now
+    } ms away, beyond the horizon of ${reach} ms: set \`horizon\` to at least ${earliest - now} ms, or leave ` +
+      "`quietTurns` finite so that sleeps beyond the horizon are followed once the event loop is quiet"
 
 const loop = <A, E>(
   fiber: Fiber.RuntimeFiber<A, E>,
@@ -62,29 +84,42 @@ const loop = <A, E>(
   Effect.gen(function*() {
     const reach = Duration.toMillis(Duration.decode(options?.horizon ?? "20 seconds"))
     const settle = options?.settleTurns ?? 4
+    const quietTurns = options?.quietTurns ?? 1_000
     const maxIdle = options?.maxIdleTurns ?? 20_000
+    // `idle`: turns since the clock last moved; `quiet`: turns the set of pending sleeps stayed the same.
     let idle = 0
+    let quiet = 0
+    let seen = ""
     for (;;) {
       const done = yield* Fiber.poll(fiber)
       if (Option.isSome(done)) return done
       if (until !== undefined && (yield* until)) return Option.none()
       const now = yield* Clock.currentTimeMillis
-      const due = Chunk.toReadonlyArray(yield* TestClock.sleeps()).filter((at) => at <= now + reach)
-      if (due.length > 0 && idle >= settle) {
+      const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps())
+      const key = sleeps.join(",")
+      if (key === seen) quiet++
+      else {
+        seen = key
+        quiet = 0
+      }
+      const earliest = sleeps.length === 0 ? undefined : Math.min(...sleeps)
+      const move = earliest !== undefined && (earliest <= now + reach ? idle >= settle : quiet >= quietTurns)
+      if (move) {
         idle = 0
-        yield* TestClock.setTime(Math.min(...due))
+        quiet = 0
+        yield* TestClock.setTime(earliest)
       } else {
         idle++
-        if (idle > maxIdle) return yield* Effect.dieMessage(`the fiber made no progress in ${maxIdle} I/O turns`)
+        if (idle > maxIdle) return yield* Effect.dieMessage(stuck(maxIdle, now, earliest, reach))
         yield* ioTurn
       }
     }
   })
 
 /**
- * Runs a forked fiber to its end on the TestClock and returns its exit: turns the event loop and, whenever
- * some fiber sleeps until a time within `horizon` of now, moves the clock there. Dies when nothing happens
- * for `maxIdleTurns` turns (the fiber waits on something that never comes).
+ * Runs a forked fiber to its end on the TestClock and returns its exit: turns the event loop and moves the
+ * clock to the next pending sleep, at once within `horizon` of now, after `quietTurns` quiet turns beyond
+ * it. Dies, saying why, when nothing happens for `maxIdleTurns` turns.
  *
  * @example
  * ```ts
@@ -148,7 +183,8 @@ export const driveUntil = <A, E>(
  * import { TestClockDriver } from "@longrunning/testing"
  * import * as Effect from "effect/Effect"
  *
- * const exit = TestClockDriver.driven(Effect.as(Effect.sleep("1 minute"), "woke up"), { horizon: "2 minutes" })
+ * // a minute is beyond the 20 s horizon: followed once the event loop is quiet
+ * const exit = TestClockDriver.driven(Effect.as(Effect.sleep("1 minute"), "woke up"))
  * ```
  *
  * @since 0.1.0

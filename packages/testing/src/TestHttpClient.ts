@@ -10,12 +10,10 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Statuses from "@longrunning/emulator/Statuses"
 import * as Wire from "@longrunning/emulator/Wire"
-import * as Status from "@longrunning/schema/Status"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Control from "./internal/control.js"
 import type * as Script from "./internal/script.js"
 import * as TestOperations from "./TestOperations.js"
@@ -52,13 +50,6 @@ const respond = (request: Parameters<typeof HttpClientResponse.fromWeb>[0], prep
       headers: { ...prepared.headers, "content-type": prepared.contentType }
     })
   )
-
-// A RetryInfo also goes out as `Retry-After` (whole seconds, rounded up), as Google's front ends send it.
-const retryAfterHeader = (status: Status.Status): Record<string, string> =>
-  Option.match(Status.retryDelay(status), {
-    onNone: () => ({}),
-    onSome: (delay) => ({ "retry-after": String(Math.max(1, Math.ceil(Duration.toSeconds(delay)))) })
-  })
 
 /**
  * A layer of the fake `HttpClient` and the `TestOperations` control service over one script. Any host is
@@ -132,7 +123,7 @@ export const layer = (
             request,
             answer._tag === "Ok"
               ? Wire.json(200, answer.json)
-              : yield* Wire.errorResponse(answer.status, { headers: retryAfterHeader(answer.status) })
+              : yield* Wire.errorResponse(answer.status)
           )
         })
       )

@@ -31,7 +31,7 @@ import * as Control from "./internal/control.js"
  * @since 0.1.0
  * @category models
  */
-export type Method = OperationsError.Method
+export type Method = Exclude<OperationsError.Method, "start">
 
 /**
  * An operation as the server would send it now: the JSON of a `google.longrunning.Operation`.

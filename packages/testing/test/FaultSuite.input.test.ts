@@ -264,14 +264,17 @@ describe("FaultSuite: hostile JSON", () => {
           }
         }
       }
-      // shallow enough to describe: the path of the failure is still reported
+      // deeper than protobuf's recursion limit (100): refused on the wire path, typed or not
       state.next = {
         body: `{"name":"${asked}","metadata":{"@type":"type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata","labels":${
           nested(200, "1")
         }}}`
       }
-      const error = yield* failureOf(yield* driven(client.get(asked, typed)))
-      assert.match(error._tag === "MalformedResponse" ? error.path : "", /^\$\.metadata\.labels(\[0\])+$/)
+      for (const get of [client.get(asked), client.get(asked, typed)]) {
+        const error = yield* failureOf(yield* driven(get))
+        assert.match(error._tag === "MalformedResponse" ? error.path : "", /^\$\.metadata\.labels(\[0\])+$/)
+        assert.include(error.message, "nests deeper than 100 levels")
+      }
     })))
 })
 
@@ -408,8 +411,8 @@ describe("FaultSuite: the token never leaks", () => {
       const client = yield* makeClient(emulator.url, { timeout: "5 seconds", retryPolicy: retries(1) })
       const authClient = yield* makeClient(auth.url)
       const faults: ReadonlyArray<Emulator.Fault> = [
-        Emulator.unavailable,
-        Emulator.rateLimited("1 second"),
+        Emulator.answer(Emulator.unavailable),
+        Emulator.answer(Emulator.rateLimited("1 second")),
         Emulator.connectionReset,
         Emulator.resetMidBody,
         Emulator.proxyHtml,

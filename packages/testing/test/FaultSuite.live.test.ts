@@ -72,7 +72,7 @@ describe("FaultSuite on the live clock (UndiciHttpClient, the exchange in one st
       yield* emulator.inject(Emulator.unavailable, { times: 2 })
       const got = yield* Effect.flatMap(Effect.exit(client.get(op.name)), successOf)
       assert.strictEqual(got.name, op.name)
-      assert.deepStrictEqual((yield* emulator.requests).map((r) => r.fault), ["Unavailable", "Unavailable", undefined])
+      assert.deepStrictEqual((yield* emulator.requests).map((r) => r.fault), ["Answer", "Answer", undefined])
     })))
 
   it.live("429 with RetryInfo: the retry waits for the delay the server asked for", () =>
@@ -85,10 +85,10 @@ describe("FaultSuite on the live clock (UndiciHttpClient, the exchange in one st
       assert.isAtLeast(log[1]!.time - log[0]!.time, 300)
     })))
 
-  it.live("a reset in the middle of the body: TransportError Body", () =>
+  it.live("a reset in the middle of the body: TransportError Reset", () =>
     scenario(Effect.gen(function*() {
       const error = yield* once(Emulator.resetMidBody)
-      assert.isTrue(error._tag === "TransportError" && error.reason === "Body")
+      assert.isTrue(error._tag === "TransportError" && error.reason === "Reset")
     })))
 
   it.live("slow headers beyond the timeout: TransportError Timeout", () =>
@@ -114,10 +114,10 @@ describe("FaultSuite on the live clock (UndiciHttpClient, the exchange in one st
       }
     })))
 
-  it.live("a body over 4 MiB: TransportError Body, not read whole", () =>
+  it.live("a body over 4 MiB: TransportError BodyTooLarge, not read whole", () =>
     scenario(Effect.gen(function*() {
       const error = yield* once(Emulator.oversizedBody())
-      assert.isTrue(error._tag === "TransportError" && error.reason === "Body")
+      assert.isTrue(error._tag === "TransportError" && error.reason === "BodyTooLarge")
     })))
 
   for (

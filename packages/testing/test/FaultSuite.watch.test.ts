@@ -74,7 +74,7 @@ describe("FaultSuite: watching through faults", () => {
       const last = Chunk.last(snapshots)
       assert.strictEqual(Option.map(last, (o) => o._tag).pipe(Option.getOrNull), "Succeeded")
       const faults = (yield* emulator.requests).map((r) => r.fault).filter((f) => f !== undefined)
-      assert.strictEqual(faults.filter((f) => f === "Unavailable").length, 6)
+      assert.strictEqual(faults.filter((f) => f === "Answer").length, 6)
       assert.strictEqual(faults.filter((f) => f === "ConnectionReset").length, 3)
     })))
 
@@ -89,7 +89,7 @@ describe("FaultSuite: watching through faults", () => {
       )
       assert.strictEqual(done._tag, "Succeeded")
       const log = yield* emulator.requests
-      assert.strictEqual(log[0]!.fault, "RateLimited")
+      assert.strictEqual(log[0]!.fault, "Answer")
       assert.isAtLeast(log[1]!.time - log[0]!.time, 45_000)
     })))
 
@@ -162,7 +162,7 @@ describe("FaultSuite: interrupting a watch", () => {
             Emulator.slowHeaders("3 seconds"),
             Emulator.slowBody("3 seconds", 3),
             Emulator.latency("2 seconds"),
-            Emulator.unavailable
+            Emulator.answer(Emulator.unavailable)
           )
         ),
         { numRuns: 30, seed: 20240601 }

@@ -1,6 +1,8 @@
 /**
- * The TestClock driver: time moves to the next sleep within the horizon, not past it; I/O over a real
- * loopback socket completes between moves; `driveUntil` stops early; a fiber stuck on nothing dies.
+ * The TestClock driver: time moves to the next sleep, at once within the horizon and once the event loop is
+ * quiet beyond it; a request in flight is not timed out by a jump; I/O over a real loopback socket completes
+ * between moves; `driveUntil` stops early; a fiber stuck on nothing dies saying why; the documented
+ * emulator example passes run after run.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
@@ -9,8 +11,35 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Emulator from "@longrunning/emulator/Emulator"
+import * as OperationsClient from "@longrunning/http/OperationsClient"
+import * as OperationPoller from "@longrunning/polling/OperationPoller"
+import * as Cause from "effect/Cause"
+import * as Layer from "effect/Layer"
 import * as Http from "node:http"
 import * as TestClockDriver from "../src/TestClockDriver.js"
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** A loopback server that answers "late" after `turns` event-loop turns: real time, not the TestClock. */
+const lateServer = (turns: number) =>
+  Effect.acquireRelease(
+    Effect.async<Http.Server>((resume) => {
+      const s = Http.createServer((_, response) => {
+        void (async () => {
+          for (let i = 0; i < turns; i++) await turn()
+          response.end("late")
+        })()
+      })
+      s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
+    }),
+    (s) =>
+      Effect.async<void>((resume) => {
+        s.closeAllConnections()
+        s.close(() => resume(Effect.void))
+      })
+  )
 
 /** A loopback server answering every request with "ok", closed with the scope. */
 const server = Effect.acquireRelease(
@@ -49,14 +78,57 @@ describe("TestClockDriver", () => {
       assert.deepStrictEqual(exit, Exit.fail("boom"))
     }))
 
-  it.effect("a sleep beyond the horizon is left alone: the fiber dies as stuck, the clock did not move", () =>
+  it.effect("a sleep beyond the horizon is followed once the event loop is quiet", () =>
+    Effect.gen(function*() {
+      const exit = yield* TestClockDriver.driven(
+        Effect.zipRight(Effect.sleep("45 seconds"), Effect.zipRight(Effect.sleep("10 minutes"), Clock.currentTimeMillis))
+      )
+      assert.deepStrictEqual(exit, Exit.succeed(645_000))
+    }))
+
+  it.scoped("a request in flight is not timed out by a jump: its 30 s timeout waits while the server answers", () =>
+    Effect.gen(function*() {
+      const port = portOf(yield* lateServer(300))
+      const get = Effect.promise(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())).pipe(
+        Effect.timeoutFail({ duration: "30 seconds", onTimeout: () => "timed out" as const })
+      )
+      const exit = yield* TestClockDriver.driven(get)
+      assert.deepStrictEqual(exit, Exit.succeed("late"))
+      assert.strictEqual(yield* Clock.currentTimeMillis, 0)
+    }))
+
+  it.effect("with quietTurns: Infinity a sleep beyond the horizon is left alone, and the death says what to set", () =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(Effect.sleep("1 minute"))
-      const exit = yield* Effect.exit(TestClockDriver.drive(fiber, { horizon: "30 seconds", maxIdleTurns: 50 }))
+      const exit = yield* Effect.exit(
+        TestClockDriver.drive(fiber, { horizon: "30 seconds", quietTurns: Infinity, maxIdleTurns: 50 })
+      )
       assert.isTrue(Exit.isFailure(exit) && !Exit.isInterrupted(exit))
+      const message = Exit.isFailure(exit) ? Cause.pretty(exit.cause) : ""
+      assert.include(message, "the next sleep is 60000 ms away, beyond the horizon of 30000 ms")
+      assert.include(message, "set `horizon` to at least 60000 ms")
       assert.strictEqual(yield* Clock.currentTimeMillis, 0)
       assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
       yield* Fiber.interrupt(fiber)
+    }))
+
+  it.effect("a fiber waiting on nothing dies saying that nothing sleeps", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(TestClockDriver.driven(Effect.never, { maxIdleTurns: 50 }))
+      assert.include(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "", "nothing sleeps on the TestClock")
+    }))
+
+  it.scoped("the documented example: driven(OperationPoller.wait(...)) on a 2-minute operation, run after run", () =>
+    Effect.gen(function*() {
+      for (let run = 0; run < 12; run++) {
+        const exit = yield* Effect.scoped(Effect.gen(function*() {
+          const emulator = yield* Emulator.make({ port: 0 })
+          const op = yield* emulator.create({ scenario: Emulator.succeedAfter("2 minutes") })
+          const client = OperationsClient.layerEmulator(emulator.url).pipe(Layer.provide(FetchHttpClient.layer))
+          return yield* TestClockDriver.driven(OperationPoller.wait(op.name).pipe(Effect.provide(client)))
+        }))
+        assert.strictEqual(Exit.isSuccess(exit) ? exit.value._tag : String(exit), "Succeeded", `run ${run}`)
+      }
     }))
 
   it.scoped("real socket I/O completes between moves of the clock", () =>

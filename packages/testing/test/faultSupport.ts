@@ -6,7 +6,7 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Credentials, Endpoint, OperationsClient, RetryPolicy } from "@longrunning/http"
+import { Credentials, Endpoint, OperationsClient, type OperationsError, RetryPolicy } from "@longrunning/http"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -150,18 +150,21 @@ export interface ClientOptions {
 
 /**
  * The real client, `OperationsClient.layer` over `NodeHttpClient.layerUndici`, built for the life of the
- * scope (its undici Agent is destroyed with it). The attempt timeout is 1 hour unless given, so that the
- * TestClock driver never fires it by accident; retries: 3, 100 ms apart.
+ * scope (its undici Agent is destroyed with it). The attempt timeout and the call's are 1 and 2 hours unless
+ * given, so that the TestClock driver never fires them by accident; retries: 3, 100 ms apart; spans on, so
+ * that what they record is checked too.
  */
 export const makeClient = (
   url: string,
   options: ClientOptions = {}
-): Effect.Effect<OperationsClient.Service, Endpoint.InvalidEndpoint, Scope.Scope> =>
+): Effect.Effect<OperationsClient.Service, Endpoint.InvalidEndpoint | OperationsError.InvalidHeader, Scope.Scope> =>
   Effect.map(
     Layer.build(
       OperationsClient.layer({
         endpoint: options.endpoint ?? Endpoint.fixed(url),
         timeout: options.timeout ?? "1 hour",
+        totalTimeout: "2 hours",
+        spans: true,
         retryPolicy: options.retryPolicy ?? retries(3),
         ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes })
       }).pipe(

@@ -2,6 +2,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
+import type * as OperationsError from "@longrunning/http/OperationsError"
 import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
 import * as Code from "@longrunning/schema/Code"
@@ -44,7 +45,11 @@ const isFailedWith = (code: number) => (operation: Operation.Operation) =>
  * with `OperationPoller.watchAll` through the HTTP client in context, then a summary table. Fails with
  * `DemoFailed` when an operation did not end as expected.
  */
-export const run: Effect.Effect<void, Exit.ListenFailed | Endpoint.InvalidEndpoint | Exit.DemoFailed, HttpClient.HttpClient> =
+export const run: Effect.Effect<
+  void,
+  Exit.ListenFailed | Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | Exit.DemoFailed,
+  HttpClient.HttpClient
+> =
   Effect.scoped(Effect.gen(function*() {
     const emulator = yield* Emulator.make({ port: 0 }).pipe(
       Effect.catchTag("ServeError", (error) => Effect.fail(Exit.listenFailed("127.0.0.1")(error)))

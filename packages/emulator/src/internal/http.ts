@@ -4,7 +4,6 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as Code from "@longrunning/schema/Code"
 import * as Dataproc from "@longrunning/schema/Dataproc"
-import * as Status from "@longrunning/schema/Status"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -147,33 +146,8 @@ const applyFault = (
       return Effect.zipRight(engine.clock.sleep(fault.delay), Effect.map(normal, toResponse))
     case "SlowHeaders":
       return Effect.flatMap(normal, (prepared) => Effect.as(engine.clock.sleep(fault.delay), toResponse(prepared)))
-    case "Unavailable":
-      return Effect.map(
-        errorResponse(Status.make({ code: Code.codes.UNAVAILABLE, message: "The service is currently unavailable." })),
-        toResponse
-      )
-    case "RateLimited": {
-      const seconds = Math.max(1, Math.ceil(Duration.toSeconds(fault.retryAfter)))
-      const status = Status.make({
-        code: Code.codes.RESOURCE_EXHAUSTED,
-        message: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service " +
-          "'dataproc.googleapis.com'.",
-        details: [
-          {
-            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-            reason: "RATE_LIMIT_EXCEEDED",
-            domain: "googleapis.com",
-            metadata: {
-              service: "dataproc.googleapis.com",
-              quota_metric: "dataproc.googleapis.com/read_requests",
-              quota_limit: "ReadRequestsPerMinutePerProject"
-            }
-          },
-          { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: fault.retryAfter }
-        ]
-      })
-      return Effect.map(errorResponse(status, { headers: { "retry-after": String(seconds) } }), toResponse)
-    }
+    case "Answer":
+      return Effect.map(errorResponse(fault.status), toResponse)
     case "ConnectionReset":
       return destroySocket(request)
     case "ResetMidBody":

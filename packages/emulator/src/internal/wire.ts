@@ -1,7 +1,9 @@
 import * as Code from "@longrunning/schema/Code"
 import * as Status from "@longrunning/schema/Status"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Statuses from "../Statuses.js"
 import * as Filter from "./filter.js"
@@ -27,14 +29,24 @@ export const json = (status: number, value: unknown, headers: Readonly<Record<st
 
 const encodeEnvelope = Schema.encode(Status.ErrorEnvelope)
 
-/** The AIP-193 error body of a Status, as `Status.toEnvelope` makes it. */
+// A RetryInfo also goes out as `Retry-After` (whole seconds, rounded up), as Google's front ends send it.
+const retryAfter = (status: Status.Status): Record<string, string> =>
+  Option.match(Status.retryDelay(status), {
+    onNone: () => ({}),
+    onSome: (delay) => ({ "retry-after": String(Math.max(1, Math.ceil(Duration.toSeconds(delay)))) })
+  })
+
+/** The AIP-193 error body of a Status, as `Status.toEnvelope` makes it, with `Retry-After` for a RetryInfo. */
 export const errorResponse = (
   status: Status.Status,
   options?: { readonly httpStatus?: number | undefined; readonly headers?: Readonly<Record<string, string>> | undefined }
 ): Effect.Effect<Prepared> =>
   Effect.map(Effect.orDie(encodeEnvelope(Status.toEnvelope(status))), (envelope) => {
     const httpStatus = options?.httpStatus ?? Code.httpStatus(status.code)
-    return json(httpStatus, { error: { ...envelope.error, code: httpStatus } }, options?.headers)
+    return json(httpStatus, { error: { ...envelope.error, code: httpStatus } }, {
+      ...retryAfter(status),
+      ...options?.headers
+    })
   })
 
 export const invalidArgument = (message: string): Status.Status =>

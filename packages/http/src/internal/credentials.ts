@@ -16,26 +16,11 @@ export interface CachedCredentials<E> {
   readonly invalidate: Effect.Effect<void>
 }
 
-/**
- * A service's way to give the token without suspending, when it can: the token (or None) if `token` would
- * answer it at once on the live clock, `undefined` otherwise. The sender uses it to run a whole exchange in
- * one step. Kept beside the services rather than on them, so the public shape does not change.
- */
-export type Peek = () => Option.Option<Redacted.Redacted<string>> | undefined
-
-const peeks = new WeakMap<object, Peek>()
-
-/** The service's synchronous peek, if it has one. */
-export const peeker = (service: object): Peek | undefined => peeks.get(service)
-
-const withPeek = <S extends object>(service: S, peek: Peek): S => {
-  peeks.set(service, peek)
-  return service
-}
-
-/** A service that always answers `token`, with its peek. */
-export const constant = (token: Option.Option<Redacted.Redacted<string>>): CachedCredentials<never> =>
-  withPeek({ token: Effect.succeed(token), invalidate: Effect.void }, () => token)
+/** A service that always answers `token`. */
+export const constant = (token: Option.Option<Redacted.Redacted<string>>): CachedCredentials<never> => ({
+  token: Effect.succeed(token),
+  invalidate: Effect.void
+})
 
 type State<E> =
   | { readonly _tag: "Empty" }
@@ -80,9 +65,6 @@ export const make = Effect.fnUntraced(function*<E, R>(
 ): Effect.fn.Return<CachedCredentials<E>, never, R> {
   const context = yield* Effect.context<R>()
   const state = yield* SynchronizedRef.make<State<E>>(empty)
-  // The state when it is "Cached", else undefined, for the synchronous peek. Cleared before the state
-  // leaves "Cached", set once it is "Cached": it never holds a token `token` would not hand out.
-  let cached: { readonly token: Redacted.Redacted<string>; readonly refreshAt: number } | undefined = undefined
 
   // `undefined` tells waiters that the fetch was interrupted and they should try again.
   const lead = (
@@ -102,9 +84,6 @@ export const make = Effect.fnUntraced(function*<E, R>(
                 refreshAt: refreshAt(now, exit.value.expiresAt, refreshBefore)
               } as const
               return SynchronizedRef.set(state, next).pipe(
-                Effect.zipRight(Effect.sync(() => {
-                  cached = next
-                })),
                 Effect.zipRight(Deferred.succeed(deferred, exit.value.token))
               )
             })
@@ -140,7 +119,6 @@ export const make = Effect.fnUntraced(function*<E, R>(
           return [waiting, current] as const
         }
         const deferred = yield* Deferred.make<Redacted.Redacted<string> | undefined, E>()
-        cached = undefined
         return [lead(deferred, restore), { _tag: "Fetching", deferred } as const] as const
       })
     ).pipe(Effect.flatten)
@@ -152,18 +130,7 @@ export const make = Effect.fnUntraced(function*<E, R>(
     )
   ).pipe(Effect.map(Option.some))
 
-  const invalidate = SynchronizedRef.update(state, (current) => {
-    if (current._tag !== "Cached") return current
-    cached = undefined
-    return empty
-  })
+  const invalidate = SynchronizedRef.update(state, (current) => (current._tag === "Cached" ? empty : current))
 
-  // The peek reads the state as the last completed update left it; it only answers for a fresh cached
-  // token on the live clock's time, where `token` would answer the same at once.
-  const peek: Peek = () => {
-    const current = cached
-    return current !== undefined && Date.now() < current.refreshAt ? Option.some(current.token) : undefined
-  }
-
-  return withPeek({ token, invalidate }, peek)
+  return { token, invalidate }
 })

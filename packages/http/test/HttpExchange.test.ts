@@ -1,21 +1,19 @@
 import { recordingTracer, server } from "./loopback.js"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
+import * as HttpExchange from "@longrunning/http/HttpExchange"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as RetryPolicy from "@longrunning/http/RetryPolicy"
 import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import * as Code from "@longrunning/schema/Code"
-import { Cause, Context, Deferred, Duration, Effect, Either, Exit, Fiber, Layer, Option, Predicate, Redacted, Schedule } from "effect"
-import * as Http from "node:http"
-import { Pool } from "undici"
-import * as Request from "../src/internal/request.js"
+import { Cause, Context, Deferred, Duration, Effect, Either, Fiber, Layer, Option, Predicate, Redacted, Schedule } from "effect"
+import type * as Http from "node:http"
 
-// OperationsClient over UndiciHttpClient on the live clock, where the sender runs a whole exchange (token,
-// request, body, JSON) in one step. Each behaviour is also checked against the generic path, taken by the
-// same client behind `HttpClient.mapRequest` (which hides the one-step method).
+// OperationsClient over UndiciHttpClient's layer, which provides the one-step undici exchange, against the
+// same client with the exchange over the HttpClient (HttpExchange.layerHttpClient). Each layer records which
+// exchange ran and whether HttpClient.execute was called, so every test knows which path it checked.
 
 const send = (response: Http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
   response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers })
@@ -36,22 +34,43 @@ const waitFor = (condition: () => boolean) =>
 
 type Path = "fast" | "generic"
 
+/** What ran: the transport of each exchange, and how many requests went through HttpClient.execute. */
+interface Ran {
+  readonly exchanges: Array<string>
+  executed: number
+}
+
+const recording = (path: Path, ran: Ran) =>
+  Layer.map(UndiciHttpClient.layer(), (context) => {
+    const client = HttpClient.tapRequest(Context.get(context, HttpClient.HttpClient), () =>
+      Effect.sync(() => {
+        ran.executed++
+      }))
+    const exchange = path === "fast" ? Context.get(context, HttpExchange.HttpExchange) : HttpExchange.fromHttpClient(client)
+    return context.pipe(
+      Context.add(HttpClient.HttpClient, client),
+      Context.add(HttpExchange.HttpExchange, {
+        transport: exchange.transport,
+        exchange: (request) => {
+          ran.exchanges.push(exchange.transport)
+          return exchange.exchange(request)
+        }
+      })
+    )
+  })
+
 const clientLayer = (
   url: string,
   path: Path,
   options: OperationsClient.Options = {},
-  credentials: Layer.Layer<Credentials.Credentials> = Credentials.static(Redacted.make("t1"))
-) => {
-  const http = path === "fast"
-    ? UndiciHttpClient.layer()
-    : Layer.map(UndiciHttpClient.layer(), (context) =>
-      Context.add(context, HttpClient.HttpClient, HttpClient.mapRequest(Context.get(context, HttpClient.HttpClient), (r) => r)))
-  return OperationsClient.layer({ endpoint: Endpoint.fixed(url), retryPolicy: RetryPolicy.none, ...options }).pipe(
+  credentials: Layer.Layer<Credentials.Credentials> = Credentials.static(Redacted.make("t1")),
+  ran: Ran = { exchanges: [], executed: 0 }
+) =>
+  OperationsClient.layer({ endpoint: Endpoint.fixed(url), retryPolicy: RetryPolicy.none, ...options }).pipe(
     Layer.provide(credentials),
-    Layer.provide(http),
+    Layer.provide(recording(path, ran)),
     Layer.orDie
   )
-}
 
 /** The client of `layer`, alive for the test's scope. */
 const built = <E>(layer: Layer.Layer<OperationsClient.OperationsClient, E>) =>
@@ -70,7 +89,72 @@ const describeError = (error: unknown) =>
 
 const op = (name: string) => `projects/p/regions/r/operations/${name}`
 
-describe("OperationsClient over UndiciHttpClient on the live clock", () => {
+describe("OperationsClient over its HttpExchange", () => {
+  it.scopedLive("UndiciHttpClient.layer's exchange runs every call; HttpClient.execute is never called", () =>
+    Effect.gen(function*() {
+      const s = yield* server((_, response) => send(response, 200, JSON.stringify({ name: op("a") })))
+      const fast: Ran = { exchanges: [], executed: 0 }
+      const client = yield* built(clientLayer(s.url, "fast", {}, undefined, fast))
+      yield* client.get(op("a"))
+      yield* client.list("projects/p/regions/r/operations")
+      yield* client.cancel(op("a"))
+      yield* client.delete(op("a"))
+      yield* client.start({ path: "projects/p/regions/r/clusters", body: { clusterName: "c" }, requestId: { in: "query" } })
+      assert.deepStrictEqual(fast.exchanges, ["undici", "undici", "undici", "undici", "undici"])
+      assert.strictEqual(fast.executed, 0)
+      assert.deepStrictEqual(s.seen.map((seen) => seen.method), ["GET", "GET", "POST", "DELETE", "POST"])
+
+      const generic: Ran = { exchanges: [], executed: 0 }
+      const other = yield* built(clientLayer(s.url, "generic", {}, undefined, generic))
+      yield* other.get(op("a"))
+      assert.deepStrictEqual(generic.exchanges, ["HttpClient"])
+      assert.strictEqual(generic.executed, 1)
+    }))
+
+  it.scopedLive("with only an HttpClient in context, the client sends through it", () =>
+    Effect.gen(function*() {
+      const s = yield* server((_, response) => send(response, 200, JSON.stringify({ name: op("a") })))
+      let executed = 0
+      const onlyClient = Layer.map(UndiciHttpClient.layer(), (context) =>
+        Context.make(
+          HttpClient.HttpClient,
+          HttpClient.tapRequest(Context.get(context, HttpClient.HttpClient), () =>
+            Effect.sync(() => {
+              executed++
+            }))
+        ))
+      const client = yield* built(
+        OperationsClient.layer({ endpoint: Endpoint.fixed(s.url) }).pipe(
+          Layer.provide(Credentials.unauthenticated),
+          Layer.provide(onlyClient),
+          Layer.orDie
+        )
+      )
+      yield* client.get(op("a"))
+      assert.strictEqual(executed, 1)
+    }))
+
+  it.scopedLive("an interrupted get is aborted at once on the undici exchange, even while its fiber's finalizers still run", () =>
+    Effect.gen(function*() {
+      const arrived = yield* Deferred.make<void>()
+      const s = yield* server(() => Deferred.unsafeDone(arrived, Effect.void))
+      const ran: Ran = { exchanges: [], executed: 0 }
+      const client = yield* built(clientLayer(s.url, "fast", {}, undefined, ran))
+      const release = yield* Deferred.make<void>()
+      // a fiber whose own finalizer waits: it cannot end until released, and no Effect.disconnect anywhere
+      const fiber = yield* Effect.fork(Effect.ensuring(client.get(op("hang")), Deferred.await(release)))
+      yield* Deferred.await(arrived)
+      yield* Fiber.interruptFork(fiber)
+      yield* waitFor(() => s.closed.length > 0)
+      assert.isNull(yield* Fiber.poll(fiber).pipe(Effect.map(Option.getOrNull)))
+      assert.deepStrictEqual(s.closed, [`/v1/${op("hang")}`])
+      assert.deepStrictEqual(ran.exchanges, ["undici"])
+      yield* Deferred.succeed(release, undefined)
+      const exit = yield* Fiber.await(fiber)
+      assert.isTrue(exit._tag === "Failure" && Cause.isInterruptedOnly(exit.cause))
+    }))
+
+
   it.scopedLive("answers and typed errors are those of the generic path, and no token is in them", () =>
     Effect.gen(function*() {
       const big = JSON.stringify({ name: op("big"), padding: "x".repeat(4096) })
@@ -124,12 +208,12 @@ describe("OperationsClient over UndiciHttpClient on the live clock", () => {
       assert.isTrue(missing?._tag === "ApiError" && missing.status.message === "no such operation")
       assert.isTrue(busy?._tag === "ApiError" && busy.bodyExcerpt === "<html> busy now </html>")
       assert.deepStrictEqual(busy?._tag === "ApiError" && busy.retryAfter, Option.some(Duration.seconds(7)))
-      assert.isTrue(big1?._tag === "TransportError" && big1.reason === "Body" && big1.detail.includes("larger than 1024"))
-      assert.isTrue(big2?._tag === "TransportError" && big2.reason === "Body" && big2.detail.includes("larger than 1024"))
+      assert.isTrue(big1?._tag === "TransportError" && big1.reason === "BodyTooLarge" && big1.detail.includes("larger than 1024"))
+      assert.isTrue(big2?._tag === "TransportError" && big2.reason === "BodyTooLarge" && big2.detail.includes("larger than 1024"))
       assert.isTrue(s.seen.every((seen) => seen.headers["authorization"] === "Bearer t1"))
     }))
 
-  it.scopedLive("a refused connection is a Connection TransportError, as on the generic path", () =>
+  it.scopedLive("a refused connection is a Connect TransportError, as on the generic path", () =>
     Effect.gen(function*() {
       const s = yield* server(() => undefined)
       yield* Effect.async<void>((resume) => {
@@ -137,7 +221,7 @@ describe("OperationsClient over UndiciHttpClient on the live clock", () => {
       })
       const fast = yield* get(s.url, "fast", op("x"))
       const generic = yield* get(s.url, "generic", op("x"))
-      assert.isTrue(Either.isLeft(fast) && fast.left._tag === "TransportError" && fast.left.reason === "Connection")
+      assert.isTrue(Either.isLeft(fast) && fast.left._tag === "TransportError" && fast.left.reason === "Connect")
       assert.deepStrictEqual(
         Either.isLeft(fast) && describeError(fast.left),
         Either.isLeft(generic) && describeError(generic.left)
@@ -256,40 +340,20 @@ describe("OperationsClient over UndiciHttpClient on the live clock", () => {
       assert.strictEqual(n, 3)
     }))
 
-  it.scopedLive("with a real tracer installed the get is traced as before: client span and http span", () =>
+  it.scopedLive("spans are a choice made when the client is built: with spans, a client span and traceparent", () =>
     Effect.gen(function*() {
       const s = yield* server((request, response) =>
         send(response, 200, JSON.stringify({ name: op("t"), metadata: { "@type": "t/x", tp: request.headers["traceparent"] ?? null } }))
       )
       const { names, tracer: recording } = recordingTracer()
-      const client = yield* built(clientLayer(s.url, "fast"))
-      const untraced = yield* client.get(op("t"))
+      const quiet = yield* built(clientLayer(s.url, "fast"))
+      const untraced = yield* Effect.withTracer(quiet.get(op("t")), recording)
       assert.deepStrictEqual(untraced.metadata, { "@type": "t/x", tp: null })
-      const traced = yield* Effect.withTracer(client.get(op("t")), recording)
-      assert.deepStrictEqual(names, ["OperationsClient.get", "http.client GET"])
+      assert.deepStrictEqual(names, [])
+      const spanning = yield* built(clientLayer(s.url, "fast", { spans: true }))
+      const traced = yield* Effect.withTracer(spanning.get(op("t")), recording)
+      assert.deepStrictEqual(names, ["OperationsClient.get"])
       assert.match(String(Predicate.hasProperty(traced.metadata, "tp") && traced.metadata.tp), /^00-[0-9a-f]{32}-/)
-    }))
-
-  it.scopedLive("a handler that throws in the one-step exchange ends the call with that defect instead of hanging it", () =>
-    Effect.gen(function*() {
-      const s = yield* server((_, response) => send(response, 200, "{}"))
-      const pool = yield* Effect.acquireRelease(Effect.sync(() => new Pool(s.url)), (pool) => Effect.promise(() => pool.close()))
-      const fused = Request.exchanging(UndiciHttpClient.make(pool))
-      assert.isDefined(fused)
-      if (fused === undefined) return
-      const exchange = fused[Request.exchangeKey]
-      const bug = new Error("a bug in a handler")
-      const exit = yield* Effect.exit(Effect.withFiberRuntime<string, never>((fiber) =>
-        exchange(fiber, HttpClientRequest.get(`${s.url}/v1/x`), {}, 5_000, 1024, {
-          answer: () => {
-            throw bug
-          },
-          failed: () => {
-            throw bug
-          }
-        })
-      ))
-      assert.isTrue(Exit.isFailure(exit) && Option.contains(Cause.dieOption(exit.cause), bug))
     }))
 })
 

@@ -1,0 +1,189 @@
+/**
+ * Figure 8 of `pnpm bench`, run in a process of its own: the same operations awaited three ways against the
+ * emulator (another process), each operation done `afterMillis` + its share of `spreadMillis` after creation,
+ * polled every 2 s:
+ * - `watchAll`: the in-memory scheduler of `@longrunning/polling`, for reference;
+ * - `durable, in-memory gaps`: one `DurableWait` execution per operation on `SqliteEngine`, gaps under the
+ *   in-memory threshold (60 s, the default), so no wake-up replays the history;
+ * - `durable, durable gaps`: the same with every gap a durable clock (threshold 1 s), as waits with gaps over
+ *   60 s are: each wake-up replays the history.
+ * Reports client CPU per poll (this process: polling, workflow engine and SQLite), rows inserted per
+ * operation and per poll, and the detection delay (completion seen minus the time the operation was done).
+ *
+ *   node --import tsx packages/durable/bench/durable.ts --child <operations> [contenders]
+ */
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as OperationsClient from "@longrunning/http/OperationsClient"
+import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
+import * as OperationPoller from "@longrunning/polling/OperationPoller"
+import * as Policy from "@longrunning/polling/Policy"
+import * as Operation from "@longrunning/schema/Operation"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Stream from "effect/Stream"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { type Child, percentile, spawn } from "../../../bench/lib.js"
+import * as DurableWait from "../src/DurableWait.js"
+import * as SqliteEngine from "../src/SqliteEngine.js"
+
+export type Contender = "watchAll" | "durable, in-memory gaps" | "durable, durable gaps"
+
+export interface DurableResult {
+  readonly contender: Contender
+  readonly operations: number
+  readonly completed: number
+  readonly polls: number
+  readonly seconds: number
+  readonly cpuMicrosPerPoll: number
+  /** Rows of each wait that do not depend on its polls (run, start, completion). */
+  readonly fixedRowsPerOperation: number | undefined
+  /** Rows of the polling (poll and gap activities, clocks, deferred results) per poll. */
+  readonly rowsPerPoll: number | undefined
+  readonly detectionP50Millis: number
+  readonly detectionP99Millis: number
+}
+
+const gap = Duration.seconds(2)
+const afterMillis = 40_000
+
+const cpuMicros = () => {
+  const usage = process.cpuUsage()
+  return usage.user + usage.system
+}
+
+const createOperations = async (emulator: Child, count: number, spreadMillis: number) => {
+  const createdAt = Date.now()
+  const { names } = await emulator.ask<{ names: Array<string> }>({ create: { count, afterMillis, spreadMillis } }, "names")
+  // The emulator counts from when it created each one, at or after `createdAt`: the delay measured from this
+  // estimate is an upper bound of the true one.
+  const doneAt = new Map(names.map((name, i) => [name, createdAt + afterMillis + Math.floor((i * spreadMillis) / count)]))
+  return { names, doneAt }
+}
+
+const countPolls = async (emulator: Child): Promise<number> => {
+  const { requests } = await emulator.ask<{ requests: Array<[string, number, string | null]> }>("requests", "requests")
+  return requests.length
+}
+
+const clientLayer = (url: string) =>
+  OperationsClient.layerEmulator(url).pipe(Layer.provide(UndiciHttpClient.layer({ connections: 16 })), Layer.orDie)
+
+const makeRuntime = (contender: Contender, url: string, filename: string, seen: Map<string, number>) => {
+  if (contender === "watchAll") return { rt: ManagedRuntime.make(clientLayer(url)), Wait: undefined }
+  const Wait = DurableWait.make({
+    name: "BenchWait",
+    policy: Policy.fixed(gap),
+    inMemoryThreshold: contender === "durable, durable gaps" ? Duration.seconds(1) : undefined
+  })
+  const engine = SqliteEngine.layer({ filename, shardingConfig: { entityMessagePollInterval: Duration.seconds(1) } })
+  const layer = Wait.layer({
+    onComplete: (completion) => Effect.sync(() => seen.set(completion.operation, Date.now()))
+  }).pipe(Layer.provideMerge(engine), Layer.provide(clientLayer(url)), Layer.orDie)
+  return { rt: ManagedRuntime.make(layer), Wait }
+}
+
+/**
+ * Rows in the store, split into those of the polling (poll and gap activities, durable clocks, deferred
+ * results, each message with its replies) and the rest (the run, start and completion of each wait).
+ */
+const countRows = (filename: string) =>
+  Effect.gen(function*() {
+    const sql = yield* SqliteClient.SqliteClient
+    const messages = yield* sql<{ readonly tag: string | null; readonly entity_type: string; readonly payload: string | null; readonly replies: number }>`
+      SELECT m.tag, m.entity_type, m.payload,
+        (SELECT count(*) FROM cluster_replies r WHERE r.request_id = m.id) AS replies
+      FROM cluster_messages m
+    `
+    let polling = 0
+    let other = 0
+    for (const message of messages) {
+      const rows = 1 + Number(message.replies)
+      const name = message.payload === null ? "" : String(JSON.parse(message.payload)?.name ?? "")
+      const isPolling = message.entity_type.endsWith("DurableClock") || message.tag === "deferred" ||
+        name.startsWith("poll/") || name.startsWith("wait/")
+      if (isPolling) polling += rows
+      else other += rows
+    }
+    return { polling, other }
+  }).pipe(Effect.provide(SqliteClient.layer({ filename, readonly: true })), Effect.orDie, Effect.runPromise)
+
+const runOne = async (contender: Contender, operations: number): Promise<DurableResult> => {
+  const { child: emulator, ready } = await spawn<{ url: string }>("servers/emulator.ts")
+  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "lro-bench-durable-"))
+  const filename = Path.join(dir, "waits.sqlite")
+  const seen = new Map<string, number>()
+  const { Wait, rt } = makeRuntime(contender, ready.url, filename, seen)
+  // The engine is up (storage made, shards taken) before the clock starts.
+  await rt.runtime()
+  const spreadMillis = 10_000
+  const { doneAt, names } = await createOperations(emulator, operations, spreadMillis)
+  let polls = 0
+  const counter = setInterval(() => void countPolls(emulator).then((n) => (polls += n)), 2000)
+  const cpu = cpuMicros()
+  const start = performance.now()
+  try {
+    if (Wait === undefined) {
+      await rt.runPromise(
+        OperationPoller.watchAll(names, { schedule: Policy.fixed(gap), concurrency: 16 }).pipe(
+          Stream.runForEach((event) =>
+            Effect.sync(() => {
+              if (event._tag === "Snapshot" && Operation.isDone(event.operation)) seen.set(event.name, Date.now())
+            })
+          ),
+          Effect.timeout("15 minutes"),
+          Effect.ignore
+        )
+      )
+    } else {
+      await rt.runPromise(
+        Effect.gen(function*() {
+          yield* Effect.forEach(names, (name) => Wait.submit(name), { concurrency: 64, discard: true })
+          while (seen.size < names.length) yield* Effect.sleep("200 millis")
+        }).pipe(Effect.timeout("15 minutes"), Effect.ignore)
+      )
+    }
+  } finally {
+    clearInterval(counter)
+  }
+  const seconds = (performance.now() - start) / 1000
+  const spentMicros = cpuMicros() - cpu
+  await rt.dispose()
+  const rows = Wait === undefined ? undefined : await countRows(filename)
+  polls += await countPolls(emulator)
+  await emulator.stop()
+  Fs.rmSync(dir, { recursive: true, force: true })
+  const delays = [...seen].map(([name, at]) => at - doneAt.get(name)!).sort((a, b) => a - b)
+  return {
+    contender,
+    operations,
+    completed: seen.size,
+    polls,
+    seconds,
+    cpuMicrosPerPoll: spentMicros / Math.max(1, polls),
+    fixedRowsPerOperation: rows === undefined ? undefined : rows.other / operations,
+    rowsPerPoll: rows === undefined ? undefined : rows.polling / Math.max(1, polls),
+    detectionP50Millis: percentile(delays, 50),
+    detectionP99Millis: percentile(delays, 99)
+  }
+}
+
+if (process.argv[2] === "--child") {
+  const operations = Number(process.argv[3])
+  const contenders: ReadonlyArray<Contender> = process.argv[4] === undefined
+    ? ["watchAll", "durable, in-memory gaps", "durable, durable gaps"]
+    : process.argv[4].split(",").filter((c): c is Contender =>
+      c === "watchAll" || c === "durable, in-memory gaps" || c === "durable, durable gaps"
+    )
+  const results: Array<DurableResult> = []
+  for (const contender of contenders) {
+    process.stderr.write(`figure 8: ${contender}, ${operations} operations\n`)
+    results.push(await runOne(contender, operations))
+  }
+  if (process.send === undefined) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
+  process.send?.({ results })
+  process.disconnect?.()
+}

@@ -1,0 +1,153 @@
+import * as Any from "@longrunning/schema/Any"
+import * as Operation from "@longrunning/schema/Operation"
+import * as Proto from "@longrunning/schema/Proto"
+import * as Cause from "effect/Cause"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Runtime from "effect/Runtime"
+import * as Schema from "effect/Schema"
+import * as OperationsError from "../OperationsError.js"
+import { excerpt } from "./errors.js"
+
+/** @internal */
+export const invalidName = (method: OperationsError.Method, input: string, reason: string) =>
+  new OperationsError.InvalidName({ method, input, reason })
+
+/** @internal */
+export const parseReason = (error: ParseResult.ParseError): string => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  return issues.length === 0 ? error.message : issues.map((issue) => issue.message).join("; ")
+}
+
+const renderPath = (path: ReadonlyArray<PropertyKey>): string =>
+  "$" + path.map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("")
+
+/** What a decoder reports when a 2xx body is not what was promised. */
+export interface Malformed {
+  readonly path: string
+  readonly detail: string
+  readonly cause?: unknown
+}
+
+/** @internal */
+export type Decoder<A> = (json: unknown) => Either.Either<A, Malformed>
+
+// Hostile bodies can nest thousands of levels deep: decoding them, or describing where they fail (the
+// formatter prints the offending value), can overflow the stack. That ends as a MalformedResponse, not a
+// defect, and without the ParseError as its cause, since printing that would overflow again.
+const stackOverflow = (thrown: unknown): RangeError | undefined => {
+  if (thrown instanceof RangeError) return thrown
+  // the formatter runs an Effect synchronously, which wraps what it throws in a FiberFailure
+  if (Runtime.isFiberFailure(thrown)) {
+    const died = Cause.dieOption(thrown[Runtime.FiberFailureCauseId])
+    if (Option.isSome(died) && died.value instanceof RangeError) return died.value
+  }
+  return undefined
+}
+
+/** @internal */
+export const fromSchema = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => {
+  const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
+  return (json) => {
+    try {
+      return Either.mapLeft(decode(json), (error): Malformed => {
+        const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
+        return issue === undefined
+          ? { path: "$", detail: error.message, cause: error }
+          : { path: renderPath(issue.path), detail: issue.message, cause: error }
+      })
+    } catch (thrown) {
+      const overflow = stackOverflow(thrown)
+      if (overflow === undefined) throw thrown
+      return Either.left({ path: "$", detail: `the body is nested too deeply to decode (${overflow.message})` })
+    }
+  }
+}
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && Object.getPrototypeOf(u) === Object.prototype
+
+/**
+ * The untyped `Operation.Operation` decoded by hand, for the shapes that need no checking beyond their
+ * types: Anys for metadata and response, no `error`, no `_tag`. It builds what the schema builds (the same
+ * fields in the same order, the Anys by reference); any other input is left to the schema, which then also
+ * reports the errors. A poll decodes in a fraction of a JSON.parse instead of three.
+ */
+const fastUntyped = (json: unknown): Operation.Operation | undefined => {
+  if (!isPlainObject(json) || Object.hasOwn(json, "_tag")) return undefined
+  const { done, error, metadata, name, response } = json
+  if (name != null && typeof name !== "string") return undefined
+  if (metadata != null && !Any.isAny(metadata)) return undefined
+  if (done != null && typeof done !== "boolean") return undefined
+  if (error != null) return undefined
+  if (response != null && (done !== true || !Any.isAny(response))) return undefined
+  const rest: Record<string, unknown> = {}
+  for (const key in json) {
+    if (key !== "name" && key !== "metadata" && key !== "done" && key !== "error" && key !== "response") {
+      rest[key] = json[key]
+    }
+  }
+  const common = { name: name ?? "", ...(metadata == null ? {} : { metadata }) }
+  if (done !== true) return { ...rest, _tag: "Running", ...common }
+  if (response != null) return { ...rest, _tag: "Succeeded", ...common, response }
+  return { ...rest, _tag: "DoneWithoutResult", ...common }
+}
+
+const untypedSchemaDecoder = fromSchema(Operation.Operation)
+
+/** @internal The decoder of untyped operations, with its fast path, whatever their name. */
+export const untypedDecoder: Decoder<Operation.Operation> = (json) => {
+  const fast = fastUntyped(json)
+  return fast === undefined ? untypedSchemaDecoder(json) : Either.right(fast)
+}
+
+// The operation must be the one asked for: a proxy or a bug must not hand us another one's state.
+const checkName = <M, R>(decode: Decoder<Operation.Operation<M, R>>, name: string): Decoder<Operation.Operation<M, R>> =>
+(json) =>
+  Either.flatMap(decode(json), (operation) =>
+    operation.name !== "" && operation.name !== name
+      ? Either.left({
+        path: "$.name",
+        detail: `expected the operation asked for, ${JSON.stringify(name)}, got ${JSON.stringify(operation.name)}`
+      })
+      : Either.right(operation))
+
+/** @internal The decoder of untyped operations (`Operation.Operation`), with its fast path. */
+export const untypedOperationDecoder = (name: string): Decoder<Operation.Operation> => checkName(untypedDecoder, name)
+
+/** @internal */
+export const operationDecoder = <M, R, I>(
+  schema: Schema.Schema<Operation.Operation<M, R>, I>,
+  name: string
+): Decoder<Operation.Operation<M, R>> => checkName(fromSchema(schema), name)
+
+/** @internal */
+export const listDecoder = <M, R, I>(
+  schema: Schema.Schema<Operation.ListOperationsResponse<M, R>, I>
+): Decoder<Operation.ListOperationsResponse<M, R>> => fromSchema(schema)
+
+/** google.protobuf.Empty: `{}` (or an empty body); other fields are ignored as proto3 parsers do. */
+export const emptyDecoder: Decoder<void> = (json) =>
+  json === undefined || (typeof json === "object" && json !== null && !Array.isArray(json))
+    ? Either.right(undefined)
+    : Either.left({ path: "$", detail: "expected an object (google.protobuf.Empty)" })
+
+
+/**
+ * The text of a 2xx answer as JSON (`undefined` for an empty body): not JSON, or nested deeper than
+ * `Proto.maxNestingDepth` (schema's one nesting limit), is malformed before anything else touches it.
+ */
+export const parseJson = (text: string): Either.Either<unknown, Malformed> => {
+  if (text === "") return Either.right(undefined)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (cause) {
+    return Either.left({ path: "$", detail: `the body is not JSON: ${excerpt(text)}`, cause })
+  }
+  const deep = Proto.tooDeep(json)
+  return deep === undefined
+    ? Either.right(json)
+    : Either.left({ path: renderPath(deep), detail: `the body nests deeper than ${Proto.maxNestingDepth} levels` })
+}
