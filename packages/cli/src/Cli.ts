@@ -238,7 +238,8 @@ const envEndpoint = Config.string("LRO_ENDPOINT").pipe(
  */
 const clientLayer = (
   options: Common,
-  requestTimeout: Duration.Duration | undefined
+  requestTimeout: Duration.Duration | undefined,
+  wholeTimeout: Duration.Duration | undefined
 ): Layer.Layer<
   OperationsClient.OperationsClient,
   Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | Credentials.CredentialsError | Exit.UsageError,
@@ -270,7 +271,10 @@ const clientLayer = (
       endpoint: url === undefined ? Endpoint.defaultEndpoint : Endpoint.fixed(url),
       quotaProject: Option.getOrUndefined(options.quotaProject),
       apiClient: `lro/${version}`,
-      timeout: requestTimeout
+      timeout: requestTimeout,
+      // Without --timeout a call ends within the client's total deadline (3 minutes); with it, --timeout
+      // bounds the whole command instead (see withClient), so that it alone decides when to give up.
+      totalTimeout: wholeTimeout === undefined ? undefined : Duration.infinity
     }).pipe(Layer.provide(credentials))
   }))
 
@@ -289,7 +293,7 @@ const withClient = <A, E, R>(
 > =>
   Effect.gen(function*() {
     const { requestTimeout, timeout } = yield* commonFlags(options)
-    const provided = Effect.provide(effect, clientLayer(options, requestTimeout))
+    const provided = Effect.provide(effect, clientLayer(options, requestTimeout, wholeCall ? timeout : undefined))
     if (!wholeCall || timeout === undefined) return yield* provided
     return yield* Effect.timeoutFail(provided, {
       duration: timeout,
@@ -589,7 +593,7 @@ const waitFor = (
     const watched = Stream.runForEach(snapshots, show)
     // On a terminal the elapsed time keeps moving between polls: a side fiber redraws the line every second.
     // The watch itself stays on this fiber, so an interrupt runs cancelOnInterrupt's cancel here, before the
-    // client's layers close (a watch raced against the ticker lost its cancel as the loser of the race).
+    // client's layers close; a race would interrupt the watch in the background, after they closed.
     const ticker = Effect.forever(Effect.zipRight(
       Effect.sleep("1 second"),
       Effect.suspend(() => {

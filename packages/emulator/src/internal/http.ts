@@ -4,6 +4,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as Code from "@longrunning/schema/Code"
 import * as Dataproc from "@longrunning/schema/Dataproc"
+import * as Operation from "@longrunning/schema/Operation"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -23,7 +24,8 @@ type Prepared = Wire.Prepared
 
 const json = Wire.json
 
-const encodeOperation = Schema.encode(Dataproc.DataprocOperation)
+// Responses are kept as the wire Anys the model builds, so only the metadata goes through its message schema.
+const encodeOperation = Schema.encode(Operation.schema({ metadata: Dataproc.operationMetadata }))
 
 const operationJson = (operation: Model.EmulatedOperation, intEnums: boolean) =>
   Effect.map(Effect.orDie(encodeOperation(operation)), (encoded) => {
