@@ -1,11 +1,9 @@
 import type * as Any from "@longrunning/schema/Any"
-import * as Dataproc from "@longrunning/schema/Dataproc"
+import type * as Dataproc from "@longrunning/schema/Dataproc"
 import * as Operation from "@longrunning/schema/Operation"
 import * as Proto from "@longrunning/schema/Proto"
 import type * as Status from "@longrunning/schema/Status"
 import * as Duration from "effect/Duration"
-import * as Either from "effect/Either"
-import * as Schema from "effect/Schema"
 
 /** What the emulator simulates: the operation kinds Dataproc v1 returns most. */
 export type Kind = "ClusterCreate" | "ClusterDelete" | "ClusterStart" | "ClusterStop" | "Batch" | "Workflow"
@@ -253,17 +251,6 @@ const metadataOf = (entry: Entry, now: number): Metadata => {
   }
 }
 
-const decodeDone = Schema.decodeUnknownEither(Dataproc.DataprocOperation)
-
-// Responses are written here as Google's JSON; the operation holds them decoded, as the schema reads them
-// (a Cluster's timestamps as Timestamp values), so that encoding it gives that JSON back. A response that
-// is not the JSON of its message (one a test passed already decoded) is kept as it is.
-const decodedResponse = (json: Any.Any): Any.Any =>
-  Either.match(decodeDone({ name: "projects/p/regions/r/operations/response", done: true, response: json }), {
-    onLeft: () => json,
-    onRight: (operation) => (operation._tag === "Succeeded" ? operation.response : json)
-  })
-
 /** The operation as a client reading it at `now` sees it. */
 export const render = (entry: Entry, now: number): EmulatedOperation => {
   const metadata = metadataOf(entry, now)
@@ -275,7 +262,7 @@ export const render = (entry: Entry, now: number): EmulatedOperation => {
       return Operation.succeeded({
         name: entry.name,
         metadata,
-        response: decodedResponse(outcome.response ?? defaultResponse(entry, end.at))
+        response: outcome.response ?? defaultResponse(entry, end.at)
       })
     case "Fail":
       return Operation.failed({ name: entry.name, metadata, error: outcome.error })
