@@ -4,7 +4,8 @@
  * the repository's compiler options, the packages resolved to their sources (`@longrunning/source`).
  * A block that is deliberately a fragment says so in its info string (```ts fragment) and is counted, not
  * checked. A block that is the same program as an example says so (```ts example=packages/x/examples/y.ts)
- * and must be that file verbatim: the Examples test runs it.
+ * and must be that file verbatim, less the example's leading comment (which names the doc it mirrors): the
+ * Examples test runs it.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
@@ -51,6 +52,8 @@ const blocksOf = (doc: string): ReadonlyArray<Block> => {
 const blocks = docs.flatMap(blocksOf)
 const isFragment = (block: Block): boolean => /(?:^|\s)fragment(?:\s|$)/.test(block.info)
 const exampleOf = (block: Block): string | undefined => /(?:^|\s)example=(\S+)/.exec(block.info)?.[1]
+// An example's first lines may be a comment saying which doc it mirrors and how to run it.
+const withoutHeader = (source: string): string => source.replace(/^(?:\/\*\*[\s\S]*?\*\/\n|(?:\/\/.*\n)+)/, "")
 const where = (block: Block): string => `${block.doc}:${block.line}`
 
 // Every `@longrunning/*` export, to its source, as the `@longrunning/source` condition resolves it; the
@@ -135,12 +138,16 @@ describe("every ts block in the docs", () => {
     it(`${where(block)} is ${exampleOf(block)} verbatim`, () => {
       const file = path.join(root, exampleOf(block) ?? "")
       expect(fs.existsSync(file)).toBe(true)
-      expect(block.code).toBe(fs.readFileSync(file, "utf8"))
+      expect(block.code).toBe(withoutHeader(fs.readFileSync(file, "utf8")))
     })
   }
 
   it(`${checked.length} blocks type-check`, () => {
-    const errors = [...typeCheck(checked).values()].flat()
-    expect(errors).toEqual([])
+    // A wrong block planted in the same program proves that errors are found and placed at the doc's line.
+    const canary: Block = { doc: "canary.md", line: 10, info: "", code: "import { Effect } from \"effect\"\n\nconst n: number = Effect.void\n" }
+    const errors = typeCheck([...checked, canary])
+    expect(errors.get(canary)?.[0]).toMatch(/^canary\.md:12: Type 'Effect<void, never, never>' is not assignable to type 'number'/)
+    errors.delete(canary)
+    expect([...errors.values()].flat()).toEqual([])
   }, 120_000)
 })
