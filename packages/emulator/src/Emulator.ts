@@ -31,6 +31,7 @@ import * as InternalHttp from "./internal/http.js"
 import * as Model from "./internal/model.js"
 import * as Redact from "./internal/redact.js"
 import * as Statuses from "./Statuses.js"
+import type * as Wire from "./Wire.js"
 
 // -----------------------------------------------------------------------------
 // scenarios
@@ -538,18 +539,7 @@ export interface RecordedRequest {
    * What the request was read as: an operations method (`Get`, `List`, `Cancel`, `Delete`), a method that
    * starts an operation (named as its RPC: `CreateCluster`, `CreateBatch`...), or `Refused`.
    */
-  readonly route:
-    | "Get"
-    | "List"
-    | "Cancel"
-    | "Delete"
-    | "CreateCluster"
-    | "DeleteCluster"
-    | "StartCluster"
-    | "StopCluster"
-    | "CreateBatch"
-    | "InstantiateInlineWorkflowTemplate"
-    | "Refused"
+  readonly route: Wire.Route["_tag"]
   /** The fault that fired, if any. */
   readonly fault?: Fault["_tag"] | undefined
 }

@@ -1,12 +1,13 @@
 /**
  * Typed calls that start Dataproc v1 operations: each builds the request of one LRO method (path
- * parameters from their names, the body as JSON, where its request id goes) with the Operation schema of
- * its metadata, and {@link start} sends it through `OperationsClient.start`. Every method here takes a
+ * parameters from their names, the body as JSON, where its request id goes) with the method's Operation
+ * schema (`Dataproc.Operations` of `@longrunning/schema`: typed metadata and response), and {@link start}
+ * sends it through `OperationsClient.start`. Every method here takes a
  * request id (AIP-155): the client sets a fresh one per call unless you give yours, and retries carry it.
  *
  * @since 0.1.0
  */
-import * as Dataproc from "@longrunning/schema/Dataproc"
+import * as SchemaDataproc from "@longrunning/schema/Dataproc"
 import * as Operation from "@longrunning/schema/Operation"
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
@@ -45,45 +46,7 @@ export type StartOf<S> = S extends Schema.Schema<Operation.Operation<infer M, in
  */
 export type Body = Readonly<Record<string, unknown>>
 
-/**
- * The operation of a cluster method.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const ClusterOperation = Operation.schema({ metadata: Dataproc.ClusterOperationMetadata })
-
-/**
- * The operation of a node group method.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const NodeGroupOperation = Operation.schema({ metadata: Dataproc.NodeGroupOperationMetadata })
-
-/**
- * The operation of `batches.create`.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const BatchOperation = Operation.schema({ metadata: Dataproc.BatchOperationMetadata })
-
-/**
- * The operation of a session method.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const SessionOperation = Operation.schema({ metadata: Dataproc.SessionOperationMetadata })
-
-/**
- * The operation of a workflow template instantiation.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const WorkflowOperation = Operation.schema({ metadata: Dataproc.WorkflowMetadata })
+const Operations = SchemaDataproc.Operations
 
 const segment = /^[A-Za-z0-9._~!$&'()*+,;=@-]+$/
 
@@ -156,11 +119,6 @@ export interface TemplateRef extends RegionRef {
   readonly template: string
 }
 
-type ClusterStart = StartOf<typeof ClusterOperation>
-type NodeGroupStart = StartOf<typeof NodeGroupOperation>
-type BatchStart = StartOf<typeof BatchOperation>
-type SessionStart = StartOf<typeof SessionOperation>
-type WorkflowStart = StartOf<typeof WorkflowOperation>
 
 const regionOf = (p: RegionRef) => ({ projectId: p.projectId, region: p.region })
 const clustersOf = (p: RegionRef) => `projects/${p.projectId}/regions/${p.region}/clusters`
@@ -169,7 +127,7 @@ const locationOf = (p: LocationRef) => `projects/${p.projectId}/locations/${p.lo
 
 /**
  * The cluster methods: `create`, `update` (PATCH), `delete`, `start`, `stop`, `repair`. Their
- * operations carry `ClusterOperationMetadata`.
+ * operations carry `ClusterOperationMetadata`; their responses a `Cluster` (`delete`: `Empty`).
  *
  * @example
  * ```ts
@@ -187,8 +145,8 @@ const locationOf = (p: LocationRef) => `projects/${p.projectId}/locations/${p.lo
  */
 export const clusters = {
   /** `POST .../clusters` with a `Cluster`; the request id is a query parameter. */
-  create: (p: RegionRef & { readonly actionOnFailedPrimaryWorkers?: string | undefined }, cluster: Body): ClusterStart =>
-    make("clusters.create", "POST", regionOf(p), clustersOf(p), ClusterOperation, {
+  create: (p: RegionRef & { readonly actionOnFailedPrimaryWorkers?: string | undefined }, cluster: Body): StartOf<typeof Operations.clustersCreate> =>
+    make("clusters.create", "POST", regionOf(p), clustersOf(p), Operations.clustersCreate, {
       body: cluster,
       query: { actionOnFailedPrimaryWorkers: p.actionOnFailedPrimaryWorkers },
       requestIdIn: "query",
@@ -198,8 +156,8 @@ export const clusters = {
   update: (
     p: ClusterRef & { readonly updateMask: string; readonly gracefulDecommissionTimeout?: string | undefined },
     cluster: Body
-  ): ClusterStart =>
-    make("clusters.patch", "PATCH", { ...regionOf(p), clusterName: p.clusterName }, clusterOf(p), ClusterOperation, {
+  ): StartOf<typeof Operations.clustersPatch> =>
+    make("clusters.patch", "PATCH", { ...regionOf(p), clusterName: p.clusterName }, clusterOf(p), Operations.clustersPatch, {
       body: cluster,
       query: { updateMask: p.updateMask, gracefulDecommissionTimeout: p.gracefulDecommissionTimeout },
       requestIdIn: "query",
@@ -208,29 +166,29 @@ export const clusters = {
   /** `DELETE .../clusters/{clusterName}`. */
   delete: (
     p: ClusterRef & { readonly clusterUuid?: string | undefined; readonly gracefulTerminationTimeout?: string | undefined }
-  ): ClusterStart =>
-    make("clusters.delete", "DELETE", { ...regionOf(p), clusterName: p.clusterName }, clusterOf(p), ClusterOperation, {
+  ): StartOf<typeof Operations.clustersDelete> =>
+    make("clusters.delete", "DELETE", { ...regionOf(p), clusterName: p.clusterName }, clusterOf(p), Operations.clustersDelete, {
       query: { clusterUuid: p.clusterUuid, gracefulTerminationTimeout: p.gracefulTerminationTimeout },
       requestIdIn: "query",
       requestId: p.requestId
     }),
   /** `POST .../clusters/{clusterName}:start` with a `StartClusterRequest`; the request id is in the body. */
-  start: (p: ClusterRef, body?: Body): ClusterStart =>
-    make("clusters.start", "POST", { ...regionOf(p), clusterName: p.clusterName }, `${clusterOf(p)}:start`, ClusterOperation, {
+  start: (p: ClusterRef, body?: Body): StartOf<typeof Operations.clustersStart> =>
+    make("clusters.start", "POST", { ...regionOf(p), clusterName: p.clusterName }, `${clusterOf(p)}:start`, Operations.clustersStart, {
       body,
       requestIdIn: "body",
       requestId: p.requestId
     }),
   /** `POST .../clusters/{clusterName}:stop` with a `StopClusterRequest`; the request id is in the body. */
-  stop: (p: ClusterRef, body?: Body): ClusterStart =>
-    make("clusters.stop", "POST", { ...regionOf(p), clusterName: p.clusterName }, `${clusterOf(p)}:stop`, ClusterOperation, {
+  stop: (p: ClusterRef, body?: Body): StartOf<typeof Operations.clustersStop> =>
+    make("clusters.stop", "POST", { ...regionOf(p), clusterName: p.clusterName }, `${clusterOf(p)}:stop`, Operations.clustersStop, {
       body,
       requestIdIn: "body",
       requestId: p.requestId
     }),
   /** `POST .../clusters/{clusterName}:repair` with a `RepairClusterRequest`; the request id is in the body. */
-  repair: (p: ClusterRef, body: Body): ClusterStart =>
-    make("clusters.repair", "POST", { ...regionOf(p), clusterName: p.clusterName }, `${clusterOf(p)}:repair`, ClusterOperation, {
+  repair: (p: ClusterRef, body: Body): StartOf<typeof Operations.clustersRepair> =>
+    make("clusters.repair", "POST", { ...regionOf(p), clusterName: p.clusterName }, `${clusterOf(p)}:repair`, Operations.clustersRepair, {
       body,
       requestIdIn: "body",
       requestId: p.requestId
@@ -259,31 +217,31 @@ export const nodeGroups = {
   create: (
     p: ClusterRef & { readonly nodeGroupId?: string | undefined; readonly parentOperationId?: string | undefined },
     nodeGroup: Body
-  ): NodeGroupStart =>
-    make("nodeGroups.create", "POST", { ...regionOf(p), clusterName: p.clusterName }, `${clusterOf(p)}/nodeGroups`, NodeGroupOperation, {
+  ): StartOf<typeof Operations.nodeGroupsCreate> =>
+    make("nodeGroups.create", "POST", { ...regionOf(p), clusterName: p.clusterName }, `${clusterOf(p)}/nodeGroups`, Operations.nodeGroupsCreate, {
       body: nodeGroup,
       query: { nodeGroupId: p.nodeGroupId, parentOperationId: p.parentOperationId },
       requestIdIn: "query",
       requestId: p.requestId
     }),
   /** `POST .../nodeGroups/{nodeGroup}:resize` with a `ResizeNodeGroupRequest`; the request id is in the body. */
-  resize: (p: NodeGroupRef, body: Body): NodeGroupStart =>
+  resize: (p: NodeGroupRef, body: Body): StartOf<typeof Operations.nodeGroupsResize> =>
     make(
       "nodeGroups.resize",
       "POST",
       { ...regionOf(p), clusterName: p.clusterName, nodeGroup: p.nodeGroup },
       `${clusterOf(p)}/nodeGroups/${p.nodeGroup}:resize`,
-      NodeGroupOperation,
+      Operations.nodeGroupsResize,
       { body, requestIdIn: "body", requestId: p.requestId }
     ),
   /** `POST .../nodeGroups/{nodeGroup}:repair` with a `RepairNodeGroupRequest`; the request id is in the body. */
-  repair: (p: NodeGroupRef, body: Body): NodeGroupStart =>
+  repair: (p: NodeGroupRef, body: Body): StartOf<typeof Operations.nodeGroupsRepair> =>
     make(
       "nodeGroups.repair",
       "POST",
       { ...regionOf(p), clusterName: p.clusterName, nodeGroup: p.nodeGroup },
       `${clusterOf(p)}/nodeGroups/${p.nodeGroup}:repair`,
-      NodeGroupOperation,
+      Operations.nodeGroupsRepair,
       { body, requestIdIn: "body", requestId: p.requestId }
     )
 }
@@ -306,8 +264,8 @@ export const nodeGroups = {
  * @category constructors
  */
 export const batches = {
-  create: (p: LocationRef & { readonly batchId?: string | undefined }, batch: Body): BatchStart =>
-    make("batches.create", "POST", { projectId: p.projectId, location: p.location }, `${locationOf(p)}/batches`, BatchOperation, {
+  create: (p: LocationRef & { readonly batchId?: string | undefined }, batch: Body): StartOf<typeof Operations.batchesCreate> =>
+    make("batches.create", "POST", { projectId: p.projectId, location: p.location }, `${locationOf(p)}/batches`, Operations.batchesCreate, {
       body: batch,
       query: { batchId: p.batchId },
       requestIdIn: "query",
@@ -330,31 +288,31 @@ export const batches = {
  */
 export const sessions = {
   /** `POST .../sessions?sessionId=...` with a `Session`; the request id is a query parameter. */
-  create: (p: LocationRef & { readonly sessionId: string }, session: Body): SessionStart =>
-    make("sessions.create", "POST", { projectId: p.projectId, location: p.location }, `${locationOf(p)}/sessions`, SessionOperation, {
+  create: (p: LocationRef & { readonly sessionId: string }, session: Body): StartOf<typeof Operations.sessionsCreate> =>
+    make("sessions.create", "POST", { projectId: p.projectId, location: p.location }, `${locationOf(p)}/sessions`, Operations.sessionsCreate, {
       body: session,
       query: { sessionId: p.sessionId },
       requestIdIn: "query",
       requestId: p.requestId
     }),
   /** `POST .../sessions/{session}:terminate` with a `TerminateSessionRequest`; the request id is in the body. */
-  terminate: (p: SessionRef): SessionStart =>
+  terminate: (p: SessionRef): StartOf<typeof Operations.sessionsTerminate> =>
     make(
       "sessions.terminate",
       "POST",
       { projectId: p.projectId, location: p.location, session: p.session },
       `${locationOf(p)}/sessions/${p.session}:terminate`,
-      SessionOperation,
+      Operations.sessionsTerminate,
       { requestIdIn: "body", requestId: p.requestId }
     ),
   /** `DELETE .../sessions/{session}`; the request id is a query parameter. */
-  delete: (p: SessionRef): SessionStart =>
+  delete: (p: SessionRef): StartOf<typeof Operations.sessionsDelete> =>
     make(
       "sessions.delete",
       "DELETE",
       { projectId: p.projectId, location: p.location, session: p.session },
       `${locationOf(p)}/sessions/${p.session}`,
-      SessionOperation,
+      Operations.sessionsDelete,
       { requestIdIn: "query", requestId: p.requestId }
     )
 }
@@ -378,23 +336,23 @@ export const sessions = {
  */
 export const workflowTemplates = {
   /** `POST .../workflowTemplates/{template}:instantiate` with an `InstantiateWorkflowTemplateRequest`; the request id is in the body. */
-  instantiate: (p: TemplateRef, body?: Body): WorkflowStart =>
+  instantiate: (p: TemplateRef, body?: Body): StartOf<typeof Operations.workflowTemplatesInstantiate> =>
     make(
       "workflowTemplates.instantiate",
       "POST",
       { ...regionOf(p), template: p.template },
       `projects/${p.projectId}/regions/${p.region}/workflowTemplates/${p.template}:instantiate`,
-      WorkflowOperation,
+      Operations.workflowTemplatesInstantiate,
       { body, requestIdIn: "body", requestId: p.requestId }
     ),
   /** `POST .../workflowTemplates:instantiateInline` with a `WorkflowTemplate`; the request id is a query parameter. */
-  instantiateInline: (p: RegionRef, template: Body): WorkflowStart =>
+  instantiateInline: (p: RegionRef, template: Body): StartOf<typeof Operations.workflowTemplatesInstantiateInline> =>
     make(
       "workflowTemplates.instantiateInline",
       "POST",
       regionOf(p),
       `projects/${p.projectId}/regions/${p.region}/workflowTemplates:instantiateInline`,
-      WorkflowOperation,
+      Operations.workflowTemplatesInstantiateInline,
       { body: template, requestIdIn: "query", requestId: p.requestId }
     )
 }

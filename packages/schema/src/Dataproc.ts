@@ -100,9 +100,10 @@ export const WorkflowClusterOperation = Generated.ClusterOperation
 export type OperationMetadata = (typeof Generated.operationMetadata)[number]["Type"] | Any.Any
 
 /**
- * The schema of a Dataproc operation of any long-running method: its metadata and its response decoded by
- * `@type` into the Dataproc messages (`Dataproc.operationMetadata`, `Dataproc.operationResponses`), an
- * Any of another type kept as it came.
+ * The schema of a Dataproc operation of any long-running method: its metadata decoded by `@type` into the
+ * Dataproc metadata messages (`Dataproc.operationMetadata`), an Any of another type kept as it came; its
+ * response kept as an Any (the operation schema of each method, `Dataproc.Operations.<method>`, types
+ * the response too).
  *
  * @example
  * ```ts
@@ -121,7 +122,4 @@ export type OperationMetadata = (typeof Generated.operationMetadata)[number]["Ty
  * @since 0.1.0
  * @category schemas
  */
-export const DataprocOperation = Operation.schema({
-  metadata: Generated.operationMetadata,
-  response: Generated.operationResponses
-})
+export const DataprocOperation = Operation.schema({ metadata: Generated.operationMetadata })

@@ -157,7 +157,7 @@ export const maxNestingDepth: number = Nesting.maxNestingDepth
  * without overflowing the stack, and costs a small fraction of the `JSON.parse` that made the value.
  *
  * The decoders of this package apply it to every value they keep by reference (`Any.Any`, the unknown
- * fields of messages and operations); the HTTP client applies it to every response body.
+ * fields of messages, whole operations at their root); the HTTP client applies it to every response body.
  *
  * @example
  * ```ts

@@ -252,7 +252,8 @@ describe("Operation", () => {
       }, { fastCheck: { numRuns: 200 } })
     }
     properties("Operation", Operation.Operation)
-    properties("DataprocOperation", Dataproc.DataprocOperation, true)
+    properties("DataprocOperation", Dataproc.DataprocOperation)
+    properties("Dataproc.Operations.clustersCreate", Dataproc.Operations.clustersCreate, true)
     properties("ClusterOperation", ClusterOperation)
 
     it.prop("ListOperationsResponse: decode after encode gives the page back", [

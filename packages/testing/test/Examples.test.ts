@@ -9,6 +9,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Emulator from "@longrunning/emulator/Emulator"
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import * as ChildProcess from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -69,7 +70,10 @@ describe("every example runs", () => {
     it.scopedLive(`${file} exits 0`, () =>
       Effect.gen(function*() {
         if (needsEmulator(file)) {
-          const emulator = yield* Emulator.make({ port: 8085 })
+          // Another run on this machine may hold 8085 for a moment: wait for it, a minute at most.
+          const emulator = yield* Emulator.make({ port: 8085 }).pipe(
+            Effect.retry(Schedule.spaced("250 millis").pipe(Schedule.upTo("60 seconds")))
+          )
           for (const operationId of ["op-1", "op-2"]) {
             yield* emulator.create({ operationId, scenario: Emulator.succeedAfter("2 seconds") })
           }

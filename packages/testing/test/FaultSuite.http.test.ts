@@ -298,8 +298,9 @@ describe("FaultSuite: bad answers", () => {
   it.effect("wrong shapes: a string body", () => rawMalformed(`"operation"`, "$"))
   it.effect("done: false with an error: MalformedResponse at $.error", () =>
     rawMalformed(`{"name":"projects/p/regions/r/operations/o","done":false,"error":{"code":2}}`, "$.error", "not done"))
-  it.effect("done absent with a response: MalformedResponse at $.response", () =>
-    rawMalformed(`{"name":"projects/p/regions/r/operations/o","response":{"@type":"type.googleapis.com/google.protobuf.Empty"}}`, "$.response", "not done"))
+  // done absent with a response is done (the answer rules); written false beside one is a contradiction.
+  it.effect("done false with a response: MalformedResponse at $.response", () =>
+    rawMalformed(`{"name":"projects/p/regions/r/operations/o","done":false,"response":{"@type":"type.googleapis.com/google.protobuf.Empty"}}`, "$.response", "not done"))
 
   it.effect("done without a result: a DoneWithoutResult operation, and result() gives None", () =>
     scenario(Effect.gen(function*() {

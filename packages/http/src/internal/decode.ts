@@ -1,5 +1,7 @@
+import * as Answer from "@longrunning/schema/Answer"
 import * as Any from "@longrunning/schema/Any"
 import * as Operation from "@longrunning/schema/Operation"
+import * as OperationName from "@longrunning/schema/OperationName"
 import * as Proto from "@longrunning/schema/Proto"
 import * as Cause from "effect/Cause"
 import * as Either from "effect/Either"
@@ -102,16 +104,21 @@ export const untypedDecoder: Decoder<Operation.Operation> = (json) => {
   return fast === undefined ? untypedSchemaDecoder(json) : Either.right(fast)
 }
 
-// The operation must be the one asked for: a proxy or a bug must not hand us another one's state.
+// The answer rules (schema's Answer module) first: another API's own operation type is refused, a nameless
+// answer is the one asked for, a result without `done` is done. Then the operation must be the one asked for
+// (a project number standing for its id): a proxy or a bug must not hand us another one's state.
 const checkName = <M, R>(decode: Decoder<Operation.Operation<M, R>>, name: string): Decoder<Operation.Operation<M, R>> =>
-(json) =>
-  Either.flatMap(decode(json), (operation) =>
-    operation.name !== "" && operation.name !== name
-      ? Either.left({
+(json) => {
+  const answer = Answer.normalize(json, name)
+  if (Either.isLeft(answer)) return Either.left({ path: "$", detail: answer.left.message })
+  return Either.flatMap(decode(answer.right), (operation) =>
+    OperationName.sameOperation(name, operation.name)
+      ? Either.right(operation)
+      : Either.left({
         path: "$.name",
         detail: `expected the operation asked for, ${JSON.stringify(name)}, got ${JSON.stringify(operation.name)}`
-      })
-      : Either.right(operation))
+      }))
+}
 
 /** @internal The decoder of untyped operations (`Operation.Operation`), with its fast path. */
 export const untypedOperationDecoder = (name: string): Decoder<Operation.Operation> => checkName(untypedDecoder, name)
