@@ -299,10 +299,14 @@ const withClient = <A, E, R>(
     const { requestTimeout, timeout } = yield* commonFlags(options)
     const provided = Effect.provide(effect, clientLayer(options, requestTimeout, wholeCall ? timeout : undefined))
     if (!wholeCall || timeout === undefined) return yield* provided
-    return yield* Effect.timeoutFail(provided, {
-      duration: timeout,
-      onTimeout: () => new Exit.CommandTimedOut({ message: `no answer within ${Duration.format(timeout)} (--timeout)` })
-    })
+    return yield* withTimeout(provided, timeout)
+  })
+
+/** `effect` bounded by `--timeout`: exit 4 when it runs out. */
+const withTimeout = <A, E, R>(effect: Effect.Effect<A, E, R>, timeout: Duration.Duration) =>
+  Effect.timeoutFail(effect, {
+    duration: timeout,
+    onTimeout: () => new Exit.CommandTimedOut({ message: `no answer within ${Duration.format(timeout)} (--timeout)` })
   })
 
 // `lro get projects/p/regions/r/operations`: a collection where an operation is expected, said plainly.
@@ -679,10 +683,7 @@ const startCommand = Command.make("start", {
         const client = yield* OperationsClient.OperationsClient
         if (!options.wait) return yield* printOperation(options.format, yield* client.start(request))
         // With --wait, --timeout bounds the start call, then the wait.
-        const started = timeout === undefined ? client.start(request) : Effect.timeoutFail(client.start(request), {
-          duration: timeout,
-          onTimeout: () => new Exit.CommandTimedOut({ message: `no answer within ${Duration.format(timeout)} (--timeout)` })
-        })
+        const started = timeout === undefined ? client.start(request) : withTimeout(client.start(request), timeout)
         yield* waitFor(options, yield* started, schedule, timeout)
       }),
       !options.wait
