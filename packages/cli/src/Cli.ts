@@ -1,5 +1,5 @@
 /**
- * The `lro` command: get, list, wait for, cancel and delete Google Cloud long-running operations, run the
+ * The `lro` command: start, get, list, wait for, cancel and delete Google Cloud long-running operations, run the
  * local emulator, and a demo, as an `@effect/cli` `Command` that can be run in-process or from `bin.ts`.
  *
  * @since 0.1.0
@@ -35,6 +35,7 @@ import * as Demo from "./internal/demo.js"
 import * as Exit from "./internal/exit.js"
 import * as Format from "./internal/format.js"
 import * as Output from "./internal/output.js"
+import * as Start from "./internal/start.js"
 
 /**
  * The version `lro --version` prints.
@@ -174,6 +175,8 @@ const common = {
 }
 
 interface Common {
+  /** Only `start` has the flag; the other commands use the client's default, v1. */
+  readonly apiVersion?: Option.Option<string> | undefined
   readonly endpoint: Option.Option<string>
   readonly accessToken: Option.Option<Redacted.Redacted<string>>
   readonly quotaProject: Option.Option<string>
@@ -271,6 +274,7 @@ const clientLayer = (
       endpoint: url === undefined ? Endpoint.defaultEndpoint : Endpoint.fixed(url),
       quotaProject: Option.getOrUndefined(options.quotaProject),
       apiClient: `lro/${version}`,
+      apiVersion: options.apiVersion === undefined ? undefined : Option.getOrUndefined(options.apiVersion),
       timeout: requestTimeout,
       // Without --timeout a call ends within the client's total deadline (3 minutes); with it, --timeout
       // bounds the whole command instead (see withClient), so that it alone decides when to give up.
@@ -295,10 +299,14 @@ const withClient = <A, E, R>(
     const { requestTimeout, timeout } = yield* commonFlags(options)
     const provided = Effect.provide(effect, clientLayer(options, requestTimeout, wholeCall ? timeout : undefined))
     if (!wholeCall || timeout === undefined) return yield* provided
-    return yield* Effect.timeoutFail(provided, {
-      duration: timeout,
-      onTimeout: () => new Exit.CommandTimedOut({ message: `no answer within ${Duration.format(timeout)} (--timeout)` })
-    })
+    return yield* withTimeout(provided, timeout)
+  })
+
+/** `effect` bounded by `--timeout`: exit 4 when it runs out. */
+const withTimeout = <A, E, R>(effect: Effect.Effect<A, E, R>, timeout: Duration.Duration) =>
+  Effect.timeoutFail(effect, {
+    duration: timeout,
+    onTimeout: () => new Exit.CommandTimedOut({ message: `no answer within ${Duration.format(timeout)} (--timeout)` })
   })
 
 // `lro get projects/p/regions/r/operations`: a collection where an operation is expected, said plainly.
@@ -319,15 +327,19 @@ const nameArg = Args.text({ name: "name" }).pipe(
 // get, list, cancel, delete
 // -----------------------------------------------------------------------------
 
+/** One operation as `get` prints it: described for people, or Google's JSON indented. */
+const printOperation = (format: "text" | "json", operation: Operation.Operation) =>
+  format === "json"
+    ? Output.out(Format.prettyJson(operation))
+    : Effect.flatMap(Clock.currentTimeMillis, (now) => Output.out(Format.describe(operation, now)))
+
 const getCommand = Command.make("get", { ...common, name: nameArg }, (options) =>
   withClient(
     options,
     Effect.gen(function*() {
       yield* operationName(options.name)
       const client = yield* OperationsClient.OperationsClient
-      const operation = yield* client.get(options.name)
-      if (options.format === "json") return yield* Output.out(Format.prettyJson(operation))
-      yield* Output.out(Format.describe(operation, yield* Clock.currentTimeMillis))
+      yield* printOperation(options.format, yield* client.get(options.name))
     })
   )).pipe(Command.withDescription("Print an operation: its state and progress, or its JSON."))
 
@@ -500,9 +512,7 @@ const policyOf = (flags: PolicyFlags) =>
     })
   })
 
-const waitCommand = Command.make("wait", {
-  ...common,
-  name: nameArg,
+const waitFlags = {
   initialDelay: Options.text("initial-delay").pipe(
     Options.withDescription("The delay after the first poll (default 1s)."),
     Options.optional
@@ -522,24 +532,33 @@ const waitCommand = Command.make("wait", {
   cancelOnInterrupt: Options.boolean("cancel-on-interrupt").pipe(
     Options.withDescription("On Ctrl-C, cancel the operation and print its state after the cancel.")
   )
-}, (options) =>
+}
+
+const waitCommand = Command.make("wait", { ...common, ...waitFlags, name: nameArg }, (options) =>
   Effect.gen(function*() {
     const schedule = yield* policyOf(options)
     const { timeout } = yield* commonFlags(options)
     yield* operationName(options.name)
-    yield* withClient(options, waitFor(options, schedule, timeout), false)
+    yield* withClient(options, waitFor(options, options.name, schedule, timeout), false)
   })).pipe(
     Command.withDescription(
       "Poll an operation until it is done, showing its progress; exit 0 when it succeeded, 1 when it failed."
     )
   )
 
+/**
+ * Waits for an operation, from its name (`wait`) or from the snapshot a start call returned (`start --wait`,
+ * whose first line is that snapshot), printing its progress; fails with `OperationEndedInError` when it failed.
+ */
 const waitFor = (
-  options: Common & { readonly name: string; readonly cancelOnInterrupt: boolean },
+  options: Common & { readonly cancelOnInterrupt: boolean },
+  target: OperationPoller.Target,
   schedule: Policy.Policy,
   timeout: Duration.Duration | undefined
 ) =>
   Effect.gen(function*() {
+    // A snapshot's name is the server's text.
+    const name = Format.escape(typeof target === "string" ? target : target.name)
     const json = options.format === "json"
     const live = json ? undefined : (yield* Output.isTTY) ? yield* Output.liveLine : undefined
     const started = yield* Clock.currentTimeMillis
@@ -558,8 +577,8 @@ const waitFor = (
         // "cancel sent" only when the server answered the cancel; otherwise the operation may still run.
         yield* Output.err(
           cancel.answered
-            ? `cancel sent for ${options.name}`
-            : `the cancel of ${options.name} got no answer: the operation may still be running`
+            ? `cancel sent for ${name}`
+            : `the cancel of ${name} got no answer: the operation may still be running`
         )
         if (Option.isNone(after)) return yield* Output.err("its state after the cancel could not be read")
         const operation = after.value
@@ -568,7 +587,7 @@ const waitFor = (
         yield* Output.out(json ? Format.json(operation) : render(operation, yield* Clock.currentTimeMillis))
       })
 
-    const snapshots = OperationPoller.watch(options.name, {
+    const snapshots = OperationPoller.watch(target, {
       schedule,
       timeout,
       cancelOnInterrupt: options.cancelOnInterrupt,
@@ -617,6 +636,66 @@ const waitFor = (
   })
 
 // -----------------------------------------------------------------------------
+// start
+// -----------------------------------------------------------------------------
+
+const startCommand = Command.make("start", {
+  ...common,
+  ...waitFlags,
+  path: Args.text({ name: "path" }).pipe(
+    Args.withDescription("The method's path below the API version, e.g. projects/P/regions/R/clusters")
+  ),
+  method: Options.choice("method", Start.methods).pipe(
+    Options.withDescription("The HTTP method (default POST)."),
+    Options.withDefault("POST")
+  ),
+  data: Options.text("data").pipe(
+    Options.withDescription("The JSON body, or @FILE to read it from a file."),
+    Options.optional
+  ),
+  params: Options.text("param").pipe(
+    Options.withDescription("A query parameter KEY=VALUE; repeat the flag for more."),
+    Options.repeated
+  ),
+  apiVersion: Options.text("api-version").pipe(
+    Options.withDescription("The API version path segment (default v1)."),
+    Options.optional
+  ),
+  requestId: Options.text("request-id").pipe(
+    Options.withDescription(
+      "The request id (AIP-155) that makes retries safe. Dataproc methods get a fresh one when none is given; " +
+        "every retry of the call carries the same."
+    ),
+    Options.optional
+  ),
+  wait: Options.boolean("wait").pipe(
+    Options.withDescription("Then wait for the operation as `lro wait` does (same output and exit codes).")
+  )
+}, (options) =>
+  Effect.gen(function*() {
+    // Every flag is checked before the call is sent, the wait flags too.
+    const schedule = yield* policyOf(options)
+    const { timeout } = yield* commonFlags(options)
+    const request = yield* Start.request(options)
+    yield* withClient(
+      options,
+      Effect.gen(function*() {
+        const client = yield* OperationsClient.OperationsClient
+        if (!options.wait) return yield* printOperation(options.format, yield* client.start(request))
+        // With --wait, --timeout bounds the start call, then the wait.
+        const started = timeout === undefined ? client.start(request) : withTimeout(client.start(request), timeout)
+        yield* waitFor(options, yield* started, schedule, timeout)
+      }),
+      !options.wait
+    )
+  })).pipe(
+    Command.withDescription(
+      "Start an operation with any method of the API (clusters.create, batches.create ...) and print it; " +
+        "with --wait, wait for it as `lro wait` does."
+    )
+  )
+
+// -----------------------------------------------------------------------------
 // emulator and demo
 // -----------------------------------------------------------------------------
 
@@ -658,12 +737,12 @@ const demoCommand = Command.make("demo", {}, () => Demo.run).pipe(
 const root = Command.make("lro", {}, () =>
   new Exit.UsageError({
     message: "usage: lro <command> [options]\n" +
-      "commands: get, list, wait, cancel, delete, emulator, demo\n" +
+      "commands: start, get, list, wait, cancel, delete, emulator, demo\n" +
       "`lro --help` or `lro <command> --help` tells more"
   })).pipe(Command.withDescription("Google Cloud long-running operations from the command line."))
 
 /**
- * The `lro` command with its subcommands `get`, `list`, `wait`, `cancel`, `delete`, `emulator` and `demo`.
+ * The `lro` command with its subcommands `start`, `get`, `list`, `wait`, `cancel`, `delete`, `emulator` and `demo`.
  * Run it with `Command.run` (see {@link run}, which also maps errors to exit codes).
  *
  * @example
@@ -679,6 +758,7 @@ const root = Command.make("lro", {}, () =>
  */
 export const command = root.pipe(
   Command.withSubcommands([
+    startCommand,
     getCommand,
     listCommand,
     waitCommand,

@@ -1,3 +1,4 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Credentials from "@longrunning/http/Credentials"
 import * as Endpoint from "@longrunning/http/Endpoint"
@@ -10,12 +11,15 @@ import * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
 import * as Emulator from "@longrunning/emulator/Emulator"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Exit from "./exit.js"
 import * as Format from "./format.js"
 import * as Output from "./output.js"
+import * as Start from "./start.js"
 
 /** One operation of the demo: how it is started, what should become of it, and what did. */
 interface Tracked {
@@ -33,6 +37,9 @@ interface Tracked {
 /** Polls often enough that the demo feels live: 0.5 s, growing to 2 s. */
 export const policy: Policy.Policy = Policy.proportional({ initial: "500 millis", multiplier: 1.15, max: "2 seconds" })
 
+/** When the cluster create succeeds, from the start of the demo. */
+export const succeedAt = "8 seconds"
+
 /** When the cancelled operation is cancelled, from the start of the demo. */
 export const cancelAt = "3 seconds"
 
@@ -40,40 +47,52 @@ const isFailedWith = (code: number) => (operation: Operation.Operation) =>
   operation._tag === "Failed" && operation.error.code === code
 
 /**
- * The demo: an emulator on a free loopback port, three operations (a cluster create that succeeds after 8 s,
- * a batch that fails on quota after 5 s, a cluster create cancelled at 3 s through the client), all watched
+ * The demo: an emulator on a free loopback port, three operations started through the HTTP client as
+ * `lro start` starts them (a cluster create that succeeds after 8 s, a batch that the emulator's fault
+ * control fails on quota after 5 s, a cluster create cancelled at 3 s through the client), all watched
  * with `OperationPoller.watchAll` through the HTTP client in context, then a summary table. Fails with
  * `DemoFailed` when an operation did not end as expected.
  */
 export const run: Effect.Effect<
   void,
-  Exit.ListenFailed | Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | Exit.DemoFailed,
-  HttpClient.HttpClient
+  | Exit.ListenFailed
+  | Endpoint.InvalidEndpoint
+  | OperationsError.InvalidHeader
+  | OperationsClient.Error
+  | Exit.UsageError
+  | Exit.DemoFailed,
+  HttpClient.HttpClient | FileSystem.FileSystem
 > =
   Effect.scoped(Effect.gen(function*() {
     const emulator = yield* Emulator.make({ port: 0 }).pipe(
       Effect.catchTag("ServeError", (error) => Effect.fail(Exit.listenFailed("127.0.0.1")(error)))
     )
-    const create = yield* emulator.create({
-      kind: "ClusterCreate",
-      resourceId: "demo-cluster",
-      scenario: Emulator.succeedAfter("8 seconds"),
-      pendingFor: "2 seconds",
-      labels: { demo: "lro" }
-    })
-    const batch = yield* emulator.create({
-      kind: "Batch",
-      resourceId: "demo-batch",
-      scenario: Emulator.failAfter("5 seconds", Emulator.quotaExceeded),
-      labels: { demo: "lro" }
-    })
-    const cancelled = yield* emulator.create({
-      kind: "ClusterCreate",
-      resourceId: "demo-cancelled",
-      scenario: Emulator.succeedAfter("60 seconds"),
-      pendingFor: "1 second",
-      labels: { demo: "lro" }
-    })
+    const client = Context.get(
+      yield* Layer.build(
+        OperationsClient.layer({ endpoint: Endpoint.fixed(emulator.url) }).pipe(Layer.provide(Credentials.unauthenticated))
+      ),
+      OperationsClient.OperationsClient
+    )
+    // Each operation is started as `lro start` starts one: the call built from the flags, sent by the client
+    // with a request id.
+    const startOne = (path: string, body: unknown, params: ReadonlyArray<string> = []) =>
+      Effect.flatMap(
+        Start.request({
+          method: "POST",
+          path,
+          data: Option.some(JSON.stringify(body)),
+          params,
+          requestId: Option.none()
+        }),
+        (request) => client.start(request)
+      )
+    const clusters = "projects/demo/regions/us-central1/clusters"
+    const labels = { demo: "lro" }
+    const create = yield* startOne(clusters, { projectId: "demo", clusterName: "demo-cluster", labels })
+    // The emulator's fault control makes the next operation started fail on CPU quota after 5 s.
+    yield* emulator.inject(Emulator.failOperation(Emulator.quotaExceeded, "5 seconds"), { times: 1 })
+    const batch = yield* startOne("projects/demo/locations/us-central1/batches", { labels }, ["batchId=demo-batch"])
+    const cancelled = yield* startOne(clusters, { projectId: "demo", clusterName: "demo-cancelled", labels })
     const tracked: ReadonlyArray<Tracked> = [
       { label: "demo-cluster", name: create.name, expected: "SUCCEEDED", check: Operation.isSucceeded },
       {
@@ -105,7 +124,8 @@ export const run: Effect.Effect<
     })
 
     const program = Effect.gen(function*() {
-      const client = yield* OperationsClient.OperationsClient
+      // A cluster create runs for minutes; the emulator's control API ends this one at 8 s.
+      yield* Effect.forkScoped(Effect.delay(Effect.ignore(emulator.complete(create.name)), succeedAt))
       yield* Effect.forkScoped(Effect.gen(function*() {
         yield* Effect.sleep(cancelAt)
         const sent = yield* Effect.either(client.cancel(cancelled.name))
@@ -149,10 +169,7 @@ export const run: Effect.Effect<
       )
     })
 
-    yield* Effect.provide(
-      program,
-      OperationsClient.layer({ endpoint: Endpoint.fixed(emulator.url) }).pipe(Layer.provide(Credentials.unauthenticated))
-    )
+    yield* Effect.provideService(program, OperationsClient.OperationsClient, client)
 
     yield* Output.out("")
     yield* Output.out(Format.table(
