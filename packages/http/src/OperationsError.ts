@@ -114,7 +114,9 @@ export const isTransient = (reason: TransportReason): boolean =>
  * import { OperationsError } from "@longrunning/http"
  *
  * declare const error: OperationsError.TransportError
- * if (error.reason === "BodyTooLarge") console.log(error.detail)
+ * // only Connect, Timeout and Reset are retried; a body over the limit is not downloaded again
+ * const retried = OperationsError.isTransient(error.reason)
+ * const tooLarge = error.reason === "BodyTooLarge"
  * ```
  *
  * @since 0.1.0

@@ -36,11 +36,11 @@ const plain = (args: ReadonlyArray<unknown>): ReadonlyArray<unknown> =>
  * ANSI styles whatever the output is, so they are taken out again where {@link colour} says no.
  */
 export const withoutStyles = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.consoleWith((console) =>
+  Effect.consoleWith((sink) =>
     Effect.withConsole(effect, {
-      ...console,
-      log: (...args) => console.log(...plain(args)),
-      error: (...args) => console.error(...plain(args))
+      ...sink,
+      log: (...args) => sink.log(...plain(args)),
+      error: (...args) => sink.error(...plain(args))
     })
   )
 
