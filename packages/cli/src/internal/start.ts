@@ -132,6 +132,18 @@ export const request = (input: Input): Effect.Effect<OperationsClient.StartReque
         query["requestId"] = [id]
       }
     }
+    // A method that takes a request id gets a fresh one here rather than from the client, so that
+    // `--dry-run` prints the whole request.
+    if (location !== undefined && Option.isNone(input.requestId)) {
+      const fresh = yield* Effect.sync(() => globalThis.crypto.randomUUID())
+      if (location.in === "body") {
+        const record = body === undefined ? {} : isRecord(body) ? body : undefined
+        if (record === undefined) return yield* usage("this method takes its request id in the body, and --data is not a JSON object")
+        if (record["requestId"] === undefined) body = { ...record, requestId: fresh }
+      } else if (!(query["requestId"] ?? []).some((value) => value !== "")) {
+        query["requestId"] = [fresh]
+      }
+    }
     return {
       method: input.method,
       path: input.path,
