@@ -214,9 +214,6 @@ interface Common {
 // attempt, so it is bad input (exit 2), caught before anything is sent.
 const headerSafe = /^[\x21-\x7e]+$/
 
-// `scheme://user:password@host`: refused before parsing, as a URL that fails to parse would be echoed whole.
-const hasUserinfo = /^[^:/?#]*:\/\/[^/?#]*@/
-
 /** The common flags checked, durations parsed: the same for every command, before anything is sent. */
 const commonFlags = (options: Common) =>
   Effect.gen(function*() {
@@ -297,7 +294,7 @@ const endpointUrl = (
     const url = Option.getOrUndefined(
       Option.isSome(fromFlag) ? fromFlag : yield* Effect.orElseSucceed(envEndpoint, () => Option.none())
     )
-    if (url !== undefined && hasUserinfo.test(url)) {
+    if (url !== undefined && Service.hasUserinfo.test(url)) {
       return yield* new Endpoint.InvalidEndpoint({ reason: "the URL must not carry credentials (user:password@)" })
     }
     if (url !== undefined) yield* Endpoint.validateBaseUrl(url)

@@ -35,6 +35,9 @@ const quoted = (text: string): string => Format.escape(JSON.stringify(text))
 
 const usage = (message: string) => new Exit.UsageError({ message })
 
+/** `scheme://user:password@host`: refused before parsing, as a URL that fails to parse would be echoed whole. */
+export const hasUserinfo = /^[^:/?#]*:\/\/[^/?#]*@/
+
 const apiVersionPattern = /^v[0-9][a-z0-9]*$/
 
 // For reading a URL's host and version only: the name itself is checked later under the service's grammar.
@@ -61,6 +64,9 @@ const byFlag = (service: Option.Option<string>) =>
  */
 export const resolve = (flags: Flags, reference: string | undefined): Effect.Effect<Target, Exit.UsageError> =>
   Effect.gen(function*() {
+    if (reference !== undefined && hasUserinfo.test(reference)) {
+      return yield* usage("the name is a URL that carries credentials (user:password@): give the name without them")
+    }
     const given = yield* byFlag(flags.service)
     const version = Option.getOrUndefined(flags.apiVersion)
     if (version !== undefined && !apiVersionPattern.test(version)) {
