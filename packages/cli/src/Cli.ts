@@ -525,7 +525,6 @@ const listRow = (operation: Operation.Operation, now: number): ReadonlyArray<str
   ]
 }
 
-// The name was checked before the call, so it holds no character that could move the terminal.
 const cancelCommand = Command.make("cancel", { ...common, name: nameArg }, (options) =>
   onOperation(options, "cancel", (client, name) =>
     Effect.zipRight(
@@ -773,7 +772,7 @@ const startCommand = Command.make("start", {
     const schedule = yield* policyOf(options)
     const prepared = yield* prepare(options, undefined)
     const { timeout } = prepared
-    const request = yield* Start.request(options)
+    const request = yield* Start.request({ ...options, dataproc: prepared.target.profile.id === "dataproc" })
     const line = yield* Service.startRequest(prepared.target, request, overrideOf(prepared))
     yield* send(
       options,

@@ -234,7 +234,12 @@ describe("--service and --api-version", () => {
       ["start", "projects/p/locations/europe-west4/endpoints", "--service", "aiplatform", "--api-version", "v1beta1", "--data", "{}"],
       "POST https://europe-west4-aiplatform.googleapis.com/v1beta1/projects/p/locations/europe-west4/endpoints {}"
     ],
-    [["start", "projects/p/locations/us-central1/services", "--service", "run"], "POST https://run.googleapis.com/v2/projects/p/locations/us-central1/services"]
+    [["start", "projects/p/locations/us-central1/services", "--service", "run"], "POST https://run.googleapis.com/v2/projects/p/locations/us-central1/services"],
+    // Only Dataproc's methods get a request id unasked: another service's `clusters` may not take one.
+    [
+      ["start", "projects/p/locations/us-central1/clusters", "--service", "alloydb", "--param", "clusterId=c", "--data", "{}"],
+      "POST https://alloydb.googleapis.com/v1/projects/p/locations/us-central1/clusters?clusterId=c {}"
+    ]
   ]
 
   it.effect("pick the host, version and path of the service on every command (dry run)", () =>
