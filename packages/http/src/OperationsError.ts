@@ -1,7 +1,7 @@
 /**
  * The typed errors of the operations client: the API said no (`ApiError`), the request did not get an
  * answer (`TransportError`), the answer did not decode (`MalformedResponse`), or the input was refused
- * before anything was sent (`InvalidName`).
+ * before anything was sent (`InvalidName`, `Unsupported`).
  *
  * @since 0.1.0
  */
@@ -11,6 +11,7 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 
 /**
  * The client methods, as they appear in errors and spans.
@@ -217,6 +218,60 @@ export class InvalidHeader extends Data.TaggedError("InvalidHeader")<{
  */
 export const isInvalidHeader = (u: unknown): u is InvalidHeader => u instanceof InvalidHeader
 
+const UnsupportedTypeId = "~@longrunning/http/OperationsError/Unsupported" as const
+
+/**
+ * A call the service does not offer, refused before any request was sent: the profile has no such method
+ * in that version (reason `Method`: Cloud Run v2 has no cancel), or no such version (reason `Version`).
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * const error = new OperationsError.Unsupported({
+ *   reason: "Method",
+ *   method: "cancel",
+ *   operation: "projects/p/locations/l/operations/o",
+ *   service: "run",
+ *   detail: "Cloud Run v2 does not offer cancel"
+ * })
+ * OperationsError.isUnsupported(error) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unsupported extends Schema.TaggedError<Unsupported>("@longrunning/http/Unsupported")("Unsupported", {
+  reason: Schema.Literal("Method", "Version"),
+  method: Schema.Literal("get", "list", "cancel", "delete", "start", "wait"),
+  /** The name, collection or URL as given. */
+  operation: Schema.String,
+  /** The service profile's id. */
+  service: Schema.String,
+  detail: Schema.String
+}) {
+  readonly [UnsupportedTypeId]: typeof UnsupportedTypeId = UnsupportedTypeId
+  override get message(): string {
+    const shown = this.operation.length > 200 ? `${this.operation.slice(0, 200)}...` : this.operation
+    return `${this.detail} (${this.method} ${printableQuote(shown)})`
+  }
+}
+
+/**
+ * Tells whether a value is an `Unsupported`.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * OperationsError.isUnsupported(new Error("x")) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isUnsupported = (u: unknown): u is Unsupported => Predicate.hasProperty(u, UnsupportedTypeId)
+
 /**
  * Every error an operations call can fail with (credential failures come as the Credentials module's
  * `CredentialsError`).
@@ -224,7 +279,7 @@ export const isInvalidHeader = (u: unknown): u is InvalidHeader => u instanceof 
  * @since 0.1.0
  * @category errors
  */
-export type OperationsError = ApiError | TransportError | MalformedResponse | InvalidName
+export type OperationsError = ApiError | TransportError | MalformedResponse | InvalidName | Unsupported
 
 const hasCode = (code: number) => (u: unknown): u is ApiError => u instanceof ApiError && u.status.code === code
 
@@ -312,4 +367,4 @@ export const isRetryable = (u: unknown): boolean =>
  */
 export const isOperationsError = (u: unknown): u is OperationsError =>
   Predicate.isTagged(u, "ApiError") || Predicate.isTagged(u, "TransportError") ||
-  Predicate.isTagged(u, "MalformedResponse") || Predicate.isTagged(u, "InvalidName")
+  Predicate.isTagged(u, "MalformedResponse") || Predicate.isTagged(u, "InvalidName") || isUnsupported(u)
