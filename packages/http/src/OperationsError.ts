@@ -1,7 +1,7 @@
 /**
  * The typed errors of the operations client: the API said no (`ApiError`), the request did not get an
  * answer (`TransportError`), the answer did not decode (`MalformedResponse`), or the input was refused
- * before anything was sent (`InvalidName`).
+ * before anything was sent (`InvalidName`, `Unsupported`).
  *
  * @since 0.1.0
  */
@@ -10,6 +10,7 @@ import * as Status from "@longrunning/schema/Status"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+<<<<<<< HEAD
 
 /**
  * Marks the errors of this module, as `HttpClientError.TypeId` marks the platform's: the guards test it, so a
@@ -33,6 +34,8 @@ export const TypeId: unique symbol = Symbol.for("@longrunning/http/OperationsErr
  * @category type ids
  */
 export type TypeId = typeof TypeId
+=======
+>>>>>>> svc-cli
 
 /**
  * The client methods, as they appear in errors and spans.
@@ -392,6 +395,60 @@ export class InvalidHeader extends Schema.TaggedError<InvalidHeader>("@longrunni
 export const isInvalidHeader = (u: unknown): u is InvalidHeader =>
   Predicate.hasProperty(u, TypeId) && Predicate.isTagged(u, "InvalidHeader")
 
+const UnsupportedTypeId = "~@longrunning/http/OperationsError/Unsupported" as const
+
+/**
+ * A call the service does not offer, refused before any request was sent: the profile has no such method
+ * in that version (reason `Method`: Cloud Run v2 has no cancel), or no such version (reason `Version`).
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * const error = new OperationsError.Unsupported({
+ *   reason: "Method",
+ *   method: "cancel",
+ *   operation: "projects/p/locations/l/operations/o",
+ *   service: "run",
+ *   detail: "Cloud Run v2 does not offer cancel"
+ * })
+ * OperationsError.isUnsupported(error) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unsupported extends Schema.TaggedError<Unsupported>("@longrunning/http/Unsupported")("Unsupported", {
+  reason: Schema.Literal("Method", "Version"),
+  method: Schema.Literal("get", "list", "cancel", "delete", "start", "wait"),
+  /** The name, collection or URL as given. */
+  operation: Schema.String,
+  /** The service profile's id. */
+  service: Schema.String,
+  detail: Schema.String
+}) {
+  readonly [UnsupportedTypeId]: typeof UnsupportedTypeId = UnsupportedTypeId
+  override get message(): string {
+    const shown = this.operation.length > 200 ? `${this.operation.slice(0, 200)}...` : this.operation
+    return `${this.detail} (${this.method} ${printableQuote(shown)})`
+  }
+}
+
+/**
+ * Tells whether a value is an `Unsupported`.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * OperationsError.isUnsupported(new Error("x")) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isUnsupported = (u: unknown): u is Unsupported => Predicate.hasProperty(u, UnsupportedTypeId)
+
 /**
  * Every error an operations call can fail with (credential failures come as the Credentials module's
  * `CredentialsError`).
@@ -399,7 +456,7 @@ export const isInvalidHeader = (u: unknown): u is InvalidHeader =>
  * @since 0.1.0
  * @category errors
  */
-export type OperationsError = ApiError | TransportError | MalformedResponse | InvalidName
+export type OperationsError = ApiError | TransportError | MalformedResponse | InvalidName | Unsupported
 
 /**
  * The schema of {@link OperationsError}: encodes any of them for a log line or an RPC answer, and decodes
@@ -506,4 +563,9 @@ export const isRetryable = (u: unknown): boolean =>
  * @category guards
  */
 export const isOperationsError = (u: unknown): u is OperationsError =>
+<<<<<<< HEAD
   Predicate.hasProperty(u, TypeId) && !Predicate.isTagged(u, "InvalidHeader")
+=======
+  Predicate.isTagged(u, "ApiError") || Predicate.isTagged(u, "TransportError") ||
+  Predicate.isTagged(u, "MalformedResponse") || Predicate.isTagged(u, "InvalidName") || isUnsupported(u)
+>>>>>>> svc-cli
