@@ -32,6 +32,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Demo from "./internal/demo.js"
+import * as Durable from "./internal/durable.js"
 import * as Exit from "./internal/exit.js"
 import * as Format from "./internal/format.js"
 import * as Output from "./internal/output.js"
@@ -534,11 +535,19 @@ const waitFlags = {
   )
 }
 
-const waitCommand = Command.make("wait", { ...common, ...waitFlags, name: nameArg }, (options) =>
+const waitCommand = Command.make("wait", { ...common, ...waitFlags, ...Durable.waitOptions, name: nameArg }, (options) =>
   Effect.gen(function*() {
     const schedule = yield* policyOf(options)
-    const { timeout } = yield* commonFlags(options)
+    const { requestTimeout, timeout } = yield* commonFlags(options)
     yield* operationName(options.name)
+    if (Durable.requested(options)) {
+      return yield* Durable.wait(options, {
+        schedule,
+        timeout,
+        client: clientLayer(options, requestTimeout, undefined),
+        show: (snapshots) => showWait(options, options.name, () => snapshots)
+      })
+    }
     yield* withClient(options, waitFor(options, options.name, schedule, timeout), false)
   })).pipe(
     Command.withDescription(
@@ -556,9 +565,26 @@ const waitFor = (
   schedule: Policy.Policy,
   timeout: Duration.Duration | undefined
 ) =>
+  showWait(options, typeof target === "string" ? target : target.name, (onCancelled) =>
+    OperationPoller.watch(target, {
+      schedule,
+      timeout,
+      cancelOnInterrupt: options.cancelOnInterrupt,
+      onCancelled
+    }))
+
+/**
+ * Prints a wait's snapshots as they come (from the poller, or from a durable wait) and its outcome; fails
+ * with `OperationEndedInError` when the operation failed.
+ */
+const showWait = <E, R>(
+  options: Pick<Common, "format">,
+  target: string,
+  source: (onCancelled: OperationPoller.OnCancelled) => Stream.Stream<Operation.Operation, E, R>
+) =>
   Effect.gen(function*() {
     // A snapshot's name is the server's text.
-    const name = Format.escape(typeof target === "string" ? target : target.name)
+    const name = Format.escape(target)
     const json = options.format === "json"
     const live = json ? undefined : (yield* Output.isTTY) ? yield* Output.liveLine : undefined
     const started = yield* Clock.currentTimeMillis
@@ -587,12 +613,7 @@ const waitFor = (
         yield* Output.out(json ? Format.json(operation) : render(operation, yield* Clock.currentTimeMillis))
       })
 
-    const snapshots = OperationPoller.watch(target, {
-      schedule,
-      timeout,
-      cancelOnInterrupt: options.cancelOnInterrupt,
-      onCancelled
-    })
+    const snapshots = source(onCancelled)
 
     const show = (operation: Operation.Operation) =>
       Effect.gen(function*() {
@@ -724,6 +745,14 @@ const emulatorCommand = Command.make("emulator", {
     )
   )
 
+const workerCommand = Command.make("worker", { ...common, ...Durable.workerOptions }, (options) =>
+  Effect.flatMap(commonFlags(options), ({ requestTimeout }) =>
+    Durable.worker(options, clientLayer(options, requestTimeout, undefined)))).pipe(
+    Command.withDescription(
+      "Run durable waits stored in PostgreSQL (those `lro wait --durable --store postgres://...` submits) until stopped."
+    )
+  )
+
 const demoCommand = Command.make("demo", {}, () => Demo.run).pipe(
   Command.withDescription(
     "Start the emulator in-process, start three operations and watch them live through the real HTTP client."
@@ -737,12 +766,13 @@ const demoCommand = Command.make("demo", {}, () => Demo.run).pipe(
 const root = Command.make("lro", {}, () =>
   new Exit.UsageError({
     message: "usage: lro <command> [options]\n" +
-      "commands: start, get, list, wait, cancel, delete, emulator, demo\n" +
+      "commands: start, get, list, wait, cancel, delete, worker, emulator, demo\n" +
       "`lro --help` or `lro <command> --help` tells more"
   })).pipe(Command.withDescription("Google Cloud long-running operations from the command line."))
 
 /**
- * The `lro` command with its subcommands `start`, `get`, `list`, `wait`, `cancel`, `delete`, `emulator` and `demo`.
+ * The `lro` command with its subcommands `start`, `get`, `list`, `wait`, `cancel`, `delete`, `worker`, `emulator`
+ * and `demo`.
  * Run it with `Command.run` (see {@link run}, which also maps errors to exit codes).
  *
  * @example
@@ -764,6 +794,7 @@ export const command = root.pipe(
     waitCommand,
     cancelCommand,
     deleteCommand,
+    workerCommand,
     emulatorCommand,
     demoCommand
   ])
