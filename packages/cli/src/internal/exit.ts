@@ -77,9 +77,16 @@ export class CommandTimedOut extends Schema.TaggedError<CommandTimedOut>("@longr
 
 // The errors lro makes itself, whose messages escape what they quote and may span lines on purpose. Every
 // other message (the library's, the platform's) may carry a server's text and is escaped whole.
-const ownTags = new Set(["UsageError", "ListenFailed", "DemoFailed", "OperationEndedInError", "CommandTimedOut"])
+const ownTags = new Set([
+  "UsageError",
+  "ListenFailed",
+  "DemoFailed",
+  "OperationEndedInError",
+  "CommandTimedOut",
+  "DurableNotInstalled"
+])
 
-const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint", "InvalidHeader"])
+const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint", "InvalidHeader", "DurableNotInstalled"])
 const apiTags = new Set([
   "ApiError",
   "TransportError",
@@ -90,7 +97,10 @@ const apiTags = new Set([
   "ListenFailed",
   "RequestError",
   "ResponseError",
-  "SystemError"
+  "SystemError",
+  // durable waits (internal/durable.ts): the store, and a poll that failed for good
+  "StoreFailed",
+  "PollingFailed"
 ])
 const failedTags = new Set(["OperationFailed", "OperationEndedInError", "DemoFailed"])
 
