@@ -1,8 +1,9 @@
 /**
- * A fake `HttpClient` that serves the Dataproc v1 operations REST surface (the emulator's paths, JSON and
- * error envelopes) from a `TestOperations` script, without a socket: run the real
- * `OperationsClient.layer(...)` of `@longrunning/http` end to end (headers, credentials, retry policy,
- * decoding of error bodies) inside a test, under `TestClock`.
+ * A fake `HttpClient` that serves the Dataproc v1 REST surface the emulator serves (the operations methods
+ * and the methods that start operations; its paths, JSON, error envelopes and faults) from the emulator's
+ * `OperationStore`, without a socket: run the real `OperationsClient.layer(...)` of `@longrunning/http` end
+ * to end (headers, credentials, retry policy, request ids, decoding of error bodies) inside a test, under
+ * `TestClock`.
  *
  * @since 0.1.0
  */
