@@ -488,19 +488,9 @@ export const zoneFault: Fault = Fault.FailOperation({ error: Statuses.zoneExhaus
  * @since 0.1.0
  * @category models
  */
-export interface FaultOptions {
-  /** Only requests about this operation (get, cancel, delete) or this collection (list). */
-  readonly name?: string | undefined
-  /** Only these HTTP methods (`GET`, `POST`, `DELETE`; any case). */
+export interface FaultOptions extends Omit<OperationStore.RuleOptions, "methods" | "httpMethods"> {
+  /** Only these HTTP methods (`GET`, `POST`, `DELETE`; any case): the store's `httpMethods`. */
   readonly methods?: ReadonlyArray<string> | undefined
-  /** The probability of firing, 0 to 1, drawn from the emulator's seeded Random; 1 by default. */
-  readonly rate?: number | undefined
-  /** Fire at most this many times ("the next N requests"). */
-  readonly times?: number | undefined
-  /** Start of the window, from the moment of injection; now by default. */
-  readonly after?: Duration.DurationInput | undefined
-  /** Length of the window; unbounded by default. */
-  readonly during?: Duration.DurationInput | undefined
 }
 
 /**
@@ -780,15 +770,7 @@ export const make = Effect.fn("Emulator.make")(function*(options: Options = {}) 
     complete: (name, response) => settle(store, name, OperationStore.complete(response)),
     fail: (name, error) => settle(store, name, OperationStore.fail(error)),
     finishWithoutResult: (name) => settle(store, name, OperationStore.finishWithoutResult()),
-    inject: (fault, faultOptions = {}) =>
-      store.addRule(toFault(fault), {
-        name: faultOptions.name,
-        httpMethods: faultOptions.methods,
-        rate: faultOptions.rate,
-        times: faultOptions.times,
-        after: faultOptions.after,
-        during: faultOptions.during
-      }),
+    inject: (fault, { methods, ...rule } = {}) => store.addRule(toFault(fault), { ...rule, httpMethods: methods }),
     removeFault: store.removeRule,
     clearFaults: store.clearRules,
     requests: Effect.map(store.calls, (calls) => calls.flatMap(recorded)),

@@ -103,25 +103,8 @@ export const layer = (
                 ...(bearer === undefined ? {} : { bearer })
               }
             }, serveOptions)
-            const fault = exchange.fault
-            switch (fault?._tag) {
-              case "Latency":
-              case "SlowHeaders":
-              case "SlowBody":
-                yield* clock.sleep(fault.delay)
-                break
-              case "ConnectionReset":
-              case "ResetMidBody":
-                return yield* Effect.fail(
-                  new HttpClientError.RequestError({
-                    request,
-                    reason: "Transport",
-                    description: `the connection was reset (a ${fault._tag} fault)`
-                  })
-                )
-              default:
-                break
-            }
+            yield* Control.applyTransport(clock, exchange.fault, (description) =>
+              new HttpClientError.RequestError({ request, reason: "Transport", description }))
             return respond(request, yield* Wire.prepare(yield* exchange.reply))
           })
         )

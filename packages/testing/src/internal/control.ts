@@ -121,6 +121,28 @@ const listQuery = (options: OperationsClient.ListOptions): URLSearchParams => {
 const noBody = Effect.succeed("")
 
 /**
+ * The faults on time and the connection, as a double without a socket applies them: a delay is slept on the
+ * Clock before the whole answer, a reset is the double's transport error.
+ */
+export const applyTransport = <E>(
+  clock: Clock.Clock,
+  fault: OperationStore.Fault | undefined,
+  reset: (detail: string) => E
+): Effect.Effect<void, E> => {
+  switch (fault?._tag) {
+    case "Latency":
+    case "SlowHeaders":
+    case "SlowBody":
+      return clock.sleep(fault.delay)
+    case "ConnectionReset":
+    case "ResetMidBody":
+      return Effect.fail(reset(`the connection was reset (a ${fault._tag} fault)`))
+    default:
+      return Effect.void
+  }
+}
+
+/**
  * The in-memory transport: the store's replies become JSON, its Statuses the ApiError the HTTP client
  * makes, a fault on the connection the TransportError it would make.
  */
@@ -135,25 +157,8 @@ export const transport = (
     const served = Effect.gen(function*() {
       const exchange = yield* store.receive(request, serveOptions)
       const fault = exchange.fault
-      switch (fault?._tag) {
-        case "Latency":
-        case "SlowHeaders":
-        case "SlowBody":
-          yield* clock.sleep(fault.delay)
-          break
-        case "ConnectionReset":
-        case "ResetMidBody":
-          return yield* Effect.fail(
-            new OperationsError.TransportError({
-              method,
-              operation,
-              reason: "Reset",
-              detail: `the connection was reset (a ${fault._tag} fault)`
-            })
-          )
-        default:
-          break
-      }
+      yield* applyTransport(clock, fault, (detail) =>
+        new OperationsError.TransportError({ method, operation, reason: "Reset", detail }))
       const reply = yield* exchange.reply
       switch (reply._tag) {
         case "Json":
