@@ -247,7 +247,8 @@ export declare namespace TestOperations {
     ) => Effect.Effect<void>
     /**
      * Makes matching calls answer `status` (with its details: a RetryInfo becomes the error's
-     * `retryAfter`). Returns the rule's id. The first rule injected that matches wins.
+     * `retryAfter`). Returns the rule's id. Rules for a name are tried before global ones; within each, the
+     * first injected wins.
      */
     readonly injectError: (status: Status.Status, options?: ErrorOptions) => Effect.Effect<number>
     /** Makes the methods answer UNIMPLEMENTED, as services without cancel or delete do. */
