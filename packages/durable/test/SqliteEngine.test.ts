@@ -116,4 +116,46 @@ describe("SqliteEngine in real processes", () => {
       assert.strictEqual((yield* creates).length, 2, "no third create")
       assert.strictEqual((yield* emulator.operations).length, 1)
     }), { timeout: 600_000 })
+
+  it.scopedLive("a grouped wait killed -9 while its group polls: restarted, the group polls again and the wait ends once", () =>
+    Effect.gen(function*() {
+      const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "lro-durable-grouped-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true })))
+      const filename = Path.join(dir, "waits.sqlite")
+      const operation = "projects/demo/regions/us-central1/operations/grouped-1"
+      let done = false
+      const srv = yield* server((name) => (done ? succeeded(name) : running(name)))
+      const polls = Ref.get(srv.polls)
+      const env = { WAIT_POLICY_MS: "300" }
+      const args = ["grouped", filename, srv.url, operation]
+
+      const first = yield* waiter(args, env)
+      yield* eventually("two polls", "120 seconds", Effect.map(polls, (all) => (all.length >= 2 ? all : undefined)))
+      yield* first.kill9
+      const before = (yield* polls).length
+
+      const second = yield* waiter(args, env)
+      // the group was handed the operation again (its message had no reply): it polls from the new process
+      yield* eventually(
+        "a poll from the restarted process",
+        "120 seconds",
+        Effect.map(polls, (all) => (all.some((p) => p.pid === second.pid) ? all : undefined))
+      )
+      assert.isAtLeast((yield* polls).length, before + 1)
+      done = true
+      const result = yield* eventually(
+        "the result",
+        "120 seconds",
+        Effect.map(Ref.get(second.lines), (lines) => lines.find((line) => line.event === "result"))
+      )
+      assert.strictEqual(result.outcome, "Succeeded")
+      assert.isUndefined((yield* Ref.get(first.lines)).find((line) => line.event === "result"))
+      const completions = yield* eventually(
+        "the completion",
+        "30 seconds",
+        Effect.map(Ref.get(srv.completions), (all) => (all.length >= 1 ? all : undefined))
+      )
+      assert.strictEqual(completions.length, 1)
+      assert.strictEqual(completions[0]!.pid, second.pid)
+    }), { timeout: 600_000 })
 })
