@@ -422,7 +422,11 @@ export class Unsupported extends Schema.TaggedError<Unsupported>("@longrunning/h
   service: Schema.String,
   detail: Schema.String
 }) {
+  /**
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
+
   override get message(): string {
     const shown = this.operation.length > 200 ? `${this.operation.slice(0, 200)}...` : this.operation
     return `${this.detail} (${this.method} ${printableQuote(shown)})`
@@ -471,8 +475,9 @@ export type OperationsError = ApiError | TransportError | MalformedResponse | In
  * @since 0.1.0
  * @category schemas
  */
-export const OperationsError: Schema.Union<[typeof ApiError, typeof TransportError, typeof MalformedResponse, typeof InvalidName]> =
-  Schema.Union(ApiError, TransportError, MalformedResponse, InvalidName)
+export const OperationsError: Schema.Union<
+  [typeof ApiError, typeof TransportError, typeof MalformedResponse, typeof InvalidName, typeof Unsupported]
+> = Schema.Union(ApiError, TransportError, MalformedResponse, InvalidName, Unsupported)
 
 const hasCode = (code: number) => (u: unknown): u is ApiError => isApiError(u) && u.status.code === code
 

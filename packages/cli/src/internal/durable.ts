@@ -13,7 +13,6 @@ import type * as OperationsError from "@longrunning/http/OperationsError"
 import type * as Policy from "@longrunning/polling/Policy"
 import type * as Operation from "@longrunning/schema/Operation"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -21,6 +20,7 @@ import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as Path from "node:path"
 import * as Exit from "./exit.js"
@@ -32,14 +32,24 @@ import * as Output from "./output.js"
 // -----------------------------------------------------------------------------
 
 /** `--durable` or `lro worker` was asked for, but `@longrunning/durable` or its driver is not installed. */
-export class DurableNotInstalled extends Data.TaggedError("DurableNotInstalled")<{
-  readonly message: string
-  /** The line that installs what is missing. */
-  readonly installLine: string
-}> {}
+export class DurableNotInstalled extends Schema.TaggedError<DurableNotInstalled>("@longrunning/cli/DurableNotInstalled")(
+  "DurableNotInstalled",
+  {
+    message: Schema.String,
+    /** The line that installs what is missing. */
+    installLine: Schema.String
+  }
+) {
+  readonly [Exit.TypeId]: Exit.TypeId = Exit.TypeId
+}
 
 /** The store could not be opened or reached (a file that cannot be written, a database that refuses). */
-export class StoreFailed extends Data.TaggedError("StoreFailed")<{ readonly message: string }> {}
+export class StoreFailed extends Schema.TaggedError<StoreFailed>("@longrunning/cli/StoreFailed")(
+  "StoreFailed",
+  { message: Schema.String }
+) {
+  readonly [Exit.TypeId]: Exit.TypeId = Exit.TypeId
+}
 
 // -----------------------------------------------------------------------------
 // packaging
