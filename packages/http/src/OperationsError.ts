@@ -19,7 +19,7 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category models
  */
-export type Method = "get" | "list" | "cancel" | "delete" | "start"
+export type Method = "get" | "list" | "cancel" | "delete" | "start" | "wait"
 
 /**
  * A non-2xx answer. `code` is the google.rpc code (from the envelope's `status`, else from the HTTP
