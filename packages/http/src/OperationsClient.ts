@@ -422,8 +422,8 @@ export const makeWith = Effect.fnUntraced(function*(exchange: HttpExchange.Servi
         onSome: (timeout) => sendLine("wait", target, { timeout })
       }),
     start: (request) =>
-      Either.match(lines.url(request.path, request.query), {
-        onLeft: (error) => Effect.fail(internal.invalidName("start", request.path, error.reason)),
+      Either.match(startUrl(lines, request), {
+        onLeft: Effect.fail,
         onRight: (url) =>
           send({
             method: "start",
@@ -461,6 +461,32 @@ export const requests = (options: Options = {}): ServiceProfile.Requests =>
     endpoint: options.endpoint,
     universeDomain: options.universeDomain
   })
+
+const startUrl = (lines: ServiceProfile.Requests, request: ValidStartRequest) =>
+  Either.mapLeft(lines.url(request.path, request.query), (error) => internal.invalidName("start", request.path, error.reason))
+
+/**
+ * The request a start call would send with these options, as the client builds it: the path, query and
+ * body checked, a request id set where the call says the method takes one (a fresh one on each call, as
+ * the client draws it), the URL from {@link requests}. Nothing is sent.
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient } from "@longrunning/http"
+ *
+ * OperationsClient.startLine({}, { path: "projects/p/regions/us-central1/clusters", body: { clusterName: "c" } })
+ * // Either.right({ method: "POST", url: "https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/clusters",
+ * //                body: '{"clusterName":"c"}', idempotent: false, ... })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const startLine = (
+  options: Options,
+  request: StartRequest
+): Either.Either<ValidStartRequest & { readonly url: string }, OperationsError.InvalidName> =>
+  Either.flatMap(validStart(request), (valid) => Either.map(startUrl(requests(options), valid), (url) => ({ ...valid, url })))
 
 // A request line that cannot be made: the name (or the endpoint for it) is refused, or the service does not
 // offer the call.

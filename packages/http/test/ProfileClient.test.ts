@@ -117,6 +117,18 @@ describe("the client takes a service profile", () => {
       if (Exit.isSuccess(exit)) assert.strictEqual(exit.value[1].name, name)
     }))
 
+  it.effect("start goes to the profile's host for the path's location; startLine gives the same request", () =>
+    Effect.gen(function*() {
+      const options: OperationsClient.Options = { profile: ServiceProfile.vertexAi }
+      const request = { path: "projects/p/locations/europe-west4/endpoints/e:deployModel", body: { deployedModel: { model: "m" } } }
+      const { sent } = yield* withClient(options, (c) => c.start(request))
+      const expected = `POST https://europe-west4-aiplatform.googleapis.com/v1/projects/p/locations/europe-west4/endpoints/e:deployModel {"deployedModel":{"model":"m"}}`
+      assert.deepStrictEqual(sent, [expected])
+      const line = OperationsClient.startLine(options, request)
+      assert.deepStrictEqual(Either.map(line, (l) => `${l.method} ${l.url} ${l.body}`), Either.right(expected))
+      assert.isTrue(Either.isLeft(OperationsClient.startLine(options, { path: "../x" })))
+    }))
+
   describe("versions", () => {
     it.effect("Resource Manager v2 is polled at v1/, Service Usage on v1beta1", () =>
       Effect.gen(function*() {
