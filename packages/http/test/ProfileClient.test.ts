@@ -1,10 +1,14 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { Credentials, Endpoint, OperationsClient, OperationsError, ServiceProfile } from "../src/index.js"
 import { cases } from "./profileCases.js"
@@ -31,22 +35,24 @@ const recorder = Effect.gen(function*() {
   return { lines: Ref.get(lines), layer: Layer.succeed(HttpClient.HttpClient, httpClient) }
 })
 
-// Runs `f` with a client of these options over the recorder: its exit and the lines it sent.
-const withClient = <A, E>(
-  options: OperationsClient.Options,
+// Runs `f` with a client of this layer over the recorder: its exit and the lines it sent.
+const withLayer = <A, E, LE>(
+  layer: Layer.Layer<OperationsClient.OperationsClient, LE, HttpClient.HttpClient | Credentials.Credentials>,
   f: (client: OperationsClient.Service) => Effect.Effect<A, E>
 ) =>
   Effect.gen(function*() {
     const recording = yield* recorder
     const exit = yield* Effect.exit(
       Effect.flatMap(OperationsClient.OperationsClient, f).pipe(
-        Effect.provide(
-          OperationsClient.layer(options).pipe(Layer.provide(Layer.merge(Credentials.unauthenticated, recording.layer)))
-        )
+        Effect.provide(layer.pipe(Layer.provide(Layer.merge(Credentials.unauthenticated, recording.layer))))
       )
     )
     return { exit, sent: yield* recording.lines }
   })
+
+// The same with a client of these options.
+const withClient = <A, E>(options: OperationsClient.Options, f: (client: OperationsClient.Service) => Effect.Effect<A, E>) =>
+  withLayer(OperationsClient.layer(options), f)
 
 const failure = <A, E>(exit: Exit.Exit<A, E>): E => {
   if (Exit.isSuccess(exit)) return assert.fail("expected a failure")
@@ -127,6 +133,25 @@ describe("the client takes a service profile", () => {
       const line = OperationsClient.startLine(options, request)
       assert.deepStrictEqual(Either.map(line, (l) => `${l.method} ${l.url} ${l.body}`), Either.right(expected))
       assert.isTrue(Either.isLeft(OperationsClient.startLine(options, { path: "../x" })))
+    }))
+
+  it.effect("layerConfig takes the profile and version as Configs", () =>
+    Effect.gen(function*() {
+      const byId = Config.string("SERVICE").pipe(
+        Config.mapOrFail((id) =>
+          Option.match(ServiceProfile.byId(id), {
+            onNone: () => Either.left(ConfigError.InvalidData([], `no service ${id}`)),
+            onSome: Either.right
+          })
+        )
+      )
+      const layer = OperationsClient.layerConfig({ profile: byId, apiVersion: Config.string("API_VERSION") })
+      const { sent } = yield* withLayer(layer, (c) => c.get("projects/p/locations/europe-west4/operations/1")).pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["SERVICE", "aiplatform"], ["API_VERSION", "v1beta1"]])))
+      )
+      assert.deepStrictEqual(sent, [
+        "GET https://europe-west4-aiplatform.googleapis.com/v1beta1/projects/p/locations/europe-west4/operations/1"
+      ])
     }))
 
   describe("versions", () => {
