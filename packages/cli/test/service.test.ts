@@ -34,7 +34,8 @@ const server = loopback((request) => {
   }
   if (request.method === "DELETE" || request.url.includes(":cancel")) return json(200, {})
   if (request.method === "POST") return json(200, { name: "projects/p/regions/us-central1/operations/started" })
-  return json(200, { name: path, done: true, response: empty })
+  // Speech v1 serves `v1/operations/{id}` and answers with the bare id.
+  return json(200, { name: /^operations\/[0-9]+$/.test(path) ? path.slice(11) : path, done: true, response: empty })
 })
 
 /** An HTTP client that records every request it is handed and answers none of them usefully. */
@@ -419,7 +420,13 @@ describe("the dry run's line is the request the run sends", () => {
     ["wait", vertexName, "--service", "aiplatform"],
     ["cancel", "projects/p/instances/i/databases/d/operations/o", "--service", "spanner"],
     ["delete", vertexName, "--service", "run"],
-    ["start", "projects/p/locations/us-central1/endpoints", "--service", "aiplatform", "--api-version", "v1beta1", "--data", "{}"]
+    ["start", "projects/p/locations/us-central1/endpoints", "--service", "aiplatform", "--api-version", "v1beta1", "--data", "{}"],
+    ["list", collection, "--filter", "status.state = DONE AND labels.team = \"data eng\"", "--page-size", "7"],
+    ["get", "8254262642733152416", "--service", "speech"],
+    ["cancel", "operations/build/my-project/YWJj", "--service", "cloudbuild"],
+    ["get", "operations/abc", "--service", "cloudresourcemanager", "--api-version", "v2"],
+    ["list", "operations", "--service", "serviceusage", "--api-version", "v1beta1"],
+    ["start", "projects/p/locations/us-central1/clusters", "--service", "alloydb", "--param", "clusterId=c 1", "--param", "x=a&b=c"]
   ]
 
   it.scoped("for every command and service above", () =>
@@ -444,5 +451,22 @@ describe("the dry run's line is the request the run sends", () => {
         assert.strictEqual(`${method} ${parsed.pathname}${parsed.search}`, `${first.method} ${first.url}`, args.join(" "))
       }
       assert.deepStrictEqual(client.sent, [])
+    }))
+
+  it.scoped("for a full operation URL on a loopback host (no --endpoint: the URL names it)", () =>
+    Effect.gen(function*() {
+      const loop = yield* server
+      for (const verb of ["get", "wait", "cancel", "delete"]) {
+        const args = [verb, `${loop.url}/v1/${name}`]
+        const before = loop.seen.length
+        const dry = yield* lro([...args, "--dry-run"])
+        assert.strictEqual(dry.code, 0, `${verb}: ${dry.stderr}`)
+        assert.strictEqual(loop.seen.length, before)
+        const real = yield* driven(lro(args))
+        assert.strictEqual(real.code, 0, `${verb}: ${real.stderr}`)
+        const first = loop.seen[before]
+        assert.isDefined(first, verb)
+        if (first !== undefined) assert.strictEqual(lines(dry.stdout)[0], lineOf(first), verb)
+      }
     }))
 })

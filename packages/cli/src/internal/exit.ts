@@ -50,7 +50,7 @@ export class CommandTimedOut extends Data.TaggedError("CommandTimedOut")<{ reado
 // other message (the library's, the platform's) may carry a server's text and is escaped whole.
 const ownTags = new Set(["UsageError", "ListenFailed", "DemoFailed", "OperationEndedInError", "CommandTimedOut"])
 
-const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint", "InvalidHeader"])
+const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint", "InvalidHeader", "Unsupported"])
 const apiTags = new Set([
   "ApiError",
   "TransportError",
