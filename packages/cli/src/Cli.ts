@@ -33,6 +33,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Demo from "./internal/demo.js"
+import * as Durable from "./internal/durable.js"
 import * as Exit from "./internal/exit.js"
 import * as Format from "./internal/format.js"
 import * as Output from "./internal/output.js"
@@ -186,7 +187,8 @@ const dryRunOption = Options.boolean("dry-run").pipe(
   )
 )
 
-const common = {
+// What every command that calls an API takes; `worker` sends nothing of its own to dry-run.
+const connection = {
   endpoint: endpointOption,
   accessToken: accessTokenOption,
   quotaProject: quotaProjectOption,
@@ -194,9 +196,10 @@ const common = {
   requestTimeout: requestTimeoutOption,
   timeout: timeoutOption,
   service: serviceOption,
-  apiVersion: apiVersionOption,
-  dryRun: dryRunOption
+  apiVersion: apiVersionOption
 }
+
+const common = { ...connection, dryRun: dryRunOption }
 
 interface Common {
   readonly service: Option.Option<string>
@@ -637,13 +640,21 @@ const waitFlags = {
   )
 }
 
-const waitCommand = Command.make("wait", { ...common, ...waitFlags, name: nameArg }, (options) =>
+const waitCommand = Command.make("wait", { ...common, ...waitFlags, ...Durable.waitOptions, name: nameArg }, (options) =>
   Effect.gen(function*() {
     const schedule = yield* policyOf(options)
     yield* operationName(options.name)
     const prepared = yield* prepare(options, options.name)
     // The first poll's request: it is sent at once.
     const request = yield* Service.operationRequest(prepared.requests, "get", options.name)
+    if (Durable.requested(options) && !options.dryRun) {
+      return yield* Durable.wait(options, {
+        schedule,
+        timeout: prepared.timeout,
+        client: clientLayer(options, prepared, undefined),
+        show: (snapshots) => showWait(options, options.name, () => snapshots)
+      })
+    }
     yield* send(options, prepared, request, waitFor(options, options.name, schedule, prepared.timeout), false)
   })).pipe(
     Command.withDescription(
@@ -661,9 +672,26 @@ const waitFor = (
   schedule: Policy.Policy,
   timeout: Duration.Duration | undefined
 ) =>
+  showWait(options, typeof target === "string" ? target : target.name, (onCancelled) =>
+    OperationPoller.watch(target, {
+      schedule,
+      timeout,
+      cancelOnInterrupt: options.cancelOnInterrupt,
+      onCancelled
+    }))
+
+/**
+ * Prints a wait's snapshots as they come (from the poller, or from a durable wait) and its outcome; fails
+ * with `OperationEndedInError` when the operation failed.
+ */
+const showWait = <E, R>(
+  options: Pick<Common, "format">,
+  target: string,
+  source: (onCancelled: OperationPoller.OnCancelled) => Stream.Stream<Operation.Operation, E, R>
+) =>
   Effect.gen(function*() {
     // A snapshot's name is the server's text.
-    const name = Format.escape(typeof target === "string" ? target : target.name)
+    const name = Format.escape(target)
     const json = options.format === "json"
     const live = json ? undefined : (yield* Output.isTTY) ? yield* Output.liveLine : undefined
     const started = yield* Clock.currentTimeMillis
@@ -692,12 +720,7 @@ const waitFor = (
         yield* Output.out(json ? Format.json(operation) : render(operation, yield* Clock.currentTimeMillis))
       })
 
-    const snapshots = OperationPoller.watch(target, {
-      schedule,
-      timeout,
-      cancelOnInterrupt: options.cancelOnInterrupt,
-      onCancelled
-    })
+    const snapshots = source(onCancelled)
 
     const show = (operation: Operation.Operation) =>
       Effect.gen(function*() {
@@ -829,6 +852,15 @@ const emulatorCommand = Command.make("emulator", {
     )
   )
 
+const workerCommand = Command.make("worker", { ...connection, ...Durable.workerOptions }, (options) => {
+  const flags = { ...options, dryRun: false }
+  return Effect.flatMap(prepare(flags, undefined), (prepared) => Durable.worker(options, clientLayer(flags, prepared, undefined)))
+}).pipe(
+    Command.withDescription(
+      "Run durable waits stored in PostgreSQL (those `lro wait --durable --store postgres://...` submits) until stopped."
+    )
+  )
+
 const demoCommand = Command.make("demo", {}, () => Demo.run).pipe(
   Command.withDescription(
     "Start the emulator in-process, start three operations and watch them live through the real HTTP client."
@@ -842,12 +874,13 @@ const demoCommand = Command.make("demo", {}, () => Demo.run).pipe(
 const root = Command.make("lro", {}, () =>
   new Exit.UsageError({
     message: "usage: lro <command> [options]\n" +
-      "commands: start, get, list, wait, cancel, delete, emulator, demo\n" +
+      "commands: start, get, list, wait, cancel, delete, worker, emulator, demo\n" +
       "`lro --help` or `lro <command> --help` tells more"
   })).pipe(Command.withDescription("Google Cloud long-running operations from the command line."))
 
 /**
- * The `lro` command with its subcommands `start`, `get`, `list`, `wait`, `cancel`, `delete`, `emulator` and `demo`.
+ * The `lro` command with its subcommands `start`, `get`, `list`, `wait`, `cancel`, `delete`, `worker`, `emulator`
+ * and `demo`.
  * Run it with `Command.run` (see {@link run}, which also maps errors to exit codes).
  *
  * @example
@@ -869,6 +902,7 @@ export const command = root.pipe(
     waitCommand,
     cancelCommand,
     deleteCommand,
+    workerCommand,
     emulatorCommand,
     demoCommand
   ])

@@ -17,11 +17,12 @@
  * @since 0.1.0
  */
 import * as OperationName from "@longrunning/schema/OperationName"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 import * as Endpoint from "./Endpoint.js"
 import * as Decode from "./internal/decode.js"
 
@@ -804,24 +805,61 @@ export interface RequestOptions extends LineOptions {
   readonly universeDomain?: string | undefined
 }
 
-const TypeId = "~@longrunning/http/ServiceProfile/RequestLineError" as const
+/**
+ * Marks a {@link RequestLineError}.
+ *
+ * @example
+ * ```ts
+ * import { ServiceProfile } from "@longrunning/http"
+ *
+ * declare const error: ServiceProfile.RequestLineError
+ * error[ServiceProfile.RequestLineErrorTypeId] === ServiceProfile.RequestLineErrorTypeId // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const RequestLineErrorTypeId: unique symbol = Symbol.for("@longrunning/http/RequestLineError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type RequestLineErrorTypeId = typeof RequestLineErrorTypeId
+
+const MethodSchema: Schema.Schema<Method> = Schema.Literal("get", "list", "cancel", "delete", "wait")
 
 /**
  * A request that cannot be made: a name the service's grammar refuses, a version or method the profile does
  * not have, or an endpoint that cannot serve the name.
  *
+ * @example
+ * ```ts
+ * import { ServiceProfile } from "@longrunning/http"
+ *
+ * declare const error: ServiceProfile.RequestLineError
+ * if (error.reason === "UnknownVersion") error.detail
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
-export class RequestLineError extends Data.TaggedError("RequestLineError")<{
-  readonly reason: "InvalidName" | "UnknownVersion" | "Unsupported" | "InvalidEndpoint"
-  /** The profile's id. */
-  readonly service: string
-  readonly method: Method
-  readonly input: string
-  readonly detail: string
-}> {
-  readonly [TypeId]: typeof TypeId = TypeId
+export class RequestLineError extends Schema.TaggedError<RequestLineError>("@longrunning/http/RequestLineError")(
+  "RequestLineError",
+  {
+    reason: Schema.Literal("InvalidName", "UnknownVersion", "Unsupported", "InvalidEndpoint"),
+    /** The profile's id. */
+    service: Schema.String,
+    method: MethodSchema,
+    input: Schema.String,
+    detail: Schema.String
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [RequestLineErrorTypeId]: RequestLineErrorTypeId = RequestLineErrorTypeId
+
   override get message(): string {
     return `${this.service} ${this.method} ${JSON.stringify(this.input.slice(0, 200))}: ${this.detail}`
   }
@@ -840,8 +878,7 @@ export class RequestLineError extends Data.TaggedError("RequestLineError")<{
  * @since 0.1.0
  * @category guards
  */
-export const isRequestLineError = (u: unknown): u is RequestLineError =>
-  typeof u === "object" && u !== null && TypeId in u
+export const isRequestLineError = (u: unknown): u is RequestLineError => Predicate.hasProperty(u, RequestLineErrorTypeId)
 
 /**
  * A proto3 JSON duration (`"30s"`, `"2.5s"`), as `:wait` takes its timeout.
