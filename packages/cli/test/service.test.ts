@@ -9,6 +9,9 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as ServiceProfile from "@longrunning/http/ServiceProfile"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Fs from "node:fs/promises"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import { json, loopback, type Seen } from "./loopback.js"
 import { driven, lines, lro } from "./support.js"
 
@@ -136,6 +139,24 @@ describe("--dry-run prints the request and sends nothing", () => {
         body: { labels: { a: "b" } }
       })
       assert.deepStrictEqual(client.sent, [])
+    }))
+
+  it.scoped("wait --durable: the first poll's request, no store made, and lro worker has no --dry-run", () =>
+    Effect.gen(function*() {
+      const loop = yield* server
+      const dir = yield* Effect.acquireRelease(
+        Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "lro-dry-"))),
+        (path) => Effect.promise(() => Fs.rm(path, { recursive: true, force: true }))
+      )
+      const store = Path.join(dir, "waits.sqlite")
+      const r = yield* lro(["wait", name, "--durable", "--store", store, "--endpoint", loop.url, "--dry-run"])
+      assert.strictEqual(r.code, 0, r.stderr)
+      assert.strictEqual(r.stdout, `GET ${loop.url}/v1/${name}\n`)
+      assert.deepStrictEqual(yield* Effect.promise(() => Fs.readdir(dir)), [], "no store was made")
+      assert.deepStrictEqual(loop.seen, [])
+      const worker = yield* lro(["worker", "--store", "postgres://127.0.0.1:1/lro", "--dry-run"])
+      assert.strictEqual(worker.code, 2)
+      assert.include(worker.stdout + worker.stderr, "unknown argument: '--dry-run'")
     }))
 
   it.effect("start shows the fresh request id lro made for the call", () =>
