@@ -40,7 +40,7 @@ export type TypeId = typeof TypeId
  * @since 0.1.0
  * @category models
  */
-export type Method = "get" | "list" | "cancel" | "delete" | "start"
+export type Method = "get" | "list" | "cancel" | "delete" | "start" | "wait"
 
 /**
  * The schema of {@link Method}.

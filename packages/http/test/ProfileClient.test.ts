@@ -56,16 +56,18 @@ const failure = <A, E>(exit: Exit.Exit<A, E>): E => {
 
 describe("the client takes a service profile", () => {
   for (const c of cases) {
-    it.effect(`${c.profile.title}: the request line of get, list, cancel and delete, or Unsupported before any request`, () =>
+    it.effect(`${c.profile.title}: the request line of get, list, cancel, delete and wait, or Unsupported before any request`, () =>
       Effect.gen(function*() {
-        const options = { profile: c.profile }
+        // One attempt may take 32 s: a wait of a minute asks the server for 30 s, leaving 2 for the answer.
+        const options: OperationsClient.Options = { profile: c.profile, timeout: "32 seconds" }
         const calls = {
           get: (client: OperationsClient.Service) => Effect.asVoid(client.get(c.name)),
           list: (client: OperationsClient.Service) => Effect.asVoid(client.list(c.collection)),
           cancel: (client: OperationsClient.Service) => client.cancel(c.name),
-          delete: (client: OperationsClient.Service) => client.delete(c.name)
+          delete: (client: OperationsClient.Service) => client.delete(c.name),
+          wait: (client: OperationsClient.Service) => Effect.asVoid(client.wait(c.name, { timeout: "1 minute" }))
         }
-        for (const method of ["get", "list", "cancel", "delete"] as const) {
+        for (const method of ["get", "list", "cancel", "delete", "wait"] as const) {
           const { exit, sent } = yield* withClient(options, calls[method])
           const expected = c[method]
           if (expected === undefined) {
@@ -82,7 +84,9 @@ describe("the client takes a service profile", () => {
             assert.isTrue(Exit.isSuccess(exit), `${method}: ${String(exit)}`)
             assert.deepStrictEqual(sent, [expected])
             // The dry run's line is what was sent.
-            const dry = OperationsClient.requests(options).requestLine(method, method === "list" ? c.collection : c.name)
+            const dry = OperationsClient.requests(options).requestLine(method, method === "list" ? c.collection : c.name, {
+              timeout: "30 seconds"
+            })
             assert.deepStrictEqual(Either.map(dry, ServiceProfile.formatRequestLine), Either.right(expected))
           }
         }
@@ -97,6 +101,20 @@ describe("the client takes a service profile", () => {
         "GET https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/operations/o",
         "POST https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/operations/o:cancel"
       ])
+    }))
+
+  it.effect(":wait with under a second left is a plain get; its answer is checked as get's", () =>
+    Effect.gen(function*() {
+      const name = "projects/p/locations/us-central1/operations/o"
+      const { exit, sent } = yield* withClient({ profile: ServiceProfile.cloudRun }, (c) =>
+        Effect.all([c.wait(name, { timeout: "2500 millis" }), c.wait(name, { timeout: "10 seconds" }), c.wait(name)]))
+      assert.isTrue(Exit.isSuccess(exit), String(exit))
+      assert.deepStrictEqual(sent, [
+        `GET https://run.googleapis.com/v2/${name}`,
+        `POST https://run.googleapis.com/v2/${name}:wait {"timeout":"8s"}`,
+        `POST https://run.googleapis.com/v2/${name}:wait {"timeout":"28s"}`
+      ])
+      if (Exit.isSuccess(exit)) assert.strictEqual(exit.value[1].name, name)
     }))
 
   describe("versions", () => {
