@@ -154,6 +154,9 @@ const formatOption = Options.text("format").pipe(
   )
 )
 
+// The client's default, which a `:wait` needs to know for its timeout.
+const defaultRequestTimeout = Duration.seconds(30)
+
 const requestTimeoutOption = Options.text("request-timeout").pipe(
   Options.withDescription(
     "Give up on one HTTP attempt after this long, e.g. 10s (default 30s); transient failures are tried again."
@@ -645,8 +648,11 @@ const waitCommand = Command.make("wait", { ...common, ...waitFlags, ...Durable.w
     const schedule = yield* policyOf(options)
     yield* operationName(options.name)
     const prepared = yield* prepare(options, options.name)
-    // The first poll's request: it is sent at once.
-    const request = yield* Service.operationRequest(prepared.requests, "get", options.name)
+    const request = yield* Service.waitRequest(prepared.requests, options.name, {
+      longPoll: !Durable.requested(options),
+      timeout: prepared.timeout,
+      attemptTimeout: prepared.requestTimeout ?? defaultRequestTimeout
+    })
     if (Durable.requested(options) && !options.dryRun) {
       return yield* Durable.wait(options, {
         schedule,

@@ -36,6 +36,7 @@ const server = loopback((request) => {
     return json(200, { operations: [{ name: `${path}/op-1`, done: true, response: empty }] })
   }
   if (request.method === "DELETE" || request.url.includes(":cancel")) return json(200, {})
+  if (request.url.includes(":wait")) return json(200, { name: path, done: true, response: empty })
   if (request.method === "POST") return json(200, { name: "projects/p/regions/us-central1/operations/started" })
   // Speech v1 serves `v1/operations/{id}` and answers with the bare id.
   return json(200, { name: /^operations\/[0-9]+$/.test(path) ? path.slice(11) : path, done: true, response: empty })
@@ -238,10 +239,19 @@ describe("--service and --api-version", () => {
     ],
     [["list", "operations", "--service", "serviceusage", "--api-version", "v1beta1"], "GET https://serviceusage.googleapis.com/v1beta1/operations"],
     [["wait", "8254262642733152416", "--service", "speech"], "GET https://speech.googleapis.com/v1/operations/8254262642733152416"],
+    // The first poll of a service with `:wait` is the long poll: one attempt (30 s) less 2 s, or less.
     [
       ["wait", vertexName, "--service", "aiplatform", "--api-version", "v1beta1"],
-      `GET https://us-central1-aiplatform.googleapis.com/v1beta1/${vertexName}`
+      `POST https://us-central1-aiplatform.googleapis.com/v1beta1/${vertexName}:wait?timeout=28s`
     ],
+    [["wait", vertexName, "--service", "run", "--timeout", "10s"], `POST https://run.googleapis.com/v2/${vertexName}:wait {"timeout":"8s"}`],
+    [
+      ["wait", vertexName, "--service", "translate", "--request-timeout", "20s"],
+      `POST https://translation.googleapis.com/v3/${vertexName}:wait {"timeout":"18s"}`
+    ],
+    // Under a second left: a get. A durable wait polls with get.
+    [["wait", vertexName, "--service", "run", "--request-timeout", "2500ms"], `GET https://run.googleapis.com/v2/${vertexName}`],
+    [["wait", vertexName, "--service", "run", "--durable"], `GET https://run.googleapis.com/v2/${vertexName}`],
     [
       ["cancel", "projects/p/instances/i/databases/d/operations/o", "--service", "spanner"],
       "POST https://spanner.googleapis.com/v1/projects/p/instances/i/databases/d/operations/o:cancel"
@@ -347,7 +357,7 @@ describe("a full operation URL as the name", () => {
       const client = recordingClient()
       const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
         [["get", vertexUrl], `GET ${vertexUrl}`],
-        [["wait", vertexUrl, "--service", "aiplatform", "--api-version", "v1beta1"], `GET ${vertexUrl}`],
+        [["wait", vertexUrl, "--service", "aiplatform", "--api-version", "v1beta1"], `POST ${vertexUrl}:wait?timeout=28s`],
         [["cancel", vertexUrl], `POST ${vertexUrl}:cancel`],
         [["delete", vertexUrl], `DELETE ${vertexUrl}`],
         // Speech v1 and v2 share a host: the version picks the profile, and so the path.
@@ -439,6 +449,8 @@ describe("the dry run's line is the request the run sends", () => {
     ["get", vertexName, "--service", "aiplatform", "--api-version", "v1beta1"],
     ["list", "projects/p/locations/us-central1/operations", "--service", "run", "--page-size", "5"],
     ["wait", vertexName, "--service", "aiplatform"],
+    ["wait", vertexName, "--service", "run", "--timeout", "10s"],
+    ["wait", vertexName, "--service", "translate", "--timeout", "1m", "--request-timeout", "10s"],
     ["cancel", "projects/p/instances/i/databases/d/operations/o", "--service", "spanner"],
     ["delete", vertexName, "--service", "run"],
     ["start", "projects/p/locations/us-central1/endpoints", "--service", "aiplatform", "--api-version", "v1beta1", "--data", "{}"],

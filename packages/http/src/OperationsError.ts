@@ -56,7 +56,7 @@ export type Method = "get" | "list" | "cancel" | "delete" | "start" | "wait"
  * @since 0.1.0
  * @category schemas
  */
-export const Method: Schema.Schema<Method> = Schema.Literal("get", "list", "cancel", "delete", "start")
+export const Method: Schema.Schema<Method> = Schema.Literal("get", "list", "cancel", "delete", "start", "wait")
 
 /**
  * A non-2xx answer. `code` is the google.rpc code (from the envelope's `status`, else from the HTTP

@@ -2,6 +2,7 @@ import type * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as OperationsError from "@longrunning/http/OperationsError"
 import * as ServiceProfile from "@longrunning/http/ServiceProfile"
 import * as OperationName from "@longrunning/schema/OperationName"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -138,6 +139,35 @@ export const operationRequest = (
         ? new OperationsError.InvalidName({ method, input: name, reason: error.detail })
         : usage(Format.escape(`${error.detail} (service ${error.service})`))
   )
+
+/**
+ * The first request of `lro wait`, sent at once: where the service has `:wait`, the long poll the poller
+ * makes first (`POST {name}:wait`, asking for one attempt less 2 s, bounded by `--timeout`, as the client
+ * computes it); a get otherwise, and for a durable wait, which polls with get.
+ */
+export const waitRequest = (
+  requests: ServiceProfile.Requests,
+  name: string,
+  options: {
+    readonly longPoll: boolean
+    readonly timeout: Duration.Duration | undefined
+    readonly attemptTimeout: Duration.Duration
+  }
+): Either.Either<Request, Exit.UsageError | OperationsError.InvalidName> => {
+  const target = options.longPoll ? requests.target("wait", name) : undefined
+  if (target !== undefined && Either.isRight(target)) {
+    const timeout = ServiceProfile.waitTimeout({
+      remaining: options.timeout ?? Duration.infinity,
+      attemptTimeout: options.attemptTimeout
+    })
+    if (Option.isSome(timeout)) {
+      const line = requests.line("wait", target.right, { timeout: timeout.value })
+      if (Either.isRight(line)) return Either.right(line.right)
+    }
+  }
+  // A service without `:wait`, or a name it refuses: the poller falls back to get, which says what is wrong.
+  return operationRequest(requests, "get", name)
+}
 
 /** A request line as printed: `GET https://...`, the body's JSON after the URL when there is one. */
 export const formatRequest = (format: "text" | "json", request: Request): string =>
