@@ -485,7 +485,7 @@ const listCommand = Command.make("list", {
         }\` prints it`
       })
     }
-    const prepared = yield* prepare(options, undefined)
+    const prepared = yield* prepare(options, options.collection)
     // The first page's request; later pages add their page token.
     const request = yield* Service.operationRequest(prepared.requests, "list", options.collection, {
       filter: Option.getOrUndefined(options.filter),

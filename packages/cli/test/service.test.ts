@@ -360,6 +360,11 @@ describe("a full operation URL as the name", () => {
         [["wait", vertexUrl, "--service", "aiplatform", "--api-version", "v1beta1"], `POST ${vertexUrl}:wait?timeout=28s`],
         [["cancel", vertexUrl], `POST ${vertexUrl}:cancel`],
         [["delete", vertexUrl], `DELETE ${vertexUrl}`],
+        // A collection's URL too.
+        [
+          ["list", "https://us-central1-aiplatform.googleapis.com/v1beta1/projects/p/locations/us-central1/operations", "--page-size", "3"],
+          "GET https://us-central1-aiplatform.googleapis.com/v1beta1/projects/p/locations/us-central1/operations?pageSize=3"
+        ],
         // Speech v1 and v2 share a host: the version picks the profile, and so the path.
         [["get", "https://speech.googleapis.com/v1/operations/825426"], "GET https://speech.googleapis.com/v1/operations/825426"],
         [
@@ -388,6 +393,10 @@ describe("a full operation URL as the name", () => {
         [["get", vertexUrl, "--service", "run"], "--service run conflicts with the URL's host us-central1-aiplatform.googleapis.com (aiplatform)"],
         [["cancel", vertexUrl, "--api-version", "v1"], "--api-version v1 conflicts with the URL's version v1beta1"],
         [["wait", vertexUrl, "--endpoint", loop.url], "--endpoint: the name is a full URL"],
+        [
+          ["list", "https://run.googleapis.com/v2/projects/p/locations/l/operations", "--service", "aiplatform"],
+          "--service aiplatform conflicts with the URL's host run.googleapis.com (run)"
+        ],
         [["delete", "https://speech.googleapis.com/v2/projects/p/locations/eu/operations/o", "--service", "speech"], "(speech) has no version \"v2\""]
       ]
       for (const [args, message] of cases) {
@@ -489,8 +498,8 @@ describe("the dry run's line is the request the run sends", () => {
   it.scoped("for a full operation URL on a loopback host (no --endpoint: the URL names it)", () =>
     Effect.gen(function*() {
       const loop = yield* server
-      for (const verb of ["get", "wait", "cancel", "delete"]) {
-        const args = [verb, `${loop.url}/v1/${name}`]
+      for (const verb of ["get", "wait", "cancel", "delete", "list"]) {
+        const args = [verb, `${loop.url}/v1/${verb === "list" ? collection : name}`]
         const before = loop.seen.length
         const dry = yield* lro([...args, "--dry-run"])
         assert.strictEqual(dry.code, 0, `${verb}: ${dry.stderr}`)

@@ -27,7 +27,6 @@ export interface Target {
   readonly origin: Option.Option<string>
 }
 
-
 const quoted = (text: string): string => Format.escape(JSON.stringify(text))
 
 const usage = (message: string) => new Exit.UsageError({ message })
@@ -41,7 +40,7 @@ const apiVersionPattern = /^v[0-9][a-z0-9]*$/
 const anyShape = OperationName.grammar({ nestedIds: true, colons: true, encodedSlashes: true, bareIds: true })
 
 /** The ids `--service` takes, as an unknown one lists them. */
-export const known = (): string => ServiceProfile.all.map((profile) => profile.id).join(", ")
+const known = (): string => ServiceProfile.all.map((profile) => profile.id).join(", ")
 
 const byFlag = (service: Option.Option<string>) =>
   Option.match(service, {
@@ -54,8 +53,8 @@ const byFlag = (service: Option.Option<string>) =>
   })
 
 /**
- * The API the flags and the name (an operation name, a full operation URL, or nothing for `list` and `start`)
- * describe. A URL's host names its service (`us-central1-aiplatform.googleapis.com` is Vertex AI) and its
+ * The API the flags and the name (an operation name or collection, the full URL of one, or nothing for
+ * `start`) describe. A URL's host names its service (`us-central1-aiplatform.googleapis.com` is Vertex AI) and its
  * first segment the version; a `--service` or `--api-version` that says otherwise is a usage error, as is a
  * service or version the profiles do not know.
  */
@@ -70,7 +69,12 @@ export const resolve = (flags: Flags, reference: string | undefined): Effect.Eff
       return yield* usage(`--api-version: ${quoted(version)} is not an API version (such as v1, v1beta1)`)
     }
     // A URL that does not parse is left to the name check, which says what is wrong with it.
-    const parsed = reference === undefined ? undefined : Either.getOrUndefined(OperationName.parseReference(reference, anyShape))
+    const parsed = reference === undefined ? undefined : Either.getOrUndefined(
+      Either.orElse(
+        OperationName.parseReference(reference, anyShape),
+        () => OperationName.parseCollectionReference(reference, anyShape)
+      )
+    )
     const url = parsed !== undefined && Option.isSome(parsed.host) && Option.isSome(parsed.version) && Option.isSome(parsed.origin)
       ? { host: parsed.host.value, version: parsed.version.value, origin: parsed.origin.value }
       : undefined
