@@ -155,4 +155,12 @@ describe("packaging", () => {
     }
     assert.strictEqual(Durable.defaultStore, SqliteEngine.defaultFilename)
   })
+
+  it("the README and docs/cli.md give the lines the error names", () => {
+    const here = Path.dirname(fileURLToPath(import.meta.url))
+    const readme = Fs.readFileSync(Path.join(here, "../README.md"), "utf8")
+    const docs = Fs.readFileSync(Path.join(here, "../../../docs/cli.md"), "utf8")
+    for (const kind of ["sqlite", "postgres"] as const) assert.include(readme.split("\n"), Durable.installLine(kind))
+    assert.include(docs, Durable.installLine("sqlite"))
+  })
 })

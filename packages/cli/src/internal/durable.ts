@@ -7,15 +7,16 @@
 import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as DurableWait from "@longrunning/durable/DurableWait"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
-import type * as OperationsError from "@longrunning/http/OperationsError"
+import * as OperationsError from "@longrunning/http/OperationsError"
 import type * as Policy from "@longrunning/polling/Policy"
 import type * as Operation from "@longrunning/schema/Operation"
+import * as OperationName from "@longrunning/schema/OperationName"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
@@ -226,8 +227,18 @@ const storeFailed = (store: Store) => (error: unknown): StoreFailed =>
 // lro wait --durable
 // -----------------------------------------------------------------------------
 
-/** What a durable wait can fail with; the done operation (failed included) is a snapshot. */
-export type WaitFailure = DurableWait.WaitError | OperationsError.InvalidName
+/**
+ * What a durable wait fails with besides a done operation (a failed one included, which is a snapshot):
+ * `DurableWait.WaitError`, seen through its tag and message so that the CLI's public types do not name
+ * `@longrunning/durable`, which may not be installed.
+ */
+export interface WaitFailed {
+  readonly _tag: "OperationNotFound" | "WaitTimeout" | "PollingFailed"
+  readonly message: string
+}
+
+/** What the snapshots of a durable wait can fail with. */
+export type WaitFailure = WaitFailed | OperationsError.InvalidName
 
 /**
  * The client for the wait's polls, passing each running snapshot to `seen` so that the wait shows progress
@@ -274,6 +285,12 @@ export const wait = <ES, RS, EC>(
           "be resumed; `lro cancel NAME` cancels the operation"
       })
     }
+    // A malformed name is refused before the store is opened, as DurableWait would refuse it after.
+    yield* Either.match(OperationName.parse(flags.name), {
+      onLeft: (error) =>
+        Effect.fail(new OperationsError.InvalidName({ method: "get", input: flags.name, reason: error.message })),
+      onRight: () => Effect.void
+    })
     const store = yield* parseStore(Option.getOrElse(flags.store, () => defaultStore))
     if (store._tag === "Postgres") {
       const ignored = [...policyFlags(flags), ...clientFlags(flags)]
