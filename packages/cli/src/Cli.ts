@@ -640,7 +640,7 @@ const waitCommand = Command.make("wait", { ...common, ...waitFlags, ...Durable.w
     })
     const name = Service.nameOf(prepared.target, options.name)
     if (Durable.requested(options) && !options.dryRun) {
-      return yield* Durable.wait(options, {
+      return yield* Durable.wait({ ...options, name }, {
         schedule,
         timeout: prepared.timeout,
         client: clientLayer(options, prepared, undefined),

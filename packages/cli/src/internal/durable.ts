@@ -13,7 +13,6 @@ import type * as Policy from "@longrunning/polling/Policy"
 import type * as Operation from "@longrunning/schema/Operation"
 import * as OperationName from "@longrunning/schema/OperationName"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -22,6 +21,7 @@ import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as Path from "node:path"
 import * as Exit from "./exit.js"
@@ -33,14 +33,24 @@ import * as Output from "./output.js"
 // -----------------------------------------------------------------------------
 
 /** `--durable` or `lro worker` was asked for, but `@longrunning/durable` or its driver is not installed. */
-export class DurableNotInstalled extends Data.TaggedError("DurableNotInstalled")<{
-  readonly message: string
-  /** The line that installs what is missing. */
-  readonly installLine: string
-}> {}
+export class DurableNotInstalled extends Schema.TaggedError<DurableNotInstalled>("@longrunning/cli/DurableNotInstalled")(
+  "DurableNotInstalled",
+  {
+    message: Schema.String,
+    /** The line that installs what is missing. */
+    installLine: Schema.String
+  }
+) {
+  readonly [Exit.TypeId]: Exit.TypeId = Exit.TypeId
+}
 
 /** The store could not be opened or reached (a file that cannot be written, a database that refuses). */
-export class StoreFailed extends Data.TaggedError("StoreFailed")<{ readonly message: string }> {}
+export class StoreFailed extends Schema.TaggedError<StoreFailed>("@longrunning/cli/StoreFailed")(
+  "StoreFailed",
+  { message: Schema.String }
+) {
+  readonly [Exit.TypeId]: Exit.TypeId = Exit.TypeId
+}
 
 // -----------------------------------------------------------------------------
 // packaging
@@ -177,6 +187,8 @@ export interface WaitFlags {
   readonly maxDelay: Option.Option<string>
   readonly multiplier: Option.Option<number>
   readonly backoff: "proportional" | "exponential"
+  readonly service: Option.Option<string>
+  readonly apiVersion: Option.Option<string>
   readonly endpoint: Option.Option<string>
   readonly accessToken: Option.Option<Redacted.Redacted<string>>
   readonly quotaProject: Option.Option<string>
@@ -195,6 +207,8 @@ const policyFlags = (flags: WaitFlags): ReadonlyArray<string> => [
 ]
 
 const clientFlags = (flags: WaitFlags): ReadonlyArray<string> => [
+  ...(Option.isSome(flags.service) ? ["--service"] : []),
+  ...(Option.isSome(flags.apiVersion) ? ["--api-version"] : []),
   ...(Option.isSome(flags.endpoint) ? ["--endpoint"] : []),
   ...(Option.isSome(flags.accessToken) ? ["--access-token"] : []),
   ...(Option.isSome(flags.quotaProject) ? ["--quota-project"] : []),
