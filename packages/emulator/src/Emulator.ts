@@ -17,11 +17,11 @@ import * as Status from "@longrunning/schema/Status"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -547,6 +547,28 @@ export const hasBearer: (
 ) => boolean = Redact.hasBearer
 
 /**
+ * Marks an {@link UnknownOperation}.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@longrunning/emulator"
+ *
+ * const error = new Emulator.UnknownOperation({ name: "projects/p/regions/r/operations/o" })
+ * error[Emulator.UnknownOperationTypeId] === Emulator.UnknownOperationTypeId // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const UnknownOperationTypeId: unique symbol = Symbol.for("@longrunning/emulator/UnknownOperation")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type UnknownOperationTypeId = typeof UnknownOperationTypeId
+
+/**
  * A control API call named an operation the emulator does not hold.
  *
  * @example
@@ -562,14 +584,37 @@ export const hasBearer: (
  * @since 0.1.0
  * @category errors
  */
-export class UnknownOperation extends Data.TaggedError("UnknownOperation")<{ readonly name: string }> {
+export class UnknownOperation extends Schema.TaggedError<UnknownOperation>("@longrunning/emulator/UnknownOperation")(
+  "UnknownOperation",
+  { name: Schema.String }
+) {
   /**
    * @since 0.1.0
    */
-  get message(): string {
+  readonly [UnknownOperationTypeId]: UnknownOperationTypeId = UnknownOperationTypeId
+
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
     return `The emulator holds no operation named ${JSON.stringify(this.name)}`
   }
 }
+
+/**
+ * Tells whether a value is an {@link UnknownOperation} (its type id, not only its `_tag`).
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@longrunning/emulator"
+ *
+ * Emulator.isUnknownOperation({ _tag: "UnknownOperation", name: "x" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isUnknownOperation = (u: unknown): u is UnknownOperation => Predicate.hasProperty(u, UnknownOperationTypeId)
 
 // -----------------------------------------------------------------------------
 // service
