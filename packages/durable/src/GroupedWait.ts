@@ -1,5 +1,5 @@
 /**
- * Durable waits for many operations at once: each wait is a thin workflow that records its start, hands
+ * Durable waits for many operations at once: each wait is a thin workflow that hands
  * its operation to a group and suspends on a durable deferred; each group is a sharded entity of
  * `@effect/cluster` that polls its operations with `OperationPoller.watchAll` in memory and completes an
  * operation's deferred when it is done. Rows are written when a wait starts and when it ends, not per poll,
@@ -264,15 +264,18 @@ const makeWith = <M, R, I>(
     const onComplete = layerOptions?.onComplete
     const registered = workflow.toLayer((payload) =>
       Effect.gen(function*() {
-        const started = yield* Loop.started("start")
         const token = yield* DurableDeferred.token(Done)
-        const deadline = payload.timeout === undefined ? {} : { deadline: started.at + payload.timeout }
+        // One activity: the deadline counts from the time the operation is handed to its group.
         yield* Activity.make({
           name: "watch",
-          execute: Effect.flatMap(Group.client, (client) =>
-            client(groupOf(payload.operation)).Watch({ operation: payload.operation, token, ...deadline }, { discard: true })).pipe(
-              Effect.orDie
+          execute: Effect.gen(function*() {
+            const at = yield* Clock.currentTimeMillis
+            const deadline = payload.timeout === undefined ? {} : { deadline: at + payload.timeout }
+            const client = yield* Group.client
+            yield* Effect.orDie(
+              client(groupOf(payload.operation)).Watch({ operation: payload.operation, token, ...deadline }, { discard: true })
             )
+          })
         })
         const outcome = yield* Effect.either(DurableDeferred.await(Done))
         if (onComplete !== undefined) {
