@@ -10,7 +10,6 @@ import * as Status from "@longrunning/schema/Status"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-<<<<<<< HEAD
 
 /**
  * Marks the errors of this module, as `HttpClientError.TypeId` marks the platform's: the guards test it, so a
@@ -34,8 +33,6 @@ export const TypeId: unique symbol = Symbol.for("@longrunning/http/OperationsErr
  * @category type ids
  */
 export type TypeId = typeof TypeId
-=======
->>>>>>> svc-cli
 
 /**
  * The client methods, as they appear in errors and spans.
@@ -395,8 +392,6 @@ export class InvalidHeader extends Schema.TaggedError<InvalidHeader>("@longrunni
 export const isInvalidHeader = (u: unknown): u is InvalidHeader =>
   Predicate.hasProperty(u, TypeId) && Predicate.isTagged(u, "InvalidHeader")
 
-const UnsupportedTypeId = "~@longrunning/http/OperationsError/Unsupported" as const
-
 /**
  * A call the service does not offer, refused before any request was sent: the profile has no such method
  * in that version (reason `Method`: Cloud Run v2 has no cancel), or no such version (reason `Version`).
@@ -427,7 +422,7 @@ export class Unsupported extends Schema.TaggedError<Unsupported>("@longrunning/h
   service: Schema.String,
   detail: Schema.String
 }) {
-  readonly [UnsupportedTypeId]: typeof UnsupportedTypeId = UnsupportedTypeId
+  readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     const shown = this.operation.length > 200 ? `${this.operation.slice(0, 200)}...` : this.operation
     return `${this.detail} (${this.method} ${printableQuote(shown)})`
@@ -447,7 +442,8 @@ export class Unsupported extends Schema.TaggedError<Unsupported>("@longrunning/h
  * @since 0.1.0
  * @category guards
  */
-export const isUnsupported = (u: unknown): u is Unsupported => Predicate.hasProperty(u, UnsupportedTypeId)
+export const isUnsupported = (u: unknown): u is Unsupported =>
+  Predicate.hasProperty(u, TypeId) && Predicate.isTagged(u, "Unsupported")
 
 /**
  * Every error an operations call can fail with (credential failures come as the Credentials module's
@@ -563,9 +559,4 @@ export const isRetryable = (u: unknown): boolean =>
  * @category guards
  */
 export const isOperationsError = (u: unknown): u is OperationsError =>
-<<<<<<< HEAD
   Predicate.hasProperty(u, TypeId) && !Predicate.isTagged(u, "InvalidHeader")
-=======
-  Predicate.isTagged(u, "ApiError") || Predicate.isTagged(u, "TransportError") ||
-  Predicate.isTagged(u, "MalformedResponse") || Predicate.isTagged(u, "InvalidName") || isUnsupported(u)
->>>>>>> svc-cli
