@@ -168,8 +168,9 @@ const makeWith = <M, R, I>(
     payload: {
       operation: Schema.String,
       token: Schema.String,
-      /** Epoch milliseconds; absent for no deadline. */
-      deadline: Schema.optional(Schema.Number)
+      /** Epoch milliseconds, and the timeout it came from; absent for no deadline. */
+      deadline: Schema.optional(Schema.Number),
+      timeout: Schema.optional(Schema.Number)
     },
     primaryKey: ({ token }) => token
   }).annotate(ClusterSchema.Persisted, true)
@@ -233,20 +234,26 @@ const makeWith = <M, R, I>(
       return Group.of({
         Watch: (envelope) =>
           Effect.gen(function*() {
-            const { deadline, operation, token } = envelope.payload
+            const { deadline, operation, timeout, token } = envelope.payload
             const waiter: Waiter = { token, released: yield* Deferred.make<void>() }
             const others = waiters.get(operation)
             waiters.set(operation, [...(others ?? []), waiter])
             if (others === undefined) yield* Queue.offer(incoming, operation)
             if (deadline !== undefined) {
               const now = yield* Clock.currentTimeMillis
-              const timeout = Duration.millis(deadline - now)
-              yield* Effect.sleep(timeout).pipe(
+              // after a restart the deadline may have passed already: it ends the wait at once
+              yield* Effect.sleep(Duration.millis(Math.max(0, deadline - now))).pipe(
                 Effect.zipRight(Effect.suspend(() =>
                   release(
                     operation,
                     waiter,
-                    Exit.fail(new WaitTimeout({ operation, timeout, polls: polls.get(operation) ?? 0 }))
+                    Exit.fail(
+                      new WaitTimeout({
+                        operation,
+                        timeout: timeout === undefined ? Duration.infinity : Duration.millis(timeout),
+                        polls: polls.get(operation) ?? 0
+                      })
+                    )
                   )
                 )),
                 Effect.provide(context),
@@ -270,7 +277,7 @@ const makeWith = <M, R, I>(
           name: "watch",
           execute: Effect.gen(function*() {
             const at = yield* Clock.currentTimeMillis
-            const deadline = payload.timeout === undefined ? {} : { deadline: at + payload.timeout }
+            const deadline = payload.timeout === undefined ? {} : { deadline: at + payload.timeout, timeout: payload.timeout }
             const client = yield* Group.client
             yield* Effect.orDie(
               client(groupOf(payload.operation)).Watch({ operation: payload.operation, token, ...deadline }, { discard: true })
