@@ -14,8 +14,8 @@
  * Jittered policies run with `Random.make(seed)`; a table cell aggregates a list of seeds.
  *
  * Two runners give the same poll times (a test checks it poll for poll): `run` is `Effect.repeat` of a
- * poll under `TestClock`, faithful but about 5 ms of real time per poll (TestClock yields to the event loop
- * around every sleep); `timeline` steps the schedule itself, as `Effect.repeat` does when polls take no
+ * poll under `TestClock`, faithful but slow in real time (TestClock yields to the event loop around every
+ * sleep); `timeline` steps the schedule itself, as `Effect.repeat` does when polls take no
  * time, and is what the table and the sweeps use.
  */
 import * as Clock from "effect/Clock"

@@ -20,6 +20,7 @@ import * as Policy from "@longrunning/polling/Policy"
 import type * as Operation from "@longrunning/schema/Operation"
 import * as Emulator from "@longrunning/emulator/Emulator"
 import * as OperationName from "@longrunning/schema/OperationName"
+import * as ServiceProfile from "@longrunning/http/ServiceProfile"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
@@ -32,9 +33,11 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Demo from "./internal/demo.js"
+import * as Durable from "./internal/durable.js"
 import * as Exit from "./internal/exit.js"
 import * as Format from "./internal/format.js"
 import * as Output from "./internal/output.js"
+import * as Service from "./internal/service.js"
 import * as Start from "./internal/start.js"
 
 /**
@@ -165,18 +168,41 @@ const timeoutOption = Options.text("timeout").pipe(
   Options.optional
 )
 
+const serviceOption = Options.text("service").pipe(
+  Options.withDescription(
+    "The API, by its profile id: dataproc (default), aiplatform, run, spanner, cloudbuild ... (an unknown one " +
+      "lists them all). A full operation URL as the name names its own."
+  ),
+  Options.optional
+)
+
+const apiVersionOption = Options.text("api-version").pipe(
+  Options.withDescription("The API version, one the service has (default: its first, v1 for Dataproc)."),
+  Options.optional
+)
+
+const dryRunOption = Options.boolean("dry-run").pipe(
+  Options.withDescription(
+    "Print the request that would be sent (GET https://...) and send nothing: no credentials, no connection."
+  )
+)
+
 const common = {
   endpoint: endpointOption,
   accessToken: accessTokenOption,
   quotaProject: quotaProjectOption,
   format: formatOption,
   requestTimeout: requestTimeoutOption,
-  timeout: timeoutOption
+  timeout: timeoutOption,
+  service: serviceOption,
+  apiVersion: apiVersionOption,
+  dryRun: dryRunOption
 }
 
 interface Common {
-  /** Only `start` has the flag; the other commands use the client's default, v1. */
-  readonly apiVersion?: Option.Option<string> | undefined
+  readonly service: Option.Option<string>
+  readonly apiVersion: Option.Option<string>
+  readonly dryRun: boolean
   readonly endpoint: Option.Option<string>
   readonly accessToken: Option.Option<Redacted.Redacted<string>>
   readonly quotaProject: Option.Option<string>
@@ -188,9 +214,6 @@ interface Common {
 // Header values: printable ASCII without spaces. A CR or LF would be refused by the HTTP stack on every
 // attempt, so it is bad input (exit 2), caught before anything is sent.
 const headerSafe = /^[\x21-\x7e]+$/
-
-// `scheme://user:password@host`: refused before parsing, as a URL that fails to parse would be echoed whole.
-const hasUserinfo = /^[^:/?#]*:\/\/[^/?#]*@/
 
 /** The common flags checked, durations parsed: the same for every command, before anything is sent. */
 const commonFlags = (options: Common) =>
@@ -235,13 +258,61 @@ const envEndpoint = Config.string("LRO_ENDPOINT").pipe(
   Config.map(Option.filter((url) => url !== ""))
 )
 
+/** What a command settles before it sends anything: the common flags, the API, where requests go. */
+interface Prepared {
+  readonly requestTimeout: Duration.Duration | undefined
+  readonly timeout: Duration.Duration | undefined
+  readonly target: Service.Target
+  /** `--endpoint` (or `LRO_ENDPOINT`) checked, or a full-URL name's origin; `undefined`: the service's hosts. */
+  readonly url: string | undefined
+}
+
+/** Checks the common flags, picks the API (from the flags, or from `reference` when it is a full URL). */
+const prepare = (options: Common, reference: string | undefined) =>
+  Effect.gen(function*() {
+    const { requestTimeout, timeout } = yield* commonFlags(options)
+    const target = yield* Service.resolve(options, reference)
+    const url = yield* endpointUrl(options, target)
+    return { requestTimeout, timeout, target, url } satisfies Prepared
+  })
+
+/** Where requests go when not to the service's own hosts: a full-URL name's origin, else the endpoint given. */
+const endpointUrl = (
+  options: Common,
+  target: Service.Target
+): Effect.Effect<string | undefined, Endpoint.InvalidEndpoint | Exit.UsageError> =>
+  Effect.gen(function*() {
+    if (Option.isSome(target.origin)) {
+      // A URL names its host; --endpoint could only contradict it. LRO_ENDPOINT, a default, gives way.
+      if (Option.isSome(options.endpoint)) {
+        return yield* new Exit.UsageError({
+          message: "--endpoint: the name is a full URL, which names its own host; give a plain name with --endpoint"
+        })
+      }
+      return `${target.origin.value}/`
+    }
+    const fromFlag = options.endpoint
+    const url = Option.getOrUndefined(
+      Option.isSome(fromFlag) ? fromFlag : yield* Effect.orElseSucceed(envEndpoint, () => Option.none())
+    )
+    if (url !== undefined && Service.hasUserinfo.test(url)) {
+      return yield* new Endpoint.InvalidEndpoint({ reason: "the URL must not carry credentials (user:password@)" })
+    }
+    if (url !== undefined) yield* Endpoint.validateBaseUrl(url)
+    return url
+  })
+
+/** The endpoint that overrides the service's hosts, if any. */
+const overrideOf = (prepared: Prepared): Endpoint.Endpoint | undefined =>
+  prepared.url === undefined ? undefined : Endpoint.fixed(prepared.url)
+
 /**
- * The client the common options describe: the endpoint (fixed when given, Dataproc's global endpoint
- * otherwise), credentials (the token given, none for loopback, the env token, else ADC) and quota project.
+ * The client the common options describe: the service's hosts and version (or the endpoint given),
+ * credentials (the token given, none for loopback, the env token, else ADC) and quota project.
  */
 const clientLayer = (
   options: Common,
-  requestTimeout: Duration.Duration | undefined,
+  prepared: Prepared,
   wholeTimeout: Duration.Duration | undefined
 ): Layer.Layer<
   OperationsClient.OperationsClient,
@@ -249,14 +320,7 @@ const clientLayer = (
   HttpClient.HttpClient
 > =>
   Layer.unwrapEffect(Effect.gen(function*() {
-    const fromFlag = options.endpoint
-    const url = Option.getOrUndefined(
-      Option.isSome(fromFlag) ? fromFlag : yield* Effect.orElseSucceed(envEndpoint, () => Option.none())
-    )
-    if (url !== undefined && hasUserinfo.test(url)) {
-      return yield* new Endpoint.InvalidEndpoint({ reason: "the URL must not carry credentials (user:password@)" })
-    }
-    if (url !== undefined) yield* Endpoint.validateBaseUrl(url)
+    const url = prepared.url
     const loopback = url !== undefined && Endpoint.isLoopbackUrl(url)
     const fromEnv = loopback ? Option.none() : yield* Effect.orElseSucceed(envToken, () => Option.none())
     if (Option.isSome(fromEnv) && !headerSafe.test(Redacted.value(fromEnv.value))) {
@@ -271,11 +335,11 @@ const clientLayer = (
       ? Credentials.unauthenticated
       : googleAuth
     return OperationsClient.layer({
-      endpoint: url === undefined ? Endpoint.defaultEndpoint : Endpoint.fixed(url),
+      endpoint: overrideOf(prepared) ?? ServiceProfile.endpoint(prepared.target.profile),
       quotaProject: Option.getOrUndefined(options.quotaProject),
       apiClient: `lro/${version}`,
-      apiVersion: options.apiVersion === undefined ? undefined : Option.getOrUndefined(options.apiVersion),
-      timeout: requestTimeout,
+      apiVersion: prepared.target.version,
+      timeout: prepared.requestTimeout,
       // Without --timeout a call ends within the client's total deadline (3 minutes); with it, --timeout
       // bounds the whole command instead (see withClient), so that it alone decides when to give up.
       totalTimeout: wholeTimeout === undefined ? undefined : Duration.infinity
@@ -288,6 +352,7 @@ const clientLayer = (
  */
 const withClient = <A, E, R>(
   options: Common,
+  prepared: Prepared,
   effect: Effect.Effect<A, E, R>,
   wholeCall = true
 ): Effect.Effect<
@@ -295,12 +360,26 @@ const withClient = <A, E, R>(
   E | Endpoint.InvalidEndpoint | OperationsError.InvalidHeader | Credentials.CredentialsError | Exit.UsageError | Exit.CommandTimedOut,
   Exclude<R, OperationsClient.OperationsClient> | HttpClient.HttpClient
 > =>
-  Effect.gen(function*() {
-    const { requestTimeout, timeout } = yield* commonFlags(options)
-    const provided = Effect.provide(effect, clientLayer(options, requestTimeout, wholeCall ? timeout : undefined))
-    if (!wholeCall || timeout === undefined) return yield* provided
-    return yield* withTimeout(provided, timeout)
+  Effect.suspend(() => {
+    const timeout = prepared.timeout
+    const provided = Effect.provide(effect, clientLayer(options, prepared, wholeCall ? timeout : undefined))
+    return !wholeCall || timeout === undefined ? provided : withTimeout(provided, timeout)
   })
+
+/**
+ * `--dry-run`: prints the request and sends nothing (no client, so no credentials and no connection).
+ * Otherwise runs `effect` with the client, as {@link withClient}.
+ */
+const send = <A, E, R>(
+  options: Common,
+  prepared: Prepared,
+  request: Service.Request,
+  effect: Effect.Effect<A, E, R>,
+  wholeCall = true
+) =>
+  options.dryRun
+    ? Output.out(Service.formatRequest(options.format, request))
+    : withClient(options, prepared, effect, wholeCall)
 
 /** `effect` bounded by `--timeout`: exit 4 when it runs out. */
 const withTimeout = <A, E, R>(effect: Effect.Effect<A, E, R>, timeout: Duration.Duration) =>
@@ -333,15 +412,30 @@ const printOperation = (format: "text" | "json", operation: Operation.Operation)
     ? Output.out(Format.prettyJson(operation))
     : Effect.flatMap(Clock.currentTimeMillis, (now) => Output.out(Format.describe(operation, now)))
 
-const getCommand = Command.make("get", { ...common, name: nameArg }, (options) =>
-  withClient(
-    options,
-    Effect.gen(function*() {
-      yield* operationName(options.name)
-      const client = yield* OperationsClient.OperationsClient
-      yield* printOperation(options.format, yield* client.get(options.name))
+/**
+ * get, cancel and delete: the name checked and the API settled, then the request printed (`--dry-run`) or
+ * `call` run with the client on the operation's name.
+ */
+const onOperation = <A, E, R>(
+  options: Common & { readonly name: string },
+  method: "get" | "cancel" | "delete",
+  call: (client: OperationsClient.Service, name: string) => Effect.Effect<A, E, R>
+) =>
+  Effect.gen(function*() {
+    yield* operationName(options.name)
+    const prepared = yield* prepare(options, options.name)
+    const request = yield* Service.operationRequest(prepared.target, method, options.name, {
+      endpoint: overrideOf(prepared)
     })
-  )).pipe(Command.withDescription("Print an operation: its state and progress, or its JSON."))
+    const name = Service.nameOf(prepared.target, options.name)
+    return yield* send(options, prepared, request, Effect.flatMap(OperationsClient.OperationsClient, (client) => call(client, name)))
+  })
+
+const getCommand = Command.make("get", { ...common, name: nameArg }, (options) =>
+  onOperation(options, "get", (client, name) =>
+    Effect.flatMap(client.get(name), (operation) => printOperation(options.format, operation)))).pipe(
+    Command.withDescription("Print an operation: its state and progress, or its JSON.")
+  )
 
 const positive = (flag: string, value: Option.Option<number>) =>
   Option.isSome(value) && value.value <= 0
@@ -376,8 +470,17 @@ const listCommand = Command.make("list", {
         }\` prints it`
       })
     }
-    yield* withClient(
+    const prepared = yield* prepare(options, undefined)
+    // The first page's request; later pages add their page token.
+    const request = yield* Service.operationRequest(prepared.target, "list", options.collection, {
+      endpoint: overrideOf(prepared),
+      filter: Option.getOrUndefined(options.filter),
+      pageSize
+    })
+    yield* send(
       options,
+      prepared,
+      request,
       Effect.gen(function*() {
         const client = yield* OperationsClient.OperationsClient
         const all = client.listAll(options.collection, {
@@ -424,26 +527,18 @@ const listRow = (operation: Operation.Operation, now: number): ReadonlyArray<str
 }
 
 const cancelCommand = Command.make("cancel", { ...common, name: nameArg }, (options) =>
-  withClient(
-    options,
-    Effect.gen(function*() {
-      yield* operationName(options.name)
-      const client = yield* OperationsClient.OperationsClient
-      yield* client.cancel(options.name)
-      yield* Output.out(options.format === "json" ? "{}" : `cancel requested for ${options.name}`)
-    })
-  )).pipe(Command.withDescription("Ask the server to cancel an operation (it later ends with CANCELLED)."))
+  onOperation(options, "cancel", (client, name) =>
+    Effect.zipRight(
+      client.cancel(name),
+      Output.out(options.format === "json" ? "{}" : `cancel requested for ${Format.escape(options.name)}`)
+    ))).pipe(Command.withDescription("Ask the server to cancel an operation (it later ends with CANCELLED)."))
 
 const deleteCommand = Command.make("delete", { ...common, name: nameArg }, (options) =>
-  withClient(
-    options,
-    Effect.gen(function*() {
-      yield* operationName(options.name)
-      const client = yield* OperationsClient.OperationsClient
-      yield* client.delete(options.name)
-      yield* Output.out(options.format === "json" ? "{}" : `deleted ${options.name}`)
-    })
-  )).pipe(Command.withDescription("Delete an operation record (it is not cancelled)."))
+  onOperation(options, "delete", (client, name) =>
+    Effect.zipRight(
+      client.delete(name),
+      Output.out(options.format === "json" ? "{}" : `deleted ${Format.escape(options.name)}`)
+    ))).pipe(Command.withDescription("Delete an operation record (it is not cancelled)."))
 
 // -----------------------------------------------------------------------------
 // wait
@@ -534,12 +629,25 @@ const waitFlags = {
   )
 }
 
-const waitCommand = Command.make("wait", { ...common, ...waitFlags, name: nameArg }, (options) =>
+const waitCommand = Command.make("wait", { ...common, ...waitFlags, ...Durable.waitOptions, name: nameArg }, (options) =>
   Effect.gen(function*() {
     const schedule = yield* policyOf(options)
-    const { timeout } = yield* commonFlags(options)
     yield* operationName(options.name)
-    yield* withClient(options, waitFor(options, options.name, schedule, timeout), false)
+    const prepared = yield* prepare(options, options.name)
+    // The first poll's request: it is sent at once.
+    const request = yield* Service.operationRequest(prepared.target, "get", options.name, {
+      endpoint: overrideOf(prepared)
+    })
+    const name = Service.nameOf(prepared.target, options.name)
+    if (Durable.requested(options) && !options.dryRun) {
+      return yield* Durable.wait(options, {
+        schedule,
+        timeout: prepared.timeout,
+        client: clientLayer(options, prepared, undefined),
+        show: (snapshots) => showWait(options, name, () => snapshots)
+      })
+    }
+    yield* send(options, prepared, request, waitFor(options, name, schedule, prepared.timeout), false)
   })).pipe(
     Command.withDescription(
       "Poll an operation until it is done, showing its progress; exit 0 when it succeeded, 1 when it failed."
@@ -556,9 +664,26 @@ const waitFor = (
   schedule: Policy.Policy,
   timeout: Duration.Duration | undefined
 ) =>
+  showWait(options, typeof target === "string" ? target : target.name, (onCancelled) =>
+    OperationPoller.watch(target, {
+      schedule,
+      timeout,
+      cancelOnInterrupt: options.cancelOnInterrupt,
+      onCancelled
+    }))
+
+/**
+ * Prints a wait's snapshots as they come (from the poller, or from a durable wait) and its outcome; fails
+ * with `OperationEndedInError` when the operation failed.
+ */
+const showWait = <E, R>(
+  options: Pick<Common, "format">,
+  target: string,
+  source: (onCancelled: OperationPoller.OnCancelled) => Stream.Stream<Operation.Operation, E, R>
+) =>
   Effect.gen(function*() {
     // A snapshot's name is the server's text.
-    const name = Format.escape(typeof target === "string" ? target : target.name)
+    const name = Format.escape(target)
     const json = options.format === "json"
     const live = json ? undefined : (yield* Output.isTTY) ? yield* Output.liveLine : undefined
     const started = yield* Clock.currentTimeMillis
@@ -587,12 +712,7 @@ const waitFor = (
         yield* Output.out(json ? Format.json(operation) : render(operation, yield* Clock.currentTimeMillis))
       })
 
-    const snapshots = OperationPoller.watch(target, {
-      schedule,
-      timeout,
-      cancelOnInterrupt: options.cancelOnInterrupt,
-      onCancelled
-    })
+    const snapshots = source(onCancelled)
 
     const show = (operation: Operation.Operation) =>
       Effect.gen(function*() {
@@ -657,10 +777,6 @@ const startCommand = Command.make("start", {
     Options.withDescription("A query parameter KEY=VALUE; repeat the flag for more."),
     Options.repeated
   ),
-  apiVersion: Options.text("api-version").pipe(
-    Options.withDescription("The API version path segment (default v1)."),
-    Options.optional
-  ),
   requestId: Options.text("request-id").pipe(
     Options.withDescription(
       "The request id (AIP-155) that makes retries safe. Dataproc methods get a fresh one when none is given; " +
@@ -675,10 +791,14 @@ const startCommand = Command.make("start", {
   Effect.gen(function*() {
     // Every flag is checked before the call is sent, the wait flags too.
     const schedule = yield* policyOf(options)
-    const { timeout } = yield* commonFlags(options)
-    const request = yield* Start.request(options)
-    yield* withClient(
+    const prepared = yield* prepare(options, undefined)
+    const { timeout } = prepared
+    const request = yield* Start.request({ ...options, dataproc: prepared.target.profile.id === "dataproc" })
+    const line = yield* Service.startRequest(prepared.target, request, overrideOf(prepared))
+    yield* send(
       options,
+      prepared,
+      line,
       Effect.gen(function*() {
         const client = yield* OperationsClient.OperationsClient
         if (!options.wait) return yield* printOperation(options.format, yield* client.start(request))
@@ -724,6 +844,14 @@ const emulatorCommand = Command.make("emulator", {
     )
   )
 
+const workerCommand = Command.make("worker", { ...common, ...Durable.workerOptions }, (options) =>
+  Effect.flatMap(prepare(options, undefined), (prepared) =>
+    Durable.worker(options, clientLayer(options, prepared, undefined)))).pipe(
+    Command.withDescription(
+      "Run durable waits stored in PostgreSQL (those `lro wait --durable --store postgres://...` submits) until stopped."
+    )
+  )
+
 const demoCommand = Command.make("demo", {}, () => Demo.run).pipe(
   Command.withDescription(
     "Start the emulator in-process, start three operations and watch them live through the real HTTP client."
@@ -737,12 +865,13 @@ const demoCommand = Command.make("demo", {}, () => Demo.run).pipe(
 const root = Command.make("lro", {}, () =>
   new Exit.UsageError({
     message: "usage: lro <command> [options]\n" +
-      "commands: start, get, list, wait, cancel, delete, emulator, demo\n" +
+      "commands: start, get, list, wait, cancel, delete, worker, emulator, demo\n" +
       "`lro --help` or `lro <command> --help` tells more"
   })).pipe(Command.withDescription("Google Cloud long-running operations from the command line."))
 
 /**
- * The `lro` command with its subcommands `start`, `get`, `list`, `wait`, `cancel`, `delete`, `emulator` and `demo`.
+ * The `lro` command with its subcommands `start`, `get`, `list`, `wait`, `cancel`, `delete`, `worker`, `emulator`
+ * and `demo`.
  * Run it with `Command.run` (see {@link run}, which also maps errors to exit codes).
  *
  * @example
@@ -764,6 +893,7 @@ export const command = root.pipe(
     waitCommand,
     cancelCommand,
     deleteCommand,
+    workerCommand,
     emulatorCommand,
     demoCommand
   ])

@@ -19,10 +19,10 @@ const root = fileURLToPath(new URL("../../../", import.meta.url))
 const bin = "packages/cli/src/bin.ts"
 const collection = "projects/demo/regions/us-central1/operations"
 
-const command = (args: ReadonlyArray<string>) =>
+const command = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   Command.make("node", "--conditions=@longrunning/source", "--import", "tsx", bin, ...args).pipe(
     Command.workingDirectory(root),
-    Command.env({ LRO_ENDPOINT: "", GOOGLE_OAUTH_ACCESS_TOKEN: "", NO_COLOR: "1" })
+    Command.env({ LRO_ENDPOINT: "", GOOGLE_OAUTH_ACCESS_TOKEN: "", NO_COLOR: "1", ...env })
   )
 
 const text = (stream: Stream.Stream<Uint8Array, unknown>) =>
@@ -65,9 +65,9 @@ const start = (
   })
 
 /** Runs `lro args` to its end. */
-const lro = (args: ReadonlyArray<string>) =>
+const lro = (args: ReadonlyArray<string>, env?: Record<string, string>) =>
   Effect.scoped(Effect.gen(function*() {
-    const process = yield* Command.start(command(args))
+    const process = yield* Command.start(command(args, env))
     const [code, stdout, stderr] = yield* Effect.all([process.exitCode, text(process.stdout), text(process.stderr)], {
       concurrency: "unbounded"
     })
@@ -96,6 +96,21 @@ describe("the lro executable", () => {
       const unknown = yield* lro(["frobnicate"])
       assert.strictEqual(unknown.code, 2)
     }).pipe(provide), 30_000)
+
+  it.live("--dry-run looks up no credentials: the same get without it fails on Application Default Credentials", () =>
+    Effect.gen(function*() {
+      // google-auth-library reads this variable itself (not through Config), so only a process shows it.
+      const env = { GOOGLE_APPLICATION_CREDENTIALS: "/nonexistent/lro-adc.json" }
+      const name = `${collection}/op-1`
+      const dry = yield* lro(["get", name, "--dry-run"], env)
+      assert.strictEqual(dry.code, 0, dry.stderr)
+      assert.strictEqual(dry.stdout, `GET https://dataproc.googleapis.com/v1/${name}\n`)
+      assert.strictEqual(dry.stderr, "")
+      const real = yield* lro(["get", name], env)
+      assert.strictEqual(real.code, 3)
+      assert.include(real.stderr, "/nonexistent/lro-adc.json", "without --dry-run the credentials are looked up")
+      assert.strictEqual(real.stdout, "")
+    }).pipe(provide), 60_000)
 
   it.live("emulator prints its URL first; get/list/wait against it give 0, 1, 3, 4; SIGINT exits 130", () =>
     Effect.scoped(Effect.gen(function*() {

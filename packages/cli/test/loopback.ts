@@ -10,6 +10,8 @@ export interface Seen {
   readonly method: string
   readonly url: string
   readonly headers: Http.IncomingHttpHeaders
+  /** The body as text ("" when there was none). */
+  readonly body: string
 }
 
 /** What a handler does with a request: answer it, or leave it hanging. */
@@ -31,9 +33,13 @@ export const loopback = (handler: (request: Seen) => Answer) =>
     Effect.async<{ readonly loopback: Loopback; readonly server: Http.Server }>((resume) => {
       const seen: Array<Seen> = []
       const server = Http.createServer((request, response) => {
-        request.resume()
+        let body = ""
+        request.setEncoding("utf8")
+        request.on("data", (chunk: string) => {
+          body += chunk
+        })
         request.on("end", () => {
-          const entry = { method: request.method ?? "", url: request.url ?? "", headers: request.headers }
+          const entry = { method: request.method ?? "", url: request.url ?? "", headers: request.headers, body }
           seen.push(entry)
           const answer = handler(entry)
           if (answer === "hang") return

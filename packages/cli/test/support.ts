@@ -6,6 +6,7 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodePath from "@effect/platform-node/NodePath"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Terminal from "@effect/platform/Terminal"
 import { TestClockDriver } from "@longrunning/testing"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -105,6 +106,8 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>> | undefined
   /** Where output goes; a fresh non-TTY capture by default. */
   readonly output?: Output | undefined
+  /** The HTTP client; the real one (undici) by default. */
+  readonly httpClient?: Layer.Layer<HttpClient.HttpClient> | undefined
 }
 
 /** The result of a run. */
@@ -125,7 +128,7 @@ export const lro = (args: ReadonlyArray<string>, options: RunOptions = {}): Effe
         NodeFileSystem.layer,
         NodePath.layer,
         Layer.succeed(Terminal.Terminal, output.terminal),
-        NodeHttpClient.layerUndici
+        options.httpClient ?? NodeHttpClient.layerUndici
       ))
     )
     return { code, stdout: output.stdout(), stderr: output.stderr() }

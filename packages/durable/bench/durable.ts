@@ -6,11 +6,14 @@
  * - `durable, in-memory gaps`: one `DurableWait` execution per operation on `SqliteEngine`, gaps under the
  *   in-memory threshold (60 s, the default), so no wake-up replays the history;
  * - `durable, durable gaps`: the same with every gap a durable clock (threshold 1 s), as waits with gaps over
- *   60 s are: each wake-up replays the history.
+ *   60 s are: each wake-up replays the history;
+ * - `grouped`: one thin `GroupedWait` execution per operation on `SqliteEngine`, the polling done by
+ *   `watchAll` in 16 group entities, the operation's durable deferred completed when it is done.
  * Reports client CPU per poll (this process: polling, workflow engine and SQLite), rows inserted per
  * operation and per poll, and the detection delay (completion seen minus the time the operation was done).
  *
- *   node --import tsx packages/durable/bench/durable.ts --child <operations> [contenders]
+ *   node --import tsx packages/durable/bench/durable.ts --child <operations> [contenders, separated by "|"]
+ *     [--gap=MS] [--after=MS] [--spread=MS]
  */
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
@@ -28,9 +31,12 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { type Child, percentile, spawn } from "../../../bench/lib.js"
 import * as DurableWait from "../src/DurableWait.js"
+import * as GroupedWait from "../src/GroupedWait.js"
 import * as SqliteEngine from "../src/SqliteEngine.js"
 
-export type Contender = "watchAll" | "durable, in-memory gaps" | "durable, durable gaps"
+export const contenders = ["watchAll", "durable, in-memory gaps", "durable, durable gaps", "grouped"] as const
+
+export type Contender = typeof contenders[number]
 
 export interface DurableResult {
   readonly contender: Contender
@@ -45,17 +51,27 @@ export interface DurableResult {
   readonly rowsPerPoll: number | undefined
   readonly detectionP50Millis: number
   readonly detectionP99Millis: number
+  readonly gapMillis: number
+  /** How long submitting every wait took, and its CPU per operation (durable contenders). */
+  readonly submitSeconds: number | undefined
+  readonly submitCpuMicrosPerOperation: number | undefined
 }
 
-const gap = Duration.seconds(2)
-const afterMillis = 40_000
+/** The polling gap, and when the operations are done: `afterMillis` + their share of `spreadMillis` after creation. */
+export interface Settings {
+  readonly gapMillis: number
+  readonly afterMillis: number
+  readonly spreadMillis: number
+}
+
+export const defaultSettings: Settings = { gapMillis: 2_000, afterMillis: 40_000, spreadMillis: 10_000 }
 
 const cpuMicros = () => {
   const usage = process.cpuUsage()
   return usage.user + usage.system
 }
 
-const createOperations = async (emulator: Child, count: number, spreadMillis: number) => {
+const createOperations = async (emulator: Child, count: number, afterMillis: number, spreadMillis: number) => {
   const createdAt = Date.now()
   const { names } = await emulator.ask<{ names: Array<string> }>({ create: { count, afterMillis, spreadMillis } }, "names")
   // The emulator counts from when it created each one, at or after `createdAt`: the delay measured from this
@@ -72,8 +88,16 @@ const countPolls = async (emulator: Child): Promise<number> => {
 const clientLayer = (url: string) =>
   OperationsClient.layerEmulator(url).pipe(Layer.provide(UndiciHttpClient.layer({ connections: 16 })), Layer.orDie)
 
-const makeRuntime = (contender: Contender, url: string, filename: string, seen: Map<string, number>) => {
+const makeRuntime = (contender: Contender, url: string, filename: string, seen: Map<string, number>, gap: Duration.Duration) => {
   if (contender === "watchAll") return { rt: ManagedRuntime.make(clientLayer(url)), Wait: undefined }
+  if (contender === "grouped") {
+    const Wait = GroupedWait.make({ name: "BenchGrouped", policy: Policy.fixed(gap), groups: 16 })
+    const engine = SqliteEngine.layer({ filename, shardingConfig: { entityMessagePollInterval: Duration.seconds(1) } })
+    const layer = Wait.layer({
+      onComplete: (completion) => Effect.sync(() => seen.set(completion.operation, Date.now()))
+    }).pipe(Layer.provideMerge(engine), Layer.provide(clientLayer(url)), Layer.orDie)
+    return { rt: ManagedRuntime.make(layer), Wait }
+  }
   const Wait = DurableWait.make({
     name: "BenchWait",
     policy: Policy.fixed(gap),
@@ -103,7 +127,7 @@ const countRows = (filename: string) =>
     for (const message of messages) {
       const rows = 1 + Number(message.replies)
       const name = message.payload === null ? "" : String(JSON.parse(message.payload)?.name ?? "")
-      const isPolling = message.entity_type.endsWith("DurableClock") || message.tag === "deferred" ||
+      const isPolling = message.entity_type.endsWith("DurableClock") || name.startsWith("DurableClock/") ||
         name.startsWith("poll/") || name.startsWith("wait/")
       if (isPolling) polling += rows
       else other += rows
@@ -111,20 +135,22 @@ const countRows = (filename: string) =>
     return { polling, other }
   }).pipe(Effect.provide(SqliteClient.layer({ filename, readonly: true })), Effect.orDie, Effect.runPromise)
 
-const runOne = async (contender: Contender, operations: number): Promise<DurableResult> => {
+const runOne = async (contender: Contender, operations: number, settings: Settings): Promise<DurableResult> => {
+  const gap = Duration.millis(settings.gapMillis)
+  const limit = Duration.millis(settings.afterMillis + settings.spreadMillis + 15 * 60_000)
   const { child: emulator, ready } = await spawn<{ url: string }>("servers/emulator.ts")
   const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "lro-bench-durable-"))
   const filename = Path.join(dir, "waits.sqlite")
   const seen = new Map<string, number>()
-  const { Wait, rt } = makeRuntime(contender, ready.url, filename, seen)
+  const { Wait, rt } = makeRuntime(contender, ready.url, filename, seen, gap)
   // The engine is up (storage made, shards taken) before the clock starts.
   await rt.runtime()
-  const spreadMillis = 10_000
-  const { doneAt, names } = await createOperations(emulator, operations, spreadMillis)
+  const { doneAt, names } = await createOperations(emulator, operations, settings.afterMillis, settings.spreadMillis)
   let polls = 0
   const counter = setInterval(() => void countPolls(emulator).then((n) => (polls += n)), 2000)
   const cpu = cpuMicros()
   const start = performance.now()
+  let submitted: { readonly seconds: number; readonly cpuMicros: number } | undefined
   try {
     if (Wait === undefined) {
       await rt.runPromise(
@@ -134,7 +160,7 @@ const runOne = async (contender: Contender, operations: number): Promise<Durable
               if (event._tag === "Snapshot" && Operation.isDone(event.operation)) seen.set(event.name, Date.now())
             })
           ),
-          Effect.timeout("15 minutes"),
+          Effect.timeout(limit),
           Effect.ignore
         )
       )
@@ -142,8 +168,9 @@ const runOne = async (contender: Contender, operations: number): Promise<Durable
       await rt.runPromise(
         Effect.gen(function*() {
           yield* Effect.forEach(names, (name) => Wait.submit(name), { concurrency: 64, discard: true })
+          submitted = { seconds: (performance.now() - start) / 1000, cpuMicros: cpuMicros() - cpu }
           while (seen.size < names.length) yield* Effect.sleep("200 millis")
-        }).pipe(Effect.timeout("15 minutes"), Effect.ignore)
+        }).pipe(Effect.timeout(limit), Effect.ignore)
       )
     }
   } finally {
@@ -167,21 +194,32 @@ const runOne = async (contender: Contender, operations: number): Promise<Durable
     fixedRowsPerOperation: rows === undefined ? undefined : rows.other / operations,
     rowsPerPoll: rows === undefined ? undefined : rows.polling / Math.max(1, polls),
     detectionP50Millis: percentile(delays, 50),
-    detectionP99Millis: percentile(delays, 99)
+    detectionP99Millis: percentile(delays, 99),
+    gapMillis: settings.gapMillis,
+    submitSeconds: submitted?.seconds,
+    submitCpuMicrosPerOperation: submitted === undefined ? undefined : submitted.cpuMicros / operations
   }
 }
 
 if (process.argv[2] === "--child") {
   const operations = Number(process.argv[3])
-  const contenders: ReadonlyArray<Contender> = process.argv[4] === undefined
-    ? ["watchAll", "durable, in-memory gaps", "durable, durable gaps"]
-    : process.argv[4].split(",").filter((c): c is Contender =>
-      c === "watchAll" || c === "durable, in-memory gaps" || c === "durable, durable gaps"
-    )
+  const named = process.argv[4]
+  const wanted: ReadonlyArray<Contender> = named === undefined || named === ""
+    ? contenders
+    : contenders.filter((c) => named.split("|").includes(c))
+  const setting = (flag: string, fallback: number) => {
+    const value = process.argv.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3)
+    return value === undefined ? fallback : Number(value)
+  }
+  const settings: Settings = {
+    gapMillis: setting("gap", defaultSettings.gapMillis),
+    afterMillis: setting("after", defaultSettings.afterMillis),
+    spreadMillis: setting("spread", defaultSettings.spreadMillis)
+  }
   const results: Array<DurableResult> = []
-  for (const contender of contenders) {
-    process.stderr.write(`figure 8: ${contender}, ${operations} operations\n`)
-    results.push(await runOne(contender, operations))
+  for (const contender of wanted) {
+    process.stderr.write(`figure 8: ${contender}, ${operations} operations, gap ${settings.gapMillis} ms\n`)
+    results.push(await runOne(contender, operations, settings))
   }
   if (process.send === undefined) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
   process.send?.({ results })

@@ -5,127 +5,66 @@
  *
  * @since 0.1.0
  */
-import * as Activity from "@effect/workflow/Activity"
-import * as DurableClock from "@effect/workflow/DurableClock"
 import * as Workflow from "@effect/workflow/Workflow"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
-import * as OperationsClient from "@longrunning/http/OperationsClient"
+import type * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as OperationsError from "@longrunning/http/OperationsError"
-import * as RetryPolicy from "@longrunning/http/RetryPolicy"
-import * as Policy from "@longrunning/polling/Policy"
 import type * as Any from "@longrunning/schema/Any"
 import * as Operation from "@longrunning/schema/Operation"
 import * as OperationName from "@longrunning/schema/OperationName"
-import * as Status from "@longrunning/schema/Status"
-import * as Clock from "effect/Clock"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
+import type * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Random from "effect/Random"
 import type * as Schedule from "effect/Schedule"
-import * as ScheduleDecision from "effect/ScheduleDecision"
-import * as Intervals from "effect/ScheduleIntervals"
 import * as Schema from "effect/Schema"
+import { OperationFailed, WaitError } from "./internal/errors.js"
+import * as Loop from "./internal/loop.js"
 
 // -----------------------------------------------------------------------------
 // errors
 // -----------------------------------------------------------------------------
 
-/**
- * The operation ended in error (cancelled included); `status` is its google.rpc.Status. The same tag as
- * `OperationPoller.OperationFailed`, as a schema: a durable outcome is stored.
- *
- * @example
- * ```ts
- * import { DurableWait } from "@longrunning/durable"
- * import { Effect } from "effect"
- *
- * DurableWait.Default.result("projects/p/regions/r/operations/o").pipe(
- *   Effect.catchTag("OperationFailed", (e) => Effect.logError(e.message))
- * )
- * ```
- *
- * @since 0.1.0
- * @category errors
- */
-export class OperationFailed extends Schema.TaggedError<OperationFailed>("@longrunning/durable/OperationFailed")(
-  "OperationFailed",
-  { operation: Schema.String, status: Status.Status }
-) {
-  override get message(): string {
-    return `operation ${this.operation} failed: ${Status.format(this.status)}`
-  }
-}
-
-/**
- * The operation is not found: it expired, was deleted, or never existed.
- *
- * @since 0.1.0
- * @category errors
- */
-export class OperationNotFound extends Schema.TaggedError<OperationNotFound>("@longrunning/durable/OperationNotFound")(
-  "OperationNotFound",
-  { operation: Schema.String, polls: Schema.Number }
-) {
-  override get message(): string {
-    return this.polls > 1
-      ? `operation ${this.operation} was not found after ${this.polls} polls: it may have expired or been deleted`
-      : `operation ${this.operation} was not found`
-  }
-}
-
-/**
- * The wait ran out of time (its `timeout`, or its policy gave up) before the operation was done.
- *
- * @since 0.1.0
- * @category errors
- */
-export class WaitTimeout extends Schema.TaggedError<WaitTimeout>("@longrunning/durable/WaitTimeout")(
-  "WaitTimeout",
-  { operation: Schema.String, timeout: Schema.Duration, polls: Schema.Number }
-) {
-  override get message(): string {
-    const polls = `${this.polls} ${this.polls === 1 ? "poll" : "polls"}`
-    return Duration.isFinite(this.timeout)
-      ? `operation ${this.operation} was not done after ${Duration.format(this.timeout)} (${polls})`
-      : `operation ${this.operation} was not done when its polling policy gave up (${polls})`
-  }
-}
-
-/**
- * Polling could not go on: a poll failed with an error that is not transient (`PERMISSION_DENIED`, a
- * malformed answer, ...), or transient failures outlasted the policy. `error` is the client error's tag,
- * `code` its google.rpc code when the server answered.
- *
- * @since 0.1.0
- * @category errors
- */
-export class PollingFailed extends Schema.TaggedError<PollingFailed>("@longrunning/durable/PollingFailed")(
-  "PollingFailed",
-  {
-    operation: Schema.String,
-    error: Schema.String,
-    detail: Schema.String,
-    code: Schema.optional(Schema.Number)
-  }
-) {
-  override get message(): string {
-    return `polling ${this.operation} failed: ${this.detail}`
-  }
-}
-
-/**
- * What a durable wait can end with besides a done operation.
- *
- * @since 0.1.0
- * @category errors
- */
-export type WaitError = OperationNotFound | WaitTimeout | PollingFailed
-
-const WaitError = Schema.Union(OperationNotFound, WaitTimeout, PollingFailed)
+export {
+  /**
+   * The operation ended in error (cancelled included); `status` is its google.rpc.Status.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  OperationFailed,
+  /**
+   * The operation is not found: it expired, was deleted, or never existed.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  OperationNotFound,
+  /**
+   * Polling could not go on: a poll failed with an error that is not transient, or transient failures
+   * outlasted the policy.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  PollingFailed,
+  /**
+   * What a durable wait can end with besides a done operation.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  type WaitError,
+  /**
+   * The wait ran out of time (its `timeout`, or its policy gave up) before the operation was done.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  WaitTimeout
+} from "./internal/errors.js"
 
 // -----------------------------------------------------------------------------
 // options
@@ -200,22 +139,6 @@ const Payload = Schema.Struct({
   timeout: Schema.optional(Schema.Number)
 })
 
-const Started = Schema.Struct({ at: Schema.Number, seed: Schema.Number })
-
-const pollResult = <M, R, I>(schema: Schema.Schema<Operation.Operation<M, R>, I>) =>
-  Schema.Union(
-    Schema.TaggedStruct("Done", { at: Schema.Number, operation: schema }),
-    Schema.TaggedStruct("Running", { at: Schema.Number }),
-    Schema.TaggedStruct("Transient", { at: Schema.Number, hint: Schema.Number }),
-    Schema.TaggedStruct("NotFound", { at: Schema.Number }),
-    Schema.TaggedStruct("Fatal", {
-      at: Schema.Number,
-      error: Schema.String,
-      detail: Schema.String,
-      code: Schema.optional(Schema.Number)
-    })
-  )
-
 /**
  * A durable wait: the workflow, the layer that runs it, and the calls that await it.
  *
@@ -260,15 +183,6 @@ export interface DurableWait<M, R, I> {
   readonly executionId: (operation: string) => Effect.Effect<string>
 }
 
-/** The gap after `failures` transient failures in a row: the schedule's gap doubled per failure, up to `max`. */
-const backedOff = (gap: number, failures: number, max: number | undefined): number =>
-  max === undefined || gap >= max ? gap : Math.min(gap * 2 ** Math.min(failures, 30), max)
-
-const hintMillis = (error: OperationsClient.Error): number =>
-  error._tag === "ApiError" ? Option.match(error.retryAfter, { onNone: () => 0, onSome: Duration.toMillis }) : 0
-
-const toMillis = (input: Duration.DurationInput): number => Duration.toMillis(Duration.decode(input))
-
 /**
  * Defines a durable wait.
  *
@@ -307,13 +221,7 @@ const makeWith = <M, R, I>(
   schema: Schema.Schema<Operation.Operation<M, R>, I>,
   options: Omit<Options<M, R, I>, "name" | "schema">
 ): DurableWait<M, R, I> => {
-  const policy = options.policy ?? Policy.defaultPolicy
-  const threshold = toMillis(options.inMemoryThreshold ?? Duration.seconds(60))
-  const backoffMax = options.failureBackoff === false
-    ? undefined
-    : toMillis(options.failureBackoff ?? Policy.defaultFailureBackoff)
-  const PollResult = pollResult(schema)
-
+  const loop = Loop.make({ ...options, schema })
   const workflow = Workflow.make({
     name,
     payload: Payload,
@@ -322,136 +230,21 @@ const makeWith = <M, R, I>(
     idempotencyKey: (payload) => payload.operation
   })
 
-  // One poll, recorded with the time it ended. Transient failures are answers too: the body decides when to
-  // poll again, so that a restart replays the same decisions.
-  const poll = (operation: string, k: number) =>
-    Activity.make({
-      name: `poll/${k}`,
-      success: PollResult,
-      execute: Effect.gen(function*() {
-        const client = yield* OperationsClient.OperationsClient
-        const result = yield* Effect.either(RetryPolicy.withPolicy(client.get(operation, schema), RetryPolicy.none))
-        const at = yield* Clock.currentTimeMillis
-        if (Either.isRight(result)) {
-          const op = result.right
-          return Operation.isDone(op) ? { _tag: "Done", at, operation: op } as const : { _tag: "Running", at } as const
-        }
-        const error = result.left
-        const code = error._tag === "ApiError" ? { code: error.code } : {}
-        if (OperationsError.isNotFound(error)) return { _tag: "NotFound", at } as const
-        if (Policy.pollsAgainAfter(error)) return { _tag: "Transient", at, hint: hintMillis(error) } as const
-        return {
-          _tag: "Fatal",
-          at,
-          error: error._tag,
-          detail: error.message,
-          ...code
-        } as const
-      })
-    })
-
-  // Sleeps from `from` (the time of the last record) until `until`; a restart keeps the due time.
-  const sleepUntil = (k: number, from: number, until: number) => {
-    const gap = until - from
-    if (gap <= 0) return Effect.void
-    return gap > threshold
-      ? DurableClock.sleep({ name: `wait/${k}`, duration: Duration.millis(gap), inMemoryThreshold: threshold })
-      : Activity.make({
-        name: `wait/${k}`,
-        execute: Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sleep(Duration.millis(Math.max(0, until - now))))
-      })
-  }
-
-  type Outcome = Either.Either<Operation.Done<M, R>, WaitError>
-
   const run = (payload: typeof Payload.Type) =>
-    Effect.gen(function*() {
-      const operation = payload.operation
-      const started = yield* Activity.make({
-        name: "start",
-        success: Started,
-        execute: Effect.all({ at: Clock.currentTimeMillis, seed: Random.nextInt })
-      })
-      const deadline = payload.timeout === undefined ? Infinity : started.at + payload.timeout
-      const timeout = payload.timeout === undefined ? Duration.infinity : Duration.millis(payload.timeout)
-      // The policy's randomness comes from the seed drawn once, so each replay takes the same steps.
-      const random = Random.make(started.seed)
-      const step = (state: unknown, now: number) =>
-        Effect.map(
-          Effect.withRandom(policy.step(now, undefined, state), random),
-          ([next, _, decision]) =>
-            ScheduleDecision.isDone(decision)
-              ? Option.none()
-              : Option.some([next, Intervals.start(decision.intervals)] as const)
-        )
-
-      let state = policy.initial
-      let at = started.at
-      let due = started.at
-      let polls = 0
-      let failures = 0
-      for (let k = 0;; k++) {
-        yield* sleepUntil(k, at, Math.min(due, deadline))
-        if (due >= deadline) {
-          return Either.left(new WaitTimeout({ operation, timeout, polls })) satisfies Outcome
-        }
-        const result = yield* poll(operation, k)
-        polls++
-        at = result.at
-        switch (result._tag) {
-          case "Done": {
-            const op = result.operation
-            if (!Operation.isDone(op)) return yield* Effect.dieMessage(`poll ${k} of ${operation} recorded a running operation as done`)
-            return Either.right(op) satisfies Outcome
-          }
-          case "NotFound":
-            return Either.left(new OperationNotFound({ operation, polls })) satisfies Outcome
-          case "Fatal": {
-            const { _tag, at: _at, ...rest } = result
-            return Either.left(new PollingFailed({ operation, ...rest })) satisfies Outcome
-          }
-          case "Running": {
-            failures = 0
-            const next = yield* step(state, at)
-            if (Option.isNone(next)) return Either.left(new WaitTimeout({ operation, timeout: Duration.infinity, polls })) satisfies Outcome
-            ;[state, due] = next.value
-            break
-          }
-          case "Transient": {
-            failures++
-            const next = yield* step(state, at)
-            if (Option.isNone(next)) {
-              return Either.left(
-                new PollingFailed({ operation, error: "Transient", detail: `the policy gave up after ${failures} transient failures in a row` })
-              ) satisfies Outcome
-            }
-            const [nextState, scheduledAt] = next.value
-            const scheduled = Math.max(scheduledAt, at + result.hint)
-            const backed = at + Math.max(backedOff(scheduledAt - at, failures, backoffMax), result.hint)
-            // the backoff never costs the wait its last poll before the deadline
-            state = nextState
-            due = backed >= deadline && scheduled < deadline ? scheduled : backed
-            break
-          }
-        }
-      }
-    })
+    Effect.flatMap(
+      Loop.started("start"),
+      (started) => loop.run(payload.operation, started, payload.timeout, { _tag: "Poll" })
+    )
 
   const layer: DurableWait<M, R, I>["layer"] = (layerOptions) => {
     const onComplete = layerOptions?.onComplete
     return workflow.toLayer((payload) =>
       Effect.gen(function*() {
-        const outcome: Outcome = yield* run(payload)
+        const outcome = yield* run(payload)
         if (onComplete !== undefined) {
-          yield* Activity.make({
-            name: "complete",
-            execute: Effect.flatMap(Activity.idempotencyKey("complete"), (idempotencyKey) =>
-              onComplete({
-                operation: payload.operation,
-                exit: Either.match(outcome, { onLeft: Exit.fail, onRight: Exit.succeed }),
-                idempotencyKey
-              }))
-          })
+          yield* Loop.complete((idempotencyKey) =>
+            onComplete({ operation: payload.operation, exit: Loop.toExit(outcome), idempotencyKey })
+          )
         }
         return yield* outcome
       })
@@ -465,7 +258,7 @@ const makeWith = <M, R, I>(
         Effect.succeed(
           options?.timeout === undefined
             ? { operation: valid }
-            : { operation: valid, timeout: toMillis(options.timeout) }
+            : { operation: valid, timeout: Loop.toMillis(options.timeout) }
         )
     })
 

@@ -7,6 +7,7 @@
  */
 import * as ClusterWorkflowEngine from "@effect/cluster/ClusterWorkflowEngine"
 import * as RunnerAddress from "@effect/cluster/RunnerAddress"
+import type * as Sharding from "@effect/cluster/Sharding"
 import type * as ShardingConfig from "@effect/cluster/ShardingConfig"
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
 import type * as SocketServer from "@effect/platform/SocketServer"
@@ -45,7 +46,8 @@ export interface Options {
 }
 
 /**
- * A `WorkflowEngine` over PostgreSQL, as a runner among others (or a client of them).
+ * A `WorkflowEngine` over PostgreSQL, as a runner among others (or a client of them), and the cluster's
+ * `Sharding` (which grouped waits need).
  *
  * @example
  * ```ts
@@ -63,7 +65,7 @@ export interface Options {
 export const layer = (
   options: Options
 ): Layer.Layer<
-  WorkflowEngine.WorkflowEngine,
+  WorkflowEngine.WorkflowEngine | Sharding.Sharding,
   ConfigError.ConfigError | SocketServer.SocketServerError | SqlError.SqlError
 > => {
   const address = RunnerAddress.make(options.runnerHost ?? "localhost", options.runnerPort ?? 34431)
@@ -72,7 +74,7 @@ export const layer = (
     ? NodeClusterSocket.layer({ clientOnly: true, storage: "sql", shardingConfig })
     : NodeClusterSocket.layer({ storage: "sql", shardingConfig })
   return ClusterWorkflowEngine.layer.pipe(
-    Layer.provide(sharding),
+    Layer.provideMerge(sharding),
     Layer.provide(
       PgClient.layer({ url: typeof options.url === "string" ? Redacted.make(options.url) : options.url })
     )

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as ClusterWorkflowEngine from "@effect/cluster/ClusterWorkflowEngine"
+import type * as Sharding from "@effect/cluster/Sharding"
 import type * as ShardingConfig from "@effect/cluster/ShardingConfig"
 import * as SingleRunner from "@effect/cluster/SingleRunner"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
@@ -46,8 +47,8 @@ export interface Options {
 }
 
 /**
- * A `WorkflowEngine` on one runner over an SQLite file. Register waits (`DurableWait.layer()`) on it and
- * await them with the same layer.
+ * A `WorkflowEngine` on one runner over an SQLite file, and the cluster's `Sharding` (which grouped waits
+ * need). Register waits (`DurableWait.layer()`) on it and await them with the same layer.
  *
  * @example
  * ```ts
@@ -60,8 +61,10 @@ export interface Options {
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<WorkflowEngine.WorkflowEngine, ConfigError.ConfigError> =>
+export const layer = (
+  options: Options = {}
+): Layer.Layer<WorkflowEngine.WorkflowEngine | Sharding.Sharding, ConfigError.ConfigError> =>
   ClusterWorkflowEngine.layer.pipe(
-    Layer.provide(SingleRunner.layer({ shardingConfig: options.shardingConfig })),
+    Layer.provideMerge(SingleRunner.layer({ shardingConfig: options.shardingConfig })),
     Layer.provide(SqliteClient.layer({ filename: options.filename ?? defaultFilename }))
   )

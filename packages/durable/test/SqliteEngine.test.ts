@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import { Emulator } from "@longrunning/emulator"
 import { Effect, Ref } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -75,5 +76,86 @@ describe("SqliteEngine in real processes", () => {
       assert.strictEqual(completions.length, 1)
       assert.strictEqual(completions[0]!.pid, third.pid)
       assert.strictEqual(completions[0]!.outcome, "Succeeded")
+    }), { timeout: 600_000 })
+
+  it.scopedLive("start-and-await killed -9 while its start call is in flight: the same request id again, one cluster, one result", () =>
+    Effect.gen(function*() {
+      const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "lro-durable-start-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true })))
+      const filename = Path.join(dir, "waits.sqlite")
+      const emulator = yield* Emulator.make({ port: 0 })
+      // The first create is carried out at once but answered only after 10 minutes: the process is killed
+      // after the server started the cluster and before the answer reached the process.
+      yield* emulator.inject(Emulator.slowHeaders("10 minutes"), { methods: ["POST"], times: 1 })
+      const creates = Effect.map(emulator.requests, (requests) => requests.filter((r) => r.method === "POST"))
+      const env = { WAIT_POLICY_MS: "500", WAIT_THRESHOLD_MS: "1000" }
+      const args = ["start", filename, emulator.url, "kill-start-1"]
+
+      const first = yield* waiter(args, env)
+      yield* eventually("the first create", "120 seconds", Effect.map(creates, (posts) => (posts.length >= 1 ? posts : undefined)))
+      const [operation] = yield* emulator.operations
+      assert.isDefined(operation, "the server started the cluster")
+      yield* first.kill9
+
+      const second = yield* waiter(args, env)
+      const posts = yield* eventually("the second create", "120 seconds", Effect.map(creates, (posts) => (posts.length >= 2 ? posts : undefined)))
+      const ids = posts.map((post) => post.query.requestId)
+      assert.match(ids[0] ?? "", /^[0-9a-f-]{36}$/)
+      assert.strictEqual(ids[1], ids[0], "the restarted process sent the same request id")
+      assert.strictEqual((yield* emulator.operations).length, 1, "one cluster created")
+      yield* emulator.complete(operation!.name)
+
+      const result = yield* eventually(
+        "the result",
+        "120 seconds",
+        Effect.map(Ref.get(second.lines), (lines) => lines.find((line) => line.event === "result"))
+      )
+      assert.strictEqual(result.outcome, "Succeeded")
+      assert.strictEqual(result.operation, operation!.name)
+      assert.isUndefined((yield* Ref.get(first.lines)).find((line) => line.event === "result"))
+      assert.strictEqual((yield* creates).length, 2, "no third create")
+      assert.strictEqual((yield* emulator.operations).length, 1)
+    }), { timeout: 600_000 })
+
+  it.scopedLive("a grouped wait killed -9 while its group polls: restarted, the group polls again and the wait ends once", () =>
+    Effect.gen(function*() {
+      const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "lro-durable-grouped-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true })))
+      const filename = Path.join(dir, "waits.sqlite")
+      const operation = "projects/demo/regions/us-central1/operations/grouped-1"
+      let done = false
+      const srv = yield* server((name) => (done ? succeeded(name) : running(name)))
+      const polls = Ref.get(srv.polls)
+      const env = { WAIT_POLICY_MS: "300" }
+      const args = ["grouped", filename, srv.url, operation]
+
+      const first = yield* waiter(args, env)
+      yield* eventually("two polls", "120 seconds", Effect.map(polls, (all) => (all.length >= 2 ? all : undefined)))
+      yield* first.kill9
+      const before = (yield* polls).length
+
+      const second = yield* waiter(args, env)
+      // the group was handed the operation again (its message had no reply): it polls from the new process
+      yield* eventually(
+        "a poll from the restarted process",
+        "120 seconds",
+        Effect.map(polls, (all) => (all.some((p) => p.pid === second.pid) ? all : undefined))
+      )
+      assert.isAtLeast((yield* polls).length, before + 1)
+      done = true
+      const result = yield* eventually(
+        "the result",
+        "120 seconds",
+        Effect.map(Ref.get(second.lines), (lines) => lines.find((line) => line.event === "result"))
+      )
+      assert.strictEqual(result.outcome, "Succeeded")
+      assert.isUndefined((yield* Ref.get(first.lines)).find((line) => line.event === "result"))
+      const completions = yield* eventually(
+        "the completion",
+        "30 seconds",
+        Effect.map(Ref.get(srv.completions), (all) => (all.length >= 1 ? all : undefined))
+      )
+      assert.strictEqual(completions.length, 1)
+      assert.strictEqual(completions[0]!.pid, second.pid)
     }), { timeout: 600_000 })
 })

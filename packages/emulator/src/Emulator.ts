@@ -11,25 +11,27 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as Any from "@longrunning/schema/Any"
-import type * as Dataproc from "@longrunning/schema/Dataproc"
+import * as Dataproc from "@longrunning/schema/Dataproc"
 import type * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
-import * as Engine from "./internal/engine.js"
+import * as InternalFault from "./internal/fault.js"
 import * as InternalHttp from "./internal/http.js"
-import * as Model from "./internal/model.js"
+import type * as Model from "./internal/model.js"
+import * as InternalStore from "./internal/store.js"
 import * as Redact from "./internal/redact.js"
+import * as OperationStore from "./OperationStore.js"
 import * as Statuses from "./Statuses.js"
 import type * as Wire from "./Wire.js"
 
@@ -222,26 +224,13 @@ export interface CreateOptions {
  *   usual, but the operation it starts fails with `error` `after` its start (a quota or zone fault). Other
  *   requests pass it by without using it up.
  *
+ * Faults are rules over the emulator's `OperationStore` (`OperationStore.Fault` is this type), so the
+ * in-memory doubles of `@longrunning/testing` running on a store apply the same rules.
+ *
  * @since 0.1.0
  * @category models
  */
-export type Fault = Data.TaggedEnum<{
-  Latency: { readonly delay: Duration.Duration }
-  SlowHeaders: { readonly delay: Duration.Duration }
-  SlowBody: { readonly delay: Duration.Duration; readonly chunks: number }
-  Answer: { readonly status: Status.Status }
-  ConnectionReset: {}
-  ResetMidBody: {}
-  ProxyHtml: {}
-  EmptyBody: {}
-  TruncatedJson: {}
-  OversizedBody: { readonly bytes: number }
-  NullBody: {}
-  ArrayBody: {}
-  WrongName: {}
-  ErrorAndResponse: {}
-  FailOperation: { readonly error: Status.Status; readonly after: Duration.Duration }
-}>
+export type Fault = InternalFault.Fault
 
 /**
  * Constructors of {@link Fault}s, for those that take no `DurationInput`: `Fault.ConnectionReset()`,
@@ -257,7 +246,7 @@ export type Fault = Data.TaggedEnum<{
  * @since 0.1.0
  * @category constructors
  */
-export const Fault = Data.taggedEnum<Fault>()
+export const Fault = InternalFault.Fault
 
 /**
  * Added latency before the request is handled.
@@ -499,19 +488,9 @@ export const zoneFault: Fault = Fault.FailOperation({ error: Statuses.zoneExhaus
  * @since 0.1.0
  * @category models
  */
-export interface FaultOptions {
-  /** Only requests about this operation (get, cancel, delete) or this collection (list). */
-  readonly name?: string | undefined
-  /** Only these HTTP methods. */
+export interface FaultOptions extends Omit<OperationStore.RuleOptions, "methods" | "httpMethods"> {
+  /** Only these HTTP methods (`GET`, `POST`, `DELETE`; any case): the store's `httpMethods`. */
   readonly methods?: ReadonlyArray<string> | undefined
-  /** The probability of firing, 0 to 1, drawn from the emulator's seeded Random; 1 by default. */
-  readonly rate?: number | undefined
-  /** Fire at most this many times ("the next N requests"). */
-  readonly times?: number | undefined
-  /** Start of the window, from the moment of injection; now by default. */
-  readonly after?: Duration.DurationInput | undefined
-  /** Length of the window; unbounded by default. */
-  readonly during?: Duration.DurationInput | undefined
 }
 
 /**
@@ -568,6 +547,28 @@ export const hasBearer: (
 ) => boolean = Redact.hasBearer
 
 /**
+ * Marks an {@link UnknownOperation}.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@longrunning/emulator"
+ *
+ * const error = new Emulator.UnknownOperation({ name: "projects/p/regions/r/operations/o" })
+ * error[Emulator.UnknownOperationTypeId] === Emulator.UnknownOperationTypeId // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const UnknownOperationTypeId: unique symbol = Symbol.for("@longrunning/emulator/UnknownOperation")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type UnknownOperationTypeId = typeof UnknownOperationTypeId
+
+/**
  * A control API call named an operation the emulator does not hold.
  *
  * @example
@@ -583,14 +584,37 @@ export const hasBearer: (
  * @since 0.1.0
  * @category errors
  */
-export class UnknownOperation extends Data.TaggedError("UnknownOperation")<{ readonly name: string }> {
+export class UnknownOperation extends Schema.TaggedError<UnknownOperation>("@longrunning/emulator/UnknownOperation")(
+  "UnknownOperation",
+  { name: Schema.String }
+) {
   /**
    * @since 0.1.0
    */
-  get message(): string {
+  readonly [UnknownOperationTypeId]: UnknownOperationTypeId = UnknownOperationTypeId
+
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
     return `The emulator holds no operation named ${JSON.stringify(this.name)}`
   }
 }
+
+/**
+ * Tells whether a value is an {@link UnknownOperation} (its type id, not only its `_tag`).
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@longrunning/emulator"
+ *
+ * Emulator.isUnknownOperation({ _tag: "UnknownOperation", name: "x" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isUnknownOperation = (u: unknown): u is UnknownOperation => Predicate.hasProperty(u, UnknownOperationTypeId)
 
 // -----------------------------------------------------------------------------
 // service
@@ -630,6 +654,8 @@ export declare namespace Emulator {
     /** `http://127.0.0.1:PORT`, the base URL; REST paths start with `/v1/`. */
     readonly url: string
     readonly port: number
+    /** The store the server runs on, shared with any other double given it. */
+    readonly store: OperationStore.OperationStore.Service
     /** Starts simulating an operation and returns it as it is now. */
     readonly create: (options?: CreateOptions) => Effect.Effect<EmulatedOperation>
     /** The operation as a `get` would answer it now. */
@@ -652,7 +678,7 @@ export declare namespace Emulator {
     readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
     /** Forgets the requests received so far. */
     readonly clearRequests: Effect.Effect<void>
-    /** Forgets operations, faults and requests, and re-seeds the Random. */
+    /** Forgets operations, clusters, batches, request ids, faults and requests, and re-seeds the Random. */
     readonly reset: Effect.Effect<void>
     /** Adds the demo operations to `projects/demo/regions/us-central1/operations`. */
     readonly seedDemo: Effect.Effect<ReadonlyArray<EmulatedOperation>>
@@ -672,6 +698,12 @@ export interface Options {
   readonly host?: string | undefined
   /** The seed of the Random behind generated ids and fault rates; 1 by default. */
   readonly seed?: number | undefined
+  /**
+   * The store to serve: one shared with `TestOperations` or `TestHttpClient` of `@longrunning/testing`, so
+   * the same script answers through each. A new one (with `seed` and `requestIdWindow`) by default; those two
+   * options are the given store's own otherwise.
+   */
+  readonly store?: OperationStore.OperationStore.Service | undefined
   /** Seeds the demo operations at start (see `seedDemo`). */
   readonly seedDemo?: boolean | undefined
   /**
@@ -709,13 +741,30 @@ const demo = (service: Emulator.Service): Effect.Effect<ReadonlyArray<EmulatedOp
     })
   ])
 
-const settle = (engine: Engine.Engine, name: string, outcome: Model.Outcome) =>
-  Effect.flatMap(engine.now, (now) => {
-    const entry = engine.entry(name)
-    if (entry === undefined) return Effect.fail(new UnknownOperation({ name }))
-    engine.settle(entry, outcome, now)
-    return Effect.succeed(Model.render(entry, now))
-  })
+const decodeOperation = Schema.decodeUnknown(Dataproc.DataprocOperation)
+
+// The typed views read what the store serves with Dataproc's schema: an operation scripted with other
+// metadata is a defect here (read it with `store.peek`).
+const typed = (snapshot: OperationStore.Snapshot): Effect.Effect<EmulatedOperation> =>
+  Effect.catchAll(decodeOperation(snapshot), (error) =>
+    Effect.dieMessage(`Emulator: ${JSON.stringify(snapshot.name)} is not a Dataproc operation: ${error.message}`))
+
+const settle = (store: OperationStore.OperationStore.Service, name: string, change: OperationStore.Change) =>
+  Effect.flatMap(store.change(name, change), (result) =>
+    result._tag === "NotFound" ? Effect.fail(new UnknownOperation({ name })) : typed(result.snapshot))
+
+const recorded = (call: OperationStore.Call): ReadonlyArray<RecordedRequest> =>
+  call.http === undefined ? [] : [{
+    method: call.http.method,
+    url: call.http.url,
+    path: call.http.path,
+    query: call.http.query,
+    headers: call.http.headers,
+    ...(call.http.bearer === undefined ? {} : { bearer: call.http.bearer }),
+    time: call.time,
+    route: call.route,
+    ...(call.fault === undefined ? {} : { fault: call.fault })
+  }]
 
 /**
  * Starts the emulator on loopback for the life of the scope. Time (operation progress, latency faults,
@@ -738,34 +787,40 @@ const settle = (engine: Engine.Engine, name: string, outcome: Model.Outcome) =>
  */
 export const make = Effect.fn("Emulator.make")(function*(options: Options = {}) {
   const clock = yield* Effect.clock
-  const engine = Engine.make(clock, options.seed ?? 1, Duration.toMillis(Duration.decode(options.requestIdWindow ?? "1 hour")))
+  const store = options.store ?? InternalStore.make(clock, {
+    seed: options.seed,
+    requestIdWindow: options.requestIdWindow
+  })
   const host = options.host ?? "127.0.0.1"
   const nodeServer = Http.createServer()
   const server = yield* NodeHttpServer.make(() => nodeServer, { port: options.port ?? 0, host })
   // Runs before the server is closed: without it, a request held by a slow fault would keep close waiting.
   yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer.closeAllConnections()))
-  yield* HttpServer.serveEffect(InternalHttp.makeApp(engine)).pipe(
+  yield* HttpServer.serveEffect(InternalHttp.makeApp(store)).pipe(
     Effect.provideService(HttpServer.HttpServer, server)
   )
   const port = server.address._tag === "TcpAddress" ? server.address.port : 0
   const service: Emulator.Service = {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
-    create: (createOptions = {}) =>
-      Effect.flatMap(engine.create(createOptions), (entry) =>
-        Effect.map(engine.now, (now) => Model.render(entry, now))),
+    store,
+    create: (createOptions = {}) => Effect.flatMap(store.simulate(createOptions), typed),
     get: (name) =>
-      Effect.map(engine.now, (now) => Option.map(Option.fromNullable(engine.entry(name)), (e) => Model.render(e, now))),
-    operations: Effect.map(engine.now, (now) => engine.entries().map((entry) => Model.render(entry, now))),
-    complete: (name, response) => settle(engine, name, Engine.succeed(Option.fromNullable(response))),
-    fail: (name, error) => settle(engine, name, Engine.fail(error)),
-    finishWithoutResult: (name) => settle(engine, name, { _tag: "DoneWithoutResult" }),
-    inject: (fault, faultOptions = {}) => engine.addFault(toFault(fault), faultOptions),
-    removeFault: (id) => Effect.sync(() => engine.removeFault(id)),
-    clearFaults: Effect.sync(() => engine.clearFaults()),
-    requests: Effect.sync(() => engine.requests()),
-    clearRequests: Effect.sync(() => engine.clearRequests()),
-    reset: Effect.sync(() => engine.reset()),
+      Effect.flatMap(store.peek(name), (snapshot) =>
+        Option.match(snapshot, {
+          onNone: () => Effect.succeed(Option.none()),
+          onSome: (found) => Effect.map(typed(found), Option.some)
+        })),
+    operations: Effect.flatMap(store.operations, (all) => Effect.forEach(all, typed)),
+    complete: (name, response) => settle(store, name, OperationStore.complete(response)),
+    fail: (name, error) => settle(store, name, OperationStore.fail(error)),
+    finishWithoutResult: (name) => settle(store, name, OperationStore.finishWithoutResult()),
+    inject: (fault, { methods, ...rule } = {}) => store.addRule(toFault(fault), { ...rule, httpMethods: methods }),
+    removeFault: store.removeRule,
+    clearFaults: store.clearRules,
+    requests: Effect.map(store.calls, (calls) => calls.flatMap(recorded)),
+    clearRequests: store.clearCalls,
+    reset: store.reset,
     seedDemo: Effect.suspend(() => demo(service))
   }
   if (options.seedDemo === true) yield* service.seedDemo

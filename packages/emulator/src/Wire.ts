@@ -18,6 +18,7 @@ import type * as Status from "@longrunning/schema/Status"
 import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import type * as Redacted from "effect/Redacted"
+import type * as OperationStore from "./OperationStore.js"
 import * as Redact from "./internal/redact.js"
 import * as Routes from "./internal/routes.js"
 import * as InternalWire from "./internal/wire.js"
@@ -114,6 +115,22 @@ export const errorResponse: (
   status: Status.Status,
   options?: { readonly httpStatus?: number | undefined; readonly headers?: Readonly<Record<string, string>> | undefined }
 ) => Effect.Effect<Prepared> = InternalWire.errorResponse
+
+/**
+ * Prints a reply of the `OperationStore` as the emulator sends it: JSON with status 200, a Status as its
+ * AIP-193 error answer, a bent body as it is. `TestHttpClient` answers every request through it.
+ *
+ * @example
+ * ```ts
+ * import { Wire } from "@longrunning/emulator"
+ *
+ * Wire.prepare({ _tag: "Json", json: {} }) // an Effect of a 200 with the body "{}"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const prepare: (reply: OperationStore.Reply) => Effect.Effect<Prepared> = InternalWire.prepare
 
 /**
  * The query of a list call as it arrives on the wire (strings; absent is null).

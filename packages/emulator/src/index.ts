@@ -10,6 +10,14 @@
 export * as Emulator from "./Emulator.js"
 
 /**
+ * One store of operations, fault rules and calls under every double (the emulator, and the in-memory
+ * doubles of `@longrunning/testing`), with one control vocabulary.
+ *
+ * @since 0.1.0
+ */
+export * as OperationStore from "./OperationStore.js"
+
+/**
  * The Dataproc v1 REST wire format the emulator speaks: routes, JSON and error answers, list paging, a
  * request log with secrets redacted.
  *

@@ -13,12 +13,36 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as internal from "./internal/credentials.js"
 
 /**
- * Obtaining a token failed. The `message` says why; it never contains a token.
+ * Marks a {@link CredentialsError}.
+ *
+ * @example
+ * ```ts
+ * import { Credentials } from "@longrunning/http"
+ *
+ * const error = new Credentials.CredentialsError({ message: "no token" })
+ * error[Credentials.CredentialsErrorTypeId] === Credentials.CredentialsErrorTypeId // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const CredentialsErrorTypeId: unique symbol = Symbol.for("@longrunning/http/CredentialsError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type CredentialsErrorTypeId = typeof CredentialsErrorTypeId
+
+/**
+ * Obtaining a token failed. The `message` says why; it never contains a token. `cause` is the underlying
+ * failure, encoded as a defect (its name and message).
  *
  * @example
  * ```ts
@@ -34,7 +58,27 @@ import * as internal from "./internal/credentials.js"
 export class CredentialsError extends Schema.TaggedError<CredentialsError>("@longrunning/http/CredentialsError")(
   "CredentialsError",
   { message: Schema.String, cause: Schema.optional(Schema.Defect) }
-) {}
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [CredentialsErrorTypeId]: CredentialsErrorTypeId = CredentialsErrorTypeId
+}
+
+/**
+ * Tells whether a value is a {@link CredentialsError}.
+ *
+ * @example
+ * ```ts
+ * import { Credentials } from "@longrunning/http"
+ *
+ * Credentials.isCredentialsError({ _tag: "CredentialsError", message: "x" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isCredentialsError = (u: unknown): u is CredentialsError => Predicate.hasProperty(u, CredentialsErrorTypeId)
 
 /**
  * The source of bearer tokens for Google API calls.

@@ -4,9 +4,10 @@
  *
  * @since 0.1.0
  */
-import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 
 /**
  * An endpoint policy.
@@ -188,17 +189,69 @@ export const fixed = (url: string): Endpoint => ({ _tag: "Fixed", url })
 export const defaultEndpoint: Endpoint = global()
 
 /**
+ * Marks an {@link InvalidEndpoint}.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ *
+ * const error = new Endpoint.InvalidEndpoint({ reason: "not a URL" })
+ * error[Endpoint.InvalidEndpointTypeId] === Endpoint.InvalidEndpointTypeId // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const InvalidEndpointTypeId: unique symbol = Symbol.for("@longrunning/http/InvalidEndpoint")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type InvalidEndpointTypeId = typeof InvalidEndpointTypeId
+
+/**
  * An endpoint that cannot be used: not a URL, not https (and not loopback), or a locational or regional
- * policy for a name without a region.
+ * policy for a name without a region. `reason` says why, as text.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ *
+ * new Endpoint.InvalidEndpoint({ reason: "not a URL" }).message // "invalid endpoint: not a URL"
+ * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class InvalidEndpoint extends Data.TaggedError("InvalidEndpoint")<{ readonly reason: string }> {
+export class InvalidEndpoint extends Schema.TaggedError<InvalidEndpoint>("@longrunning/http/InvalidEndpoint")(
+  "InvalidEndpoint",
+  { reason: Schema.String }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [InvalidEndpointTypeId]: InvalidEndpointTypeId = InvalidEndpointTypeId
+
   override get message(): string {
     return `invalid endpoint: ${this.reason}`
   }
 }
+
+/**
+ * Tells whether a value is an {@link InvalidEndpoint}.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@longrunning/http"
+ *
+ * Endpoint.isInvalidEndpoint({ _tag: "InvalidEndpoint", reason: "x" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isInvalidEndpoint = (u: unknown): u is InvalidEndpoint => Predicate.hasProperty(u, InvalidEndpointTypeId)
 
 const isLoopbackHost = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)

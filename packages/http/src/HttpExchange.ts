@@ -12,12 +12,13 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Errors from "./internal/errors.js"
-import type * as OperationsError from "./OperationsError.js"
+import * as OperationsError from "./OperationsError.js"
 
 /**
  * One request: everything the exchange needs, headers included (the client adds the token).
@@ -52,6 +53,28 @@ export interface Response {
 }
 
 /**
+ * Marks an {@link ExchangeError}.
+ *
+ * @example
+ * ```ts
+ * import { HttpExchange } from "@longrunning/http"
+ *
+ * const error = new HttpExchange.ExchangeError({ reason: "Reset", detail: "socket hang up" })
+ * error[HttpExchange.ExchangeErrorTypeId] === HttpExchange.ExchangeErrorTypeId // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const ExchangeErrorTypeId: unique symbol = Symbol.for("@longrunning/http/ExchangeError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type ExchangeErrorTypeId = typeof ExchangeErrorTypeId
+
+/**
  * No answer. `OperationsClient` turns it into an `OperationsError.TransportError` with the same reason.
  *
  * @example
@@ -64,11 +87,35 @@ export interface Response {
  * @since 0.1.0
  * @category errors
  */
-export class ExchangeError extends Data.TaggedError("ExchangeError")<{
-  readonly reason: OperationsError.TransportReason
-  readonly detail: string
-  readonly cause?: unknown
-}> {}
+export class ExchangeError extends Schema.TaggedError<ExchangeError>("@longrunning/http/ExchangeError")("ExchangeError", {
+  reason: OperationsError.TransportReason,
+  detail: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [ExchangeErrorTypeId]: ExchangeErrorTypeId = ExchangeErrorTypeId
+
+  override get message(): string {
+    return `${this.reason}: ${this.detail}`
+  }
+}
+
+/**
+ * Tells whether a value is an {@link ExchangeError}.
+ *
+ * @example
+ * ```ts
+ * import { HttpExchange } from "@longrunning/http"
+ *
+ * HttpExchange.isExchangeError({ _tag: "ExchangeError" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isExchangeError = (u: unknown): u is ExchangeError => Predicate.hasProperty(u, ExchangeErrorTypeId)
 
 /**
  * The exchange service.

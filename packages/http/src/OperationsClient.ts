@@ -33,6 +33,7 @@ import * as Sender from "./internal/sender.js"
 import * as Tracing from "./internal/tracing.js"
 import * as OperationsError from "./OperationsError.js"
 import * as RetryPolicy from "./RetryPolicy.js"
+import * as ServiceProfile from "./ServiceProfile.js"
 
 /**
  * What an operations call can fail with.
@@ -203,10 +204,29 @@ export class OperationsClient extends Context.Tag("@longrunning/http/OperationsC
  * @category models
  */
 export interface Options {
-  /** Where requests go. Defaults to `https://dataproc.googleapis.com/`. */
+  /**
+   * The service: its hosts, versions, operations paths, the methods it offers and the grammar of its names
+   * (`ServiceProfile.vertexAi`, or one of your own). Defaults to Dataproc; when it is not given, a full
+   * operation URL's host chooses the profile (`https://us-central1-aiplatform.googleapis.com/v1/...` is
+   * Vertex AI's).
+   */
+  readonly profile?: ServiceProfile.ServiceProfile | undefined
+  /**
+   * Where requests go. Defaults to the profile's host rule (`ServiceProfile.endpoint`):
+   * `https://dataproc.googleapis.com/` for Dataproc, `https://{location}-aiplatform.googleapis.com/` for a
+   * Vertex AI name in a location. `Endpoint.regional`, `Endpoint.universe` or `Endpoint.fixed` send them
+   * elsewhere.
+   */
   readonly endpoint?: Endpoint.Endpoint | undefined
-  /** The API version path segment. Defaults to `v1`. */
+  /**
+   * The API version: the profile's paths of that version are used (Resource Manager's `v2` polls at `v1/`),
+   * and `start`'s path is relative to `{apiVersion}/`. Defaults to the profile's first version (`v1` for
+   * Dataproc). A full operation URL's own version wins. An operations call in a version the profile does not
+   * know fails with `Unsupported`; `start` takes any version.
+   */
   readonly apiVersion?: string | undefined
+  /** The universe domain of the profile's hosts. Defaults to `googleapis.com`. */
+  readonly universeDomain?: string | undefined
   /** The project billed for quota (`x-goog-user-project`). */
   readonly quotaProject?: string | undefined
   /** Prepended to the `user-agent` header. */
@@ -302,13 +322,13 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
  */
 export const makeWith = Effect.fnUntraced(function*(exchange: HttpExchange.Service, options: Options = {}) {
   const credentials = yield* Credentials.Credentials
-  const endpoint = options.endpoint ?? Endpoint.defaultEndpoint
+  const lines = requests(options)
+  const endpoint = options.endpoint ?? ServiceProfile.endpoint(lines.profile, { universeDomain: options.universeDomain })
   if (endpoint._tag === "Fixed" || endpoint._tag === "Global") {
     yield* Endpoint.baseUrl(endpoint, Option.none())
   }
-  const apiVersion = options.apiVersion ?? "v1"
-  if (!apiVersionPattern.test(apiVersion)) {
-    return yield* new Endpoint.InvalidEndpoint({ reason: `${JSON.stringify(apiVersion)} is not an API version` })
+  if (!apiVersionPattern.test(lines.version)) {
+    return yield* new Endpoint.InvalidEndpoint({ reason: `${JSON.stringify(lines.version)} is not an API version` })
   }
   const nodeVersion = globalThis.process?.versions?.node
   const apiClient = [
@@ -337,84 +357,87 @@ export const makeWith = Effect.fnUntraced(function*(exchange: HttpExchange.Servi
     spans
   })
 
-  // A global or fixed endpoint has one base URL, worked out once; the others depend on the name's region.
-  const fixedBase = endpoint._tag === "Fixed" || endpoint._tag === "Global"
-    ? Either.getOrUndefined(Endpoint.baseUrl(endpoint, Option.none()))
-    : undefined
-  // A checked name, collection or path holds only characters a URL path segment carries as they are (RFC
-  // 3986 pchar, less "%"), so it goes into the path unchanged: no name can reach another URL, and
-  // sub-delimiters ("$&+,;=@") are not escaped into forms some servers refuse to read back.
-  const url = (
-    method: OperationsError.Method,
-    input: string,
-    region: () => Option.Option<string>,
-    suffix = ""
-  ): Either.Either<string, OperationsError.InvalidName> => {
-    const path = `${apiVersion}/${input}${suffix}`
-    if (fixedBase !== undefined) return Either.right(fixedBase + path)
-    return Either.match(Endpoint.baseUrl(endpoint, region()), {
-      onLeft: (error) => Either.left(internal.invalidName(method, input, error.reason)),
-      onRight: (base) => Either.right(base + path)
-    })
+  // Every URL comes from the builder (`requests`), as a dry run gets it. A checked name, collection or path
+  // holds only characters a URL path segment carries as they are (RFC 3986 pchar, less "%"), so it goes into
+  // the path unchanged: no name can reach another URL, and sub-delimiters ("$&+,;=@") are not escaped into
+  // forms some servers refuse to read back. Cancelling or deleting an operation twice has the effect of
+  // doing it once: every operations call is retried as the policy says.
+  const sendLine = (
+    method: "get" | "list" | "cancel" | "delete",
+    target: ServiceProfile.Target,
+    lineOptions?: ServiceProfile.LineOptions
+  ): Effect.Effect<Answer, Error> => {
+    const line = lines.line(method, target, lineOptions)
+    return Either.isLeft(line)
+      ? Effect.fail(lineError(method, line.left))
+      : send({
+        method,
+        operation: target.input,
+        httpMethod: line.right.method,
+        url: line.right.url,
+        body: line.right.body === undefined ? undefined : JSON.stringify(line.right.body),
+        retry: "policy"
+      })
   }
 
-  // Either and Effect compose without a step for the URL when it is right.
-  const sendTo = (
-    target: Either.Either<string, OperationsError.InvalidName>,
-    f: (url: string) => Effect.Effect<Answer, Error>
-  ): Effect.Effect<Answer, Error> => (Either.isLeft(target) ? Effect.fail(target.left) : f(target.right))
-
   return fromTransport({
-    get: (name) =>
-      sendTo(url("get", name, () => OperationName.region(name)), (target) =>
-        send({ method: "get", operation: name, httpMethod: "GET", url: target, body: undefined, retry: "policy" })),
-    list: (collection, options) =>
-      sendTo(url("list", collection, () => collectionRegion(collection)), (target) => {
-        const params: Array<readonly [string, string]> = []
-        if (options.filter !== undefined) params.push(["filter", options.filter])
-        if (options.pageSize !== undefined) params.push(["pageSize", String(options.pageSize)])
-        if (options.pageToken !== undefined && options.pageToken !== "") params.push(["pageToken", options.pageToken])
-        if (options.returnPartialSuccess !== undefined) {
-          params.push(["returnPartialSuccess", String(options.returnPartialSuccess)])
-        }
-        return send({
-          method: "list",
-          operation: collection,
-          httpMethod: "GET",
-          url: target + queryString(params),
-          body: undefined,
-          retry: "policy"
-        })
-      }),
-    // Cancelling or deleting an operation twice has the effect of doing it once: both are retried.
-    cancel: (name) =>
-      sendTo(url("cancel", name, () => OperationName.region(name), ":cancel"), (target) =>
-        send({ method: "cancel", operation: name, httpMethod: "POST", url: target, body: undefined, retry: "policy" })),
-    delete: (name) =>
-      sendTo(url("delete", name, () => OperationName.region(name)), (target) =>
-        send({ method: "delete", operation: name, httpMethod: "DELETE", url: target, body: undefined, retry: "policy" })),
+    get: (_, target) => sendLine("get", target),
+    list: (_, listOptions, target) => sendLine("list", target, listOptions),
+    cancel: (_, target) => sendLine("cancel", target),
+    delete: (_, target) => sendLine("delete", target),
     start: (request) =>
-      sendTo(url("start", request.path, () => pathRegion(request.path)), (target) =>
-        send({
-          method: "start",
-          operation: request.path,
-          httpMethod: request.method,
-          url: target + queryString(request.query),
-          body: request.body,
-          retry: request.idempotent ? "policy" : "unsent"
-        }))
-  }, { spans })
+      Either.match(lines.url(request.path, request.query), {
+        onLeft: (error) => Effect.fail(internal.invalidName("start", request.path, error.reason)),
+        onRight: (url) =>
+          send({
+            method: "start",
+            operation: request.path,
+            httpMethod: request.method,
+            url,
+            body: request.body,
+            retry: request.idempotent ? "policy" : "unsent"
+          })
+      })
+  }, { spans, requests: lines })
 })
 
-const queryString = (params: ReadonlyArray<readonly [string, string]>): string =>
-  params.length === 0
-    ? ""
-    : "?" + params.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join("&")
+/**
+ * The builder of the request lines a client made with these options sends: the same profile, version,
+ * endpoint and universe domain, so a dry run (`lro get --dry-run`) prints exactly what a call would send.
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient, ServiceProfile } from "@longrunning/http"
+ * import * as Either from "effect/Either"
+ *
+ * const lines = OperationsClient.requests({ profile: ServiceProfile.speechV1 })
+ * Either.map(lines.requestLine("get", "8254262642733152416"), ServiceProfile.formatRequestLine)
+ * // Either.right("GET https://speech.googleapis.com/v1/operations/8254262642733152416")
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const requests = (options: Options = {}): ServiceProfile.Requests =>
+  ServiceProfile.requests({
+    profile: options.profile,
+    version: options.apiVersion,
+    endpoint: options.endpoint,
+    universeDomain: options.universeDomain
+  })
 
-const pathRegion = (path: string): Option.Option<string> => {
-  const match = /(?:^|\/)(?:regions|locations)\/([^/:]+)/.exec(path)
-  return match === null ? Option.none() : Option.some(match[1]!)
-}
+// A request line that cannot be made: the name (or the endpoint for it) is refused, or the service does not
+// offer the call.
+const lineError = (method: OperationsError.Method, error: ServiceProfile.RequestLineError): OperationsError.OperationsError =>
+  error.reason === "Unsupported" || error.reason === "UnknownVersion"
+    ? new OperationsError.Unsupported({
+      reason: error.reason === "Unsupported" ? "Method" : "Version",
+      method,
+      operation: error.input,
+      service: error.service,
+      detail: error.detail
+    })
+    : internal.invalidName(method, error.input, error.detail)
 
 const segment = "[A-Za-z0-9._~!$&'()*+,;=@-]+"
 const pathPattern = new RegExp(`^${segment}(?:/${segment})*(?::[A-Za-z][A-Za-z0-9]*)?$`)
@@ -467,15 +490,6 @@ const validStart = (request: StartRequest): Either.Either<ValidStartRequest, Ope
   return Either.right({ method, path: request.path, query, body, idempotent: method === "GET" || hasId })
 }
 
-const collectionRegion = (collection: OperationName.OperationCollection): Option.Option<string> => {
-  const parts = OperationName.collectionParts(collection)
-  return parts._tag === "Regional"
-    ? Option.some(parts.region)
-    : parts._tag === "Locational"
-    ? Option.some(parts.location)
-    : Option.none()
-}
-
 /**
  * An answer of a transport: the body as parsed JSON (`undefined` for an empty body) and its HTTP status.
  *
@@ -496,13 +510,26 @@ export interface Answer {
  * @category models
  */
 export interface Transport {
-  readonly get: (name: OperationName.OperationName) => Effect.Effect<Answer, Error>
-  readonly list: (collection: OperationName.OperationCollection, options: ListOptions) => Effect.Effect<Answer, Error>
-  readonly cancel: (name: OperationName.OperationName) => Effect.Effect<Answer, Error>
-  readonly delete: (name: OperationName.OperationName) => Effect.Effect<Answer, Error>
+  readonly get: (name: OperationName.OperationName, target: Target) => Effect.Effect<Answer, Error>
+  readonly list: (
+    collection: OperationName.OperationCollection,
+    options: ListOptions,
+    target: ServiceProfile.Target<OperationName.OperationCollection>
+  ) => Effect.Effect<Answer, Error>
+  readonly cancel: (name: OperationName.OperationName, target: Target) => Effect.Effect<Answer, Error>
+  readonly delete: (name: OperationName.OperationName, target: Target) => Effect.Effect<Answer, Error>
   /** Any method answering an Operation; a transport without it fails `start` with UNIMPLEMENTED. */
   readonly start?: ((request: ValidStartRequest) => Effect.Effect<Answer, Error>) | undefined
 }
+
+/**
+ * A checked operation name and where its request goes (the profile, the version, a full URL's origin), as
+ * a transport receives it beside the name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Target = ServiceProfile.Target<OperationName.OperationName>
 
 /**
  * Options of {@link fromTransport}.
@@ -513,6 +540,11 @@ export interface Transport {
 export interface TransportOptions {
   /** Whether each call runs in a client span. Defaults to false. */
   readonly spans?: boolean | undefined
+  /**
+   * What names are checked against before the transport sees them: the profile's grammar, the methods it
+   * offers, full URLs. Defaults to `ServiceProfile.requests()` (Dataproc's, a URL's host choosing another).
+   */
+  readonly requests?: ServiceProfile.Requests | undefined
 }
 
 /**
@@ -536,11 +568,7 @@ export interface TransportOptions {
  */
 export const fromTransport = (transport: Transport, options?: TransportOptions): Service => {
   const spans = options?.spans === true
-  const validName = (method: OperationsError.Method, input: string) =>
-    Either.match(OperationName.parse(input), {
-      onLeft: (error) => Effect.fail(internal.invalidName(method, input, internal.parseReason(error))),
-      onRight: Effect.succeed
-    })
+  const lines = options?.requests ?? ServiceProfile.requests()
 
   const decode = <A>(method: OperationsError.Method, name: string, decoder: internal.Decoder<A>) => (answer: Answer) =>
     Either.match(decoder(answer.json), {
@@ -557,14 +585,14 @@ export const fromTransport = (transport: Transport, options?: TransportOptions):
     name: string,
     decoder: (name: string) => internal.Decoder<Operation.Operation<M, R>>
   ): Effect.Effect<Operation.Operation<M, R>, Error> => {
-    const valid = OperationName.parse(name)
+    const valid = lines.target("get", name)
     return Either.isLeft(valid)
-      ? Effect.fail(internal.invalidName("get", name, internal.parseReason(valid.left)))
+      ? Effect.fail(lineError("get", valid.left))
       : Tracing.spanned(
         spans,
         "OperationsClient.get",
         { "operation.name": name },
-        Effect.flatMap(transport.get(valid.right), decode("get", name, decoder(name)))
+        Effect.flatMap(transport.get(valid.right.name, valid.right), decode("get", name, decoder(valid.right.name)))
       )
   }
 
@@ -573,13 +601,13 @@ export const fromTransport = (transport: Transport, options?: TransportOptions):
     options: ListOptions | undefined,
     schema: Schema.Schema<Operation.ListOperationsResponse<M, R>, I>
   ) => Tracing.spanned(spans, "OperationsClient.list", { "operation.collection": collection }, Effect.gen(function*() {
-    const valid = yield* Either.match(OperationName.parseCollection(collection), {
-      onLeft: (error) => Effect.fail(internal.invalidName("list", collection, internal.parseReason(error))),
+    const valid = yield* Either.match(lines.collection(collection), {
+      onLeft: (error) => Effect.fail(lineError("list", error)),
       onRight: Effect.succeed
     })
     const { filter, pageSize, pageToken, returnPartialSuccess } = options ?? {}
     return yield* Effect.flatMap(
-      transport.list(valid, { filter, pageSize, pageToken, returnPartialSuccess }),
+      transport.list(valid.name, { filter, pageSize, pageToken, returnPartialSuccess }, valid),
       decode("list", collection, internal.listDecoder(schema))
     )
   }))
@@ -658,8 +686,10 @@ export const fromTransport = (transport: Transport, options?: TransportOptions):
       spans,
       `OperationsClient.${method}`,
       { "operation.name": name },
-      Effect.flatMap(validName(method, name), (valid) =>
-        Effect.flatMap(transport[method](valid), decode(method, name, internal.emptyDecoder)))
+      Either.match(lines.target(method, name), {
+        onLeft: (error) => Effect.fail(lineError(method, error)),
+        onRight: (valid) => Effect.flatMap(transport[method](valid.name, valid), decode(method, name, internal.emptyDecoder))
+      })
     )
 
   const startWith = <M, R>(

@@ -1,16 +1,38 @@
 /**
  * The typed errors of the operations client: the API said no (`ApiError`), the request did not get an
  * answer (`TransportError`), the answer did not decode (`MalformedResponse`), or the input was refused
- * before anything was sent (`InvalidName`).
+ * before anything was sent (`InvalidName`, `Unsupported`).
  *
  * @since 0.1.0
  */
 import * as Code from "@longrunning/schema/Code"
 import * as Status from "@longrunning/schema/Status"
-import * as Data from "effect/Data"
-import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+/**
+ * Marks the errors of this module, as `HttpClientError.TypeId` marks the platform's: the guards test it, so a
+ * look-alike with the same `_tag` is not taken for one of them.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * const error = new OperationsError.InvalidHeader({ header: "x", reason: "bad" })
+ * error[OperationsError.TypeId] === OperationsError.TypeId // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@longrunning/http/OperationsError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
 
 /**
  * The client methods, as they appear in errors and spans.
@@ -19,6 +41,22 @@ import * as Predicate from "effect/Predicate"
  * @category models
  */
 export type Method = "get" | "list" | "cancel" | "delete" | "start"
+
+/**
+ * The schema of {@link Method}.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ * import { Schema } from "effect"
+ *
+ * Schema.is(OperationsError.Method)("get") // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Method: Schema.Schema<Method> = Schema.Literal("get", "list", "cancel", "delete", "start")
 
 /**
  * A non-2xx answer. `code` is the google.rpc code (from the envelope's `status`, else from the HTTP
@@ -37,16 +75,21 @@ export type Method = "get" | "list" | "cancel" | "delete" | "start"
  * @since 0.1.0
  * @category errors
  */
-export class ApiError extends Data.TaggedError("ApiError")<{
-  readonly method: Method
+export class ApiError extends Schema.TaggedError<ApiError>("@longrunning/http/ApiError")("ApiError", {
+  method: Method,
   /** The operation's name (the collection's, for `list`). Not `name`: that is the Error's own. */
-  readonly operation: string
-  readonly httpStatus: number
-  readonly status: Status.Status
+  operation: Schema.String,
+  httpStatus: Schema.Number,
+  status: Status.Status,
   /** The delay the server asked for: RetryInfo's `retryDelay`, else the `Retry-After` header. */
-  readonly retryAfter: Option.Option<Duration.Duration>
-  readonly bodyExcerpt?: string | undefined
-}> {
+  retryAfter: Schema.Option(Schema.Duration),
+  bodyExcerpt: Schema.optional(Schema.String)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
   /**
    * The google.rpc code.
    *
@@ -72,6 +115,21 @@ export class ApiError extends Data.TaggedError("ApiError")<{
 }
 
 /**
+ * Tells whether a value is an {@link ApiError} (its type id, not only its `_tag`).
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * OperationsError.isApiError({ _tag: "ApiError" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isApiError = (u: unknown): u is ApiError => Predicate.hasProperty(u, TypeId) && Predicate.isTagged(u, "ApiError")
+
+/**
  * Why a request got no answer:
  * - `Connect`: no connection could be made (refused, unknown host, unreachable); the request never left.
  * - `Timeout`: no complete answer within the attempt's time, or the call's deadline passed.
@@ -87,6 +145,30 @@ export class ApiError extends Data.TaggedError("ApiError")<{
  * @category models
  */
 export type TransportReason = "Connect" | "Timeout" | "Reset" | "BodyTooLarge" | "Protocol" | "InvalidRequest" | "Unknown"
+
+/**
+ * The schema of {@link TransportReason}.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ * import { Schema } from "effect"
+ *
+ * Schema.is(OperationsError.TransportReason)("Reset") // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TransportReason: Schema.Schema<TransportReason> = Schema.Literal(
+  "Connect",
+  "Timeout",
+  "Reset",
+  "BodyTooLarge",
+  "Protocol",
+  "InvalidRequest",
+  "Unknown"
+)
 
 /**
  * Tells whether trying again may give an answer after a transport failure of this reason.
@@ -107,7 +189,8 @@ export const isTransient = (reason: TransportReason): boolean =>
 
 /**
  * No answer: the connection failed or was reset, the attempt timed out, the body was too large or could not
- * be read. `reason` says which ({@link TransportReason}).
+ * be read. `reason` says which ({@link TransportReason}); `cause` is the underlying failure, encoded as a
+ * defect (its name and message).
  *
  * @example
  * ```ts
@@ -122,38 +205,95 @@ export const isTransient = (reason: TransportReason): boolean =>
  * @since 0.1.0
  * @category errors
  */
-export class TransportError extends Data.TaggedError("TransportError")<{
-  readonly method: Method
-  /** The operation's name (the collection's, for `list`; the path, for `start`). */
-  readonly operation: string
-  readonly reason: TransportReason
-  readonly detail: string
-  readonly cause?: unknown
-}> {
+export class TransportError extends Schema.TaggedError<TransportError>("@longrunning/http/TransportError")(
+  "TransportError",
+  {
+    method: Method,
+    /** The operation's name (the collection's, for `list`; the path, for `start`). */
+    operation: Schema.String,
+    reason: TransportReason,
+    detail: Schema.String,
+    cause: Schema.optional(Schema.Defect)
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
   override get message(): string {
     return `${this.reason === "Timeout" ? "timed out" : `transport failure (${this.reason})`}: ${this.detail} (${this.method} ${this.operation})`
   }
 }
 
 /**
- * A 2xx answer whose body is not what the API promises. `path` is where decoding failed.
+ * Tells whether a value is a {@link TransportError}.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * OperationsError.isTransportError({ _tag: "TransportError", reason: "Reset" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isTransportError = (u: unknown): u is TransportError =>
+  Predicate.hasProperty(u, TypeId) && Predicate.isTagged(u, "TransportError")
+
+/**
+ * A 2xx answer whose body is not what the API promises. `path` is where decoding failed (`$.metadata.state`),
+ * `detail` what was wrong there, both as text; `cause` is the parse failure, encoded as a defect.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * declare const error: OperationsError.MalformedResponse
+ * const where = `${error.path}: ${error.detail}`
+ * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class MalformedResponse extends Data.TaggedError("MalformedResponse")<{
-  readonly method: Method
-  /** The operation's name (the collection's, for `list`). */
-  readonly operation: string
-  readonly httpStatus: number
-  readonly path: string
-  readonly detail: string
-  readonly cause?: unknown
-}> {
+export class MalformedResponse extends Schema.TaggedError<MalformedResponse>("@longrunning/http/MalformedResponse")(
+  "MalformedResponse",
+  {
+    method: Method,
+    /** The operation's name (the collection's, for `list`). */
+    operation: Schema.String,
+    httpStatus: Schema.Number,
+    path: Schema.String,
+    detail: Schema.String,
+    cause: Schema.optional(Schema.Defect)
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
   override get message(): string {
     return `malformed response at ${this.path}: ${this.detail} (${this.method} ${this.operation})`
   }
 }
+
+/**
+ * Tells whether a value is a {@link MalformedResponse}.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * OperationsError.isMalformedResponse(new Error("malformed")) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isMalformedResponse = (u: unknown): u is MalformedResponse =>
+  Predicate.hasProperty(u, TypeId) && Predicate.isTagged(u, "MalformedResponse")
 
 // The input is hostile by assumption: outside printable ASCII everything is escaped, so that a look-alike
 // letter, a bidi override or a control character cannot make the message read as something else.
@@ -161,21 +301,50 @@ const printableQuote = (text: string): string =>
   JSON.stringify(text).replace(/[^\x20-\x7e]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`)
 
 /**
- * A name or collection refused before any request was sent.
+ * A name or collection refused before any request was sent. `reason` says why, as text.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * const error = new OperationsError.InvalidName({ method: "get", input: "x", reason: "not a name" })
+ * error.message // 'invalid name "x": not a name'
+ * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class InvalidName extends Data.TaggedError("InvalidName")<{
-  readonly method: Method
-  readonly input: string
-  readonly reason: string
-}> {
+export class InvalidName extends Schema.TaggedError<InvalidName>("@longrunning/http/InvalidName")("InvalidName", {
+  method: Method,
+  input: Schema.String,
+  reason: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
   override get message(): string {
     const shown = this.input.length > 200 ? `${this.input.slice(0, 200)}...` : this.input
     return `invalid name ${printableQuote(shown)}: ${this.reason}`
   }
 }
+
+/**
+ * Tells whether a value is an {@link InvalidName}.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * OperationsError.isInvalidName(new OperationsError.InvalidName({ method: "get", input: "x", reason: "bad" })) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isInvalidName = (u: unknown): u is InvalidName =>
+  Predicate.hasProperty(u, TypeId) && Predicate.isTagged(u, "InvalidName")
 
 /**
  * A header refused when the client was built: a name that is not an HTTP token, or a value with control
@@ -192,11 +361,16 @@ export class InvalidName extends Data.TaggedError("InvalidName")<{
  * @since 0.1.0
  * @category errors
  */
-export class InvalidHeader extends Data.TaggedError("InvalidHeader")<{
+export class InvalidHeader extends Schema.TaggedError<InvalidHeader>("@longrunning/http/InvalidHeader")("InvalidHeader", {
   /** The header's name (printable ASCII escaped). */
-  readonly header: string
-  readonly reason: string
-}> {
+  header: Schema.String,
+  reason: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
   override get message(): string {
     return `invalid header ${this.header}: ${this.reason}`
   }
@@ -215,7 +389,61 @@ export class InvalidHeader extends Data.TaggedError("InvalidHeader")<{
  * @since 0.1.0
  * @category guards
  */
-export const isInvalidHeader = (u: unknown): u is InvalidHeader => u instanceof InvalidHeader
+export const isInvalidHeader = (u: unknown): u is InvalidHeader =>
+  Predicate.hasProperty(u, TypeId) && Predicate.isTagged(u, "InvalidHeader")
+
+/**
+ * A call the service does not offer, refused before any request was sent: the profile has no such method
+ * in that version (reason `Method`: Cloud Run v2 has no cancel), or no such version (reason `Version`).
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * const error = new OperationsError.Unsupported({
+ *   reason: "Method",
+ *   method: "cancel",
+ *   operation: "projects/p/locations/l/operations/o",
+ *   service: "run",
+ *   detail: "Cloud Run v2 does not offer cancel"
+ * })
+ * OperationsError.isUnsupported(error) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unsupported extends Schema.TaggedError<Unsupported>("@longrunning/http/Unsupported")("Unsupported", {
+  reason: Schema.Literal("Method", "Version"),
+  method: Schema.Literal("get", "list", "cancel", "delete", "start", "wait"),
+  /** The name, collection or URL as given. */
+  operation: Schema.String,
+  /** The service profile's id. */
+  service: Schema.String,
+  detail: Schema.String
+}) {
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    const shown = this.operation.length > 200 ? `${this.operation.slice(0, 200)}...` : this.operation
+    return `${this.detail} (${this.method} ${printableQuote(shown)})`
+  }
+}
+
+/**
+ * Tells whether a value is an `Unsupported`.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ *
+ * OperationsError.isUnsupported(new Error("x")) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isUnsupported = (u: unknown): u is Unsupported =>
+  Predicate.hasProperty(u, TypeId) && Predicate.isTagged(u, "Unsupported")
 
 /**
  * Every error an operations call can fail with (credential failures come as the Credentials module's
@@ -224,9 +452,29 @@ export const isInvalidHeader = (u: unknown): u is InvalidHeader => u instanceof 
  * @since 0.1.0
  * @category errors
  */
-export type OperationsError = ApiError | TransportError | MalformedResponse | InvalidName
+export type OperationsError = ApiError | TransportError | MalformedResponse | InvalidName | Unsupported
 
-const hasCode = (code: number) => (u: unknown): u is ApiError => u instanceof ApiError && u.status.code === code
+/**
+ * The schema of {@link OperationsError}: encodes any of them for a log line or an RPC answer, and decodes
+ * them back.
+ *
+ * @example
+ * ```ts
+ * import { OperationsError } from "@longrunning/http"
+ * import { Schema } from "effect"
+ *
+ * const error = new OperationsError.InvalidName({ method: "get", input: "x", reason: "not a name" })
+ * Schema.encodeSync(OperationsError.OperationsError)(error)
+ * // { _tag: "InvalidName", method: "get", input: "x", reason: "not a name" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OperationsError: Schema.Union<[typeof ApiError, typeof TransportError, typeof MalformedResponse, typeof InvalidName]> =
+  Schema.Union(ApiError, TransportError, MalformedResponse, InvalidName)
+
+const hasCode = (code: number) => (u: unknown): u is ApiError => isApiError(u) && u.status.code === code
 
 /**
  * Tells whether an error is an `ApiError` with code NOT_FOUND (operations expire, and deleted ones are gone).
@@ -302,7 +550,7 @@ export const isUnimplemented: (u: unknown) => u is ApiError = hasCode(Code.codes
  * @category guards
  */
 export const isRetryable = (u: unknown): boolean =>
-  (u instanceof TransportError && isTransient(u.reason)) || isUnavailable(u) || (isResourceExhausted(u) && Option.isSome(u.retryAfter))
+  (isTransportError(u) && isTransient(u.reason)) || isUnavailable(u) || (isResourceExhausted(u) && Option.isSome(u.retryAfter))
 
 /**
  * Tells whether a value is one of the operations client's errors.
@@ -311,5 +559,4 @@ export const isRetryable = (u: unknown): boolean =>
  * @category guards
  */
 export const isOperationsError = (u: unknown): u is OperationsError =>
-  Predicate.isTagged(u, "ApiError") || Predicate.isTagged(u, "TransportError") ||
-  Predicate.isTagged(u, "MalformedResponse") || Predicate.isTagged(u, "InvalidName")
+  Predicate.hasProperty(u, TypeId) && !Predicate.isTagged(u, "InvalidHeader")

@@ -17,11 +17,14 @@
  * @since 0.1.0
  */
 import * as OperationName from "@longrunning/schema/OperationName"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 import * as Endpoint from "./Endpoint.js"
+import * as Decode from "./internal/decode.js"
 
 /**
  * The operations methods a profile can offer.
@@ -724,10 +727,16 @@ export const forHost = (
  */
 export const endpoint = (
   profile: ServiceProfile,
-  options?: { readonly universeDomain?: string | undefined }
+  options?: {
+    readonly universeDomain?: string | undefined
+    /** Regional endpoints (`{service}.{region}.rep.{universeDomain}`) for data residency. */
+    readonly regional?: boolean | undefined
+  }
 ): Endpoint.Endpoint => {
   const hostOptions = { service: profile.service, universeDomain: options?.universeDomain }
-  return profile.hosts === "locational"
+  return options?.regional === true
+    ? Endpoint.regional({ ...hostOptions, withoutLocation: "global" })
+    : profile.hosts === "locational"
     ? Endpoint.locational({ ...hostOptions, withoutLocation: "global" })
     : Endpoint.global(hostOptions)
 }
@@ -758,7 +767,7 @@ export const offers = (profile: ServiceProfile, method: Method, version?: string
  * @category models
  */
 export interface RequestLine {
-  readonly method: "GET" | "POST" | "DELETE"
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
   readonly url: string
   /** The JSON body: `{ timeout }` for a `:wait` that takes it in the body. */
   readonly body?: { readonly timeout: string } | undefined
@@ -787,40 +796,70 @@ export const formatRequestLine = (line: RequestLine): string =>
  * @since 0.1.0
  * @category models
  */
-export interface RequestOptions {
+export interface RequestOptions extends LineOptions {
   /** The API version; defaults to the profile's first. A full URL's own version wins. */
   readonly version?: string | undefined
   /** Sends the request here instead of the profile's host (regional `.rep.` hosts, an emulator). */
   readonly endpoint?: Endpoint.Endpoint | undefined
   /** The universe domain of the profile's hosts. Defaults to `googleapis.com`. */
   readonly universeDomain?: string | undefined
-  /** Query parameters of a list. */
-  readonly filter?: string | undefined
-  readonly pageSize?: number | undefined
-  readonly pageToken?: string | undefined
-  readonly returnPartialSuccess?: boolean | undefined
-  /** How long a `:wait` may wait. */
-  readonly timeout?: Duration.DurationInput | undefined
 }
 
-const TypeId = "~@longrunning/http/ServiceProfile/RequestLineError" as const
+/**
+ * Marks a {@link RequestLineError}.
+ *
+ * @example
+ * ```ts
+ * import { ServiceProfile } from "@longrunning/http"
+ *
+ * declare const error: ServiceProfile.RequestLineError
+ * error[ServiceProfile.RequestLineErrorTypeId] === ServiceProfile.RequestLineErrorTypeId // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const RequestLineErrorTypeId: unique symbol = Symbol.for("@longrunning/http/RequestLineError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type RequestLineErrorTypeId = typeof RequestLineErrorTypeId
+
+const MethodSchema: Schema.Schema<Method> = Schema.Literal("get", "list", "cancel", "delete", "wait")
 
 /**
  * A request that cannot be made: a name the service's grammar refuses, a version or method the profile does
  * not have, or an endpoint that cannot serve the name.
  *
+ * @example
+ * ```ts
+ * import { ServiceProfile } from "@longrunning/http"
+ *
+ * declare const error: ServiceProfile.RequestLineError
+ * if (error.reason === "UnknownVersion") error.detail
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
-export class RequestLineError extends Data.TaggedError("RequestLineError")<{
-  readonly reason: "InvalidName" | "UnknownVersion" | "Unsupported" | "InvalidEndpoint"
-  /** The profile's id. */
-  readonly service: string
-  readonly method: Method
-  readonly input: string
-  readonly detail: string
-}> {
-  readonly [TypeId]: typeof TypeId = TypeId
+export class RequestLineError extends Schema.TaggedError<RequestLineError>("@longrunning/http/RequestLineError")(
+  "RequestLineError",
+  {
+    reason: Schema.Literal("InvalidName", "UnknownVersion", "Unsupported", "InvalidEndpoint"),
+    /** The profile's id. */
+    service: Schema.String,
+    method: MethodSchema,
+    input: Schema.String,
+    detail: Schema.String
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [RequestLineErrorTypeId]: RequestLineErrorTypeId = RequestLineErrorTypeId
+
   override get message(): string {
     return `${this.service} ${this.method} ${JSON.stringify(this.input.slice(0, 200))}: ${this.detail}`
   }
@@ -839,8 +878,7 @@ export class RequestLineError extends Data.TaggedError("RequestLineError")<{
  * @since 0.1.0
  * @category guards
  */
-export const isRequestLineError = (u: unknown): u is RequestLineError =>
-  typeof u === "object" && u !== null && TypeId in u
+export const isRequestLineError = (u: unknown): u is RequestLineError => Predicate.hasProperty(u, RequestLineErrorTypeId)
 
 /**
  * A proto3 JSON duration (`"30s"`, `"2.5s"`), as `:wait` takes its timeout.
@@ -895,7 +933,7 @@ export const waitTimeout = (options: {
   return Duration.greaterThanOrEqualTo(left, Duration.seconds(1)) ? Option.some(left) : Option.none()
 }
 
-const httpMethods: Record<Method, RequestLine["method"]> = {
+const httpMethods: Record<Method, "GET" | "POST" | "DELETE"> = {
   get: "GET",
   list: "GET",
   cancel: "POST",
@@ -903,36 +941,334 @@ const httpMethods: Record<Method, RequestLine["method"]> = {
   wait: "POST"
 }
 
-// `{prefix}operations/{+name}` (Speech v1) takes the bare id: a name written `operations/{id}`, as a full
-// URL gives it, loses its prefix rather than doubling it.
-const fillName = (template: string, name: string): string => {
-  const at = template.indexOf("{+name}")
-  const before = template.slice(0, at)
-  const value = before.endsWith("operations/") && name.startsWith("operations/") ? name.slice(11) : name
-  return before + value + template.slice(at + "{+name}".length)
+/**
+ * A checked name (a collection, for `list`) and where its request goes: the profile and version whose path
+ * templates apply, and the origin of a full URL. {@link Requests.target} makes it; {@link Requests.line}
+ * turns it into a request line.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Target<N extends string = string> {
+  /** What the caller wrote: a name, a collection or a full URL. */
+  readonly input: string
+  /** The name (the collection, for `list`), without a URL's origin and version. */
+  readonly name: N
+  /** `https://{host}[:{port}]` of a full URL. */
+  readonly origin: Option.Option<string>
+  /** The profile whose templates apply: the one given, or the one a URL's host belongs to. */
+  readonly profile: ServiceProfile
+  /** The version whose templates apply: a URL's own, else the one asked for, else the profile's first. */
+  readonly version: string
 }
 
-const fillCollection = (template: string, collection: string): Either.Either<string, string> => {
+/**
+ * Options of {@link requests}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestsOptions {
+  /**
+   * The service. Defaults to Dataproc; when it is not given, a full URL's host chooses the profile among
+   * `profiles` (`us-central1-aiplatform.googleapis.com` is Vertex AI).
+   */
+  readonly profile?: ServiceProfile | undefined
+  /** The API version; defaults to the profile's first. A full URL's own version wins. */
+  readonly version?: string | undefined
+  /** Sends requests here instead of the profile's host (regional `.rep.` hosts, an emulator). */
+  readonly endpoint?: Endpoint.Endpoint | undefined
+  /** The universe domain of the profile's hosts. Defaults to `googleapis.com`. */
+  readonly universeDomain?: string | undefined
+  /** The profiles a URL's host is looked up in. Defaults to {@link all}. */
+  readonly profiles?: ReadonlyArray<ServiceProfile> | undefined
+}
+
+/**
+ * Options of one request line: the query of a list, the timeout of a wait.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LineOptions {
+  readonly filter?: string | undefined
+  readonly pageSize?: number | undefined
+  readonly pageToken?: string | undefined
+  readonly returnPartialSuccess?: boolean | undefined
+  /** How long a `:wait` may wait. */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * What builds every request line of a client: the one place where a profile, a version, an endpoint and a
+ * name become a URL. `OperationsClient` sends what it builds, and `OperationsClient.requests` gives the same
+ * builder for the client's options, so a dry run prints exactly what a call would send.
+ *
+ * @example
+ * ```ts
+ * import { ServiceProfile } from "@longrunning/http"
+ * import * as Either from "effect/Either"
+ *
+ * const run = ServiceProfile.requests({ profile: ServiceProfile.cloudRun })
+ * Either.map(run.requestLine("get", "projects/p/locations/us-central1/operations/o"), ServiceProfile.formatRequestLine)
+ * // Either.right("GET https://run.googleapis.com/v2/projects/p/locations/us-central1/operations/o")
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Requests {
+  /** The profile of plain names. */
+  readonly profile: ServiceProfile
+  /** The version of plain names. */
+  readonly version: string
+  /**
+   * Checks a name or a full operation URL for a method: the name under the profile's grammar, a URL's host
+   * (a host of the endpoint's universe domain, or a fixed endpoint's own origin: a token is never sent
+   * elsewhere),
+   * and that the profile offers the method in that version.
+   */
+  readonly target: (
+    method: "get" | "cancel" | "delete" | "wait",
+    input: string
+  ) => Either.Either<Target<OperationName.OperationName>, RequestLineError>
+  /** Checks a collection or the full URL of one for `list`, as {@link Requests.target} does names. */
+  readonly collection: (input: string) => Either.Either<Target<OperationName.OperationCollection>, RequestLineError>
+  /** The request line of a checked target. */
+  readonly line: (method: Method, target: Target, options?: LineOptions) => Either.Either<RequestLine, RequestLineError>
+  /** {@link Requests.target} (or {@link Requests.collection}) then {@link Requests.line}. */
+  readonly requestLine: (method: Method, input: string, options?: LineOptions) => Either.Either<RequestLine, RequestLineError>
+  /**
+   * The URL of a call relative to the version root (`projects/p/regions/r/clusters`), as a start call sends
+   * it: the host from the path's location, then `{version}/{path}` and the query.
+   */
+  readonly url: (
+    path: string,
+    query: ReadonlyArray<readonly [string, string]>,
+    version?: string
+  ) => Either.Either<string, Endpoint.InvalidEndpoint>
+}
+
+// A template split around `{+name}`, once per version and method.
+interface Template {
+  readonly before: string
+  readonly after: string
+  // `{prefix}operations/{+name}` (Speech v1) takes the bare id: a name written `operations/{id}`, as a
+  // full URL gives it, loses its prefix rather than doubling it.
+  readonly barePrefix: boolean
+  // A list template without `{+name}` names one top-level collection.
+  readonly fixed: boolean
+}
+
+const split = (template: string): Template => {
   const at = template.indexOf("{+name}")
-  if (at === -1) {
-    // One top-level collection, `v1/operations`.
-    return template.endsWith(`/${collection}`)
-      ? Either.right(template)
-      : Either.left(`this service lists only the collection "${template.slice(template.indexOf("/") + 1)}"`)
-  }
+  if (at === -1) return { before: template, after: "", barePrefix: false, fixed: true }
   const before = template.slice(0, at)
   const after = template.slice(at + "{+name}".length)
-  if (after === "/operations") {
-    return Either.right(before + collection)
+  return { before, after, barePrefix: before.endsWith("operations/"), fixed: false }
+}
+
+type Templates = Partial<Record<Method, Template>> & { readonly wait?: Template & { readonly timeout: "body" | "query" } }
+
+const compile = (version: Version): Templates => ({
+  get: split(version.get),
+  ...(version.list === undefined ? {} : { list: split(version.list) }),
+  ...(version.cancel === undefined ? {} : { cancel: split(version.cancel) }),
+  ...(version.delete === undefined ? {} : { delete: split(version.delete) }),
+  ...(version.wait === undefined ? {} : { wait: { ...split(version.wait.path), timeout: version.wait.timeout } })
+})
+
+const fill = (method: Method, template: Template, name: string): Either.Either<string, string> => {
+  if (method !== "list") {
+    const value = template.barePrefix && name.startsWith("operations/") ? name.slice(11) : name
+    return Either.right(template.before + value + template.after)
   }
-  return Either.right(before + collection + after)
+  if (template.fixed) {
+    // One top-level collection, `v1/operations`.
+    return template.before.endsWith(`/${name}`)
+      ? Either.right(template.before)
+      : Either.left(`this service lists only the collection "${template.before.slice(template.before.indexOf("/") + 1)}"`)
+  }
+  // `{prefix}/{+name}/operations` takes the parent: the collection already ends in `operations`.
+  return Either.right(template.before + name + (template.after === "/operations" ? "" : template.after))
+}
+
+const urlHost = /^https?:\/\/([^/?#@]*?)(?::[0-9]*)?(?:[/?#]|$)/i
+
+/**
+ * Makes the builder of request lines for a profile, a version and an endpoint.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint, ServiceProfile } from "@longrunning/http"
+ *
+ * // an emulator serving Cloud Run's paths
+ * const local = ServiceProfile.requests({ profile: ServiceProfile.cloudRun, endpoint: Endpoint.fixed("http://127.0.0.1:8085") })
+ * local.requestLine("wait", "projects/p/locations/l/operations/o", { timeout: "30 seconds" })
+ * // Either.right({ method: "POST", url: "http://127.0.0.1:8085/v2/projects/p/locations/l/operations/o:wait",
+ * //                body: { timeout: "30s" } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const requests = (options: RequestsOptions = {}): Requests => {
+  const profile = options.profile ?? dataproc
+  const version = options.version ?? profile.versions[0].version
+  const universeDomain = options.universeDomain ?? "googleapis.com"
+  const ownEndpoint = options.endpoint ?? endpoint(profile, { universeDomain })
+  // A URL may point only where the endpoint does: a host of its universe, or a fixed endpoint's own origin.
+  const fixedOrigin = ownEndpoint._tag === "Fixed"
+    ? Either.getOrElse(Either.map(Endpoint.validateBaseUrl(ownEndpoint.url), (url) => new URL(url).origin), () => "")
+    : undefined
+  const domain = ownEndpoint._tag === "Fixed" ? undefined : ownEndpoint.universeDomain
+  const profiles = options.profiles ?? all
+
+  // Templates of the client's own profile are split once; an inferred profile's on use.
+  const own = new Map(profile.versions.map((entry) => [entry.version, compile(entry)] as const))
+  const templates = (target: Target): Templates | undefined => {
+    if (target.profile === profile) return own.get(target.version)
+    const entry = target.profile.versions.find((v) => v.version === target.version)
+    return entry === undefined ? undefined : compile(entry)
+  }
+
+  // A global or fixed endpoint has one base URL; the others one per location, kept for the few in use.
+  const bases = new Map<string, Either.Either<string, Endpoint.InvalidEndpoint>>()
+  const base = (where: Option.Option<string>): Either.Either<string, Endpoint.InvalidEndpoint> => {
+    const key = ownEndpoint._tag === "Global" || ownEndpoint._tag === "Fixed" ? "" : Option.getOrElse(where, () => "")
+    const known = bases.get(key)
+    if (known !== undefined) return known
+    const resolved = Endpoint.baseUrl(ownEndpoint, where)
+    if (bases.size < 64) bases.set(key, resolved)
+    return resolved
+  }
+
+  const fail = (reason: RequestLineError["reason"], method: Method, input: string, detail: string, service = profile) =>
+    Either.left(new RequestLineError({ reason, service: service.id, method, input, detail }))
+
+  // A URL's profile and grammar: the host's when no profile was given.
+  const profileOf = (input: string, urlVersion: () => string | undefined): ServiceProfile => {
+    if (options.profile !== undefined) return profile
+    const host = urlHost.exec(input)
+    if (host === null) return profile
+    return Option.getOrElse(forHost(host[1], urlVersion(), profiles), () => profile)
+  }
+
+  const resolve = <N extends string>(
+    method: Method,
+    input: string,
+    parse: (grammar: OperationName.Grammar) => Either.Either<
+      { readonly name: N; readonly origin: Option.Option<string>; readonly host: Option.Option<string>; readonly version: Option.Option<string> },
+      ParseResult.ParseError
+    >
+  ): Either.Either<Target<N>, RequestLineError> => {
+    const isUrl = input.startsWith("https://") || input.startsWith("http://")
+    const chosen = isUrl ? profileOf(input, () => /^https?:\/\/[^/]*\/([^/]*)\//i.exec(input)?.[1]) : profile
+    const parsed = parse(chosen.grammar)
+    if (Either.isLeft(parsed)) return fail("InvalidName", method, input, Decode.parseReason(parsed.left), chosen)
+    const reference = parsed.right
+    if (Option.isSome(reference.origin)) {
+      const host = Option.getOrElse(reference.host, () => "")
+      const allowed = domain === undefined
+        ? reference.origin.value === fixedOrigin
+        : host === domain || host.endsWith(`.${domain}`)
+      if (!allowed) {
+        return fail(
+          "InvalidName",
+          method,
+          input,
+          domain === undefined
+            ? `the URL's origin is not the endpoint's (${fixedOrigin}): requests go only there`
+            : `the URL's host ${JSON.stringify(host)} is not a host of ${domain}, where requests go`,
+          chosen
+        )
+      }
+    }
+    const targetVersion = Option.getOrElse(reference.version, () => version)
+    const target: Target<N> = { input, name: reference.name, origin: reference.origin, profile: chosen, version: targetVersion }
+    const entry = templates(target)
+    if (entry === undefined) {
+      return fail(
+        "UnknownVersion",
+        method,
+        input,
+        `${chosen.title} has no version ${JSON.stringify(targetVersion)} (known: ${chosen.versions.map((v) => v.version).join(", ")})`,
+        chosen
+      )
+    }
+    if (entry[method] === undefined) return fail("Unsupported", method, input, `${chosen.title} ${targetVersion} does not offer ${method}`, chosen)
+    return Either.right(target)
+  }
+
+  // Speech v1 names its operations by bare id, which its URLs write as `operations/{id}`: the target's name
+  // is the bare id, so that the answer's name is the one asked for.
+  const target: Requests["target"] = (method, input) =>
+    Either.flatMap(resolve(method, input, (grammar) => OperationName.parseReference(input, grammar)), (checked) => {
+      if (!checked.name.startsWith("operations/") || templates(checked)?.[method]?.barePrefix !== true) {
+        return Either.right(checked)
+      }
+      const bare = OperationName.parse(checked.name.slice(11), checked.profile.grammar)
+      return Either.isRight(bare) ? Either.right({ ...checked, name: bare.right }) : Either.right(checked)
+    })
+  const collection: Requests["collection"] = (input) =>
+    resolve("list", input, (grammar) => OperationName.parseCollectionReference(input, grammar))
+
+  const line: Requests["line"] = (method, target, lineOptions = {}) => {
+    const entry = templates(target)
+    const template = entry?.[method]
+    if (entry === undefined || template === undefined) {
+      return fail("Unsupported", method, target.input, `${target.profile.title} ${target.version} does not offer ${method}`, target.profile)
+    }
+    const filled = fill(method, template, target.name)
+    if (Either.isLeft(filled)) return fail("InvalidName", method, target.input, filled.left, target.profile)
+    let prefix: string
+    if (Option.isSome(target.origin)) {
+      prefix = `${target.origin.value}/`
+    } else {
+      const resolved = base(OperationName.location(target.name))
+      if (Either.isLeft(resolved)) return fail("InvalidEndpoint", method, target.input, resolved.left.reason, target.profile)
+      prefix = resolved.right
+    }
+    let query = ""
+    let body: RequestLine["body"]
+    if (method === "list") {
+      const params = new URLSearchParams()
+      if (lineOptions.filter !== undefined) params.set("filter", lineOptions.filter)
+      if (lineOptions.pageSize !== undefined) params.set("pageSize", String(lineOptions.pageSize))
+      if (lineOptions.pageToken !== undefined && lineOptions.pageToken !== "") params.set("pageToken", lineOptions.pageToken)
+      if (lineOptions.returnPartialSuccess !== undefined) {
+        params.set("returnPartialSuccess", String(lineOptions.returnPartialSuccess))
+      }
+      const text = params.toString()
+      if (text !== "") query = `?${text}`
+    } else if (method === "wait" && lineOptions.timeout !== undefined) {
+      const timeout = formatDuration(lineOptions.timeout)
+      if (entry.wait?.timeout === "query") query = `?timeout=${timeout}`
+      else body = { timeout }
+    }
+    const url = prefix + filled.right + query
+    return Either.right(body === undefined ? { method: httpMethods[method], url } : { method: httpMethods[method], url, body })
+  }
+
+  const requestLine: Requests["requestLine"] = (method, input, lineOptions) =>
+    method === "list"
+      ? Either.flatMap(collection(input), (checked) => line(method, checked, lineOptions))
+      : Either.flatMap(target(method, input), (checked) => line(method, checked, lineOptions))
+
+  const url: Requests["url"] = (path, query, pathVersion = version) =>
+    Either.map(base(OperationName.location(path)), (prefix) =>
+      prefix + pathVersion + "/" + path + (query.length === 0
+        ? ""
+        : "?" + query.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join("&")))
+
+  return { profile, version, target, collection, line, requestLine, url }
 }
 
 /**
  * The request a method would send for a name (a collection for `list`) under a profile, without sending it:
  * the name is checked with the profile's grammar (a full operation URL is accepted, and its origin and
  * version are used), the version's path template is filled, and the host comes from the profile's host rule
- * and the name's location, or from `options.endpoint`.
+ * and the name's location, or from `options.endpoint`. The same as `requests(...).requestLine(...)`.
  *
  * @example
  * ```ts
@@ -953,76 +1289,10 @@ export const requestLine = (
   method: Method,
   name: string,
   options: RequestOptions = {}
-): Either.Either<RequestLine, RequestLineError> => {
-  const fail = (reason: RequestLineError["reason"], detail: string) =>
-    Either.left(new RequestLineError({ reason, service: profile.id, method, input: name, detail }))
-
-  let path: string
-  let origin: Option.Option<string> = Option.none()
-  let version = options.version ?? profile.versions[0].version
-  if (method === "list") {
-    const collection = OperationName.parseCollection(name, profile.grammar)
-    if (Either.isLeft(collection)) return fail("InvalidName", parseMessage(collection.left))
-    path = collection.right
-  } else {
-    const reference = OperationName.parseReference(name, profile.grammar)
-    if (Either.isLeft(reference)) return fail("InvalidName", parseMessage(reference.left))
-    path = reference.right.name
-    origin = reference.right.origin
-    if (Option.isSome(reference.right.version)) version = reference.right.version.value
-  }
-
-  const entry = profile.versions.find((v) => v.version === version)
-  if (entry === undefined) {
-    return fail(
-      "UnknownVersion",
-      `${profile.title} has no version ${JSON.stringify(version)} (known: ${profile.versions.map((v) => v.version).join(", ")})`
-    )
-  }
-  const template = method === "get" ? entry.get : method === "wait" ? entry.wait?.path : entry[method]
-  if (template === undefined) return fail("Unsupported", `${profile.title} ${version} does not offer ${method}`)
-
-  let relative: string
-  if (method === "list") {
-    const filled = fillCollection(template, path)
-    if (Either.isLeft(filled)) return fail("InvalidName", filled.left)
-    relative = filled.right
-  } else {
-    relative = fillName(template, path)
-  }
-
-  let base: string
-  if (Option.isSome(origin)) {
-    base = `${origin.value}/`
-  } else {
-    const where = OperationName.location(path)
-    const ownEndpoint = options.endpoint ?? endpoint(profile, { universeDomain: options.universeDomain })
-    const resolved = Endpoint.baseUrl(ownEndpoint, where)
-    if (Either.isLeft(resolved)) return fail("InvalidEndpoint", resolved.left.reason)
-    base = resolved.right
-  }
-
-  const params = new URLSearchParams()
-  let body: RequestLine["body"]
-  if (method === "list") {
-    if (options.filter !== undefined) params.set("filter", options.filter)
-    if (options.pageSize !== undefined) params.set("pageSize", String(options.pageSize))
-    if (options.pageToken !== undefined && options.pageToken !== "") params.set("pageToken", options.pageToken)
-    if (options.returnPartialSuccess !== undefined) {
-      params.set("returnPartialSuccess", String(options.returnPartialSuccess))
-    }
-  } else if (method === "wait" && options.timeout !== undefined) {
-    const timeout = formatDuration(options.timeout)
-    if (entry.wait?.timeout === "query") params.set("timeout", timeout)
-    else body = { timeout }
-  }
-  const query = params.toString()
-  const url = base + relative + (query === "" ? "" : `?${query}`)
-  return Either.right(body === undefined ? { method: httpMethods[method], url } : { method: httpMethods[method], url, body })
-}
-
-// The first line of Effect's tree is the schema's name; the reason is the last line.
-const parseMessage = (error: { readonly message: string }): string => {
-  const lines = error.message.split("\n")
-  return (lines[lines.length - 1] ?? error.message).replace(/^[\s└├─│]+/, "")
-}
+): Either.Either<RequestLine, RequestLineError> =>
+  requests({
+    profile,
+    version: options.version,
+    endpoint: options.endpoint,
+    universeDomain: options.universeDomain
+  }).requestLine(method, name, options)

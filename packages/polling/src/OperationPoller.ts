@@ -12,13 +12,13 @@ import * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Random from "effect/Random"
 import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
@@ -29,6 +29,34 @@ import * as Policy from "./Policy.js"
 // -----------------------------------------------------------------------------
 // errors
 // -----------------------------------------------------------------------------
+
+/**
+ * Marks the errors a watch ends with on its own account ({@link PollingError}); the guards test it, so a
+ * look-alike with the same `_tag` is not taken for one of them.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ *
+ * declare const error: OperationPoller.WaitTimeout
+ * error[OperationPoller.PollingErrorTypeId] === OperationPoller.PollingErrorTypeId // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const PollingErrorTypeId: unique symbol = Symbol.for("@longrunning/polling/PollingError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type PollingErrorTypeId = typeof PollingErrorTypeId
+
+// A snapshot as an error carries it: metadata and response as they are (typed or not), encoded as
+// google.longrunning JSON.
+const Snapshot = Operation.schema({ metadata: Schema.Unknown, response: Schema.Unknown })
+const FailedSnapshot = Snapshot.pipe(Schema.filter(Operation.isFailed))
 
 /**
  * The operation ended in error (cancelled included). `status` is its google.rpc.Status.
@@ -46,13 +74,21 @@ import * as Policy from "./Policy.js"
  * @since 0.1.0
  * @category errors
  */
-export class OperationFailed extends Data.TaggedError("OperationFailed")<{
-  /** The operation's name. Not `name`: that is the Error's own. */
-  readonly operation: string
-  readonly status: Status.Status
-  /** The failed operation, as the last poll saw it. */
-  readonly snapshot: Operation.Failed<unknown>
-}> {
+export class OperationFailed extends Schema.TaggedError<OperationFailed>("@longrunning/polling/OperationFailed")(
+  "OperationFailed",
+  {
+    /** The operation's name. Not `name`: that is the Error's own. */
+    operation: Schema.String,
+    status: Status.Status,
+    /** The failed operation, as the last poll saw it. */
+    snapshot: FailedSnapshot
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [PollingErrorTypeId]: PollingErrorTypeId = PollingErrorTypeId
+
   override get message(): string {
     return `operation ${this.operation} failed: ${Status.format(this.status)}`
   }
@@ -61,17 +97,32 @@ export class OperationFailed extends Data.TaggedError("OperationFailed")<{
 /**
  * The wait ran out of time before the operation was done.
  *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ * import { Effect } from "effect"
+ *
+ * OperationPoller.wait("projects/p/regions/r/operations/o", { timeout: "10 minutes" }).pipe(
+ *   Effect.catchTag("WaitTimeout", (e) => Effect.logWarning(`${e.message}; last seen: ${e.lastSnapshot}`))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
-export class WaitTimeout extends Data.TaggedError("WaitTimeout")<{
+export class WaitTimeout extends Schema.TaggedError<WaitTimeout>("@longrunning/polling/WaitTimeout")("WaitTimeout", {
   /** The operation's name. Not `name`: that is the Error's own. */
-  readonly operation: string
-  readonly timeout: Duration.Duration
-  readonly polls: number
+  operation: Schema.String,
+  timeout: Schema.Duration,
+  polls: Schema.Number,
   /** The last snapshot seen, if any poll succeeded. */
-  readonly lastSnapshot: Option.Option<Operation.Operation<unknown, unknown>>
-}> {
+  lastSnapshot: Schema.Option(Snapshot)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [PollingErrorTypeId]: PollingErrorTypeId = PollingErrorTypeId
+
   override get message(): string {
     const polls = `${this.polls} ${this.polls === 1 ? "poll" : "polls"}`
     return Duration.isFinite(this.timeout)
@@ -82,18 +133,36 @@ export class WaitTimeout extends Data.TaggedError("WaitTimeout")<{
 
 /**
  * The operation is not found: it expired, was deleted, or never existed. Google keeps finished operations
- * for a limited time, so a long watch can meet this.
+ * for a limited time, so a long watch can meet this. `cause` is the client's NOT_FOUND `ApiError`.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ * import { Effect } from "effect"
+ *
+ * OperationPoller.wait("projects/p/regions/r/operations/o").pipe(
+ *   Effect.catchTag("OperationNotFound", (e) => Effect.succeed(e.polls))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class OperationNotFound extends Data.TaggedError("OperationNotFound")<{
-  /** The operation's name. Not `name`: that is the Error's own. */
-  readonly operation: string
-  readonly polls: number
-  readonly lastSnapshot: Option.Option<Operation.Operation<unknown, unknown>>
-  readonly cause: OperationsError.ApiError
-}> {
+export class OperationNotFound extends Schema.TaggedError<OperationNotFound>("@longrunning/polling/OperationNotFound")(
+  "OperationNotFound",
+  {
+    /** The operation's name. Not `name`: that is the Error's own. */
+    operation: Schema.String,
+    polls: Schema.Number,
+    lastSnapshot: Schema.Option(Snapshot),
+    cause: OperationsError.ApiError
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [PollingErrorTypeId]: PollingErrorTypeId = PollingErrorTypeId
+
   override get message(): string {
     return Option.isSome(this.lastSnapshot)
       ? `operation ${this.operation} was not found after ${this.polls} polls: it may have expired or been deleted`
@@ -118,19 +187,133 @@ export class OperationNotFound extends Data.TaggedError("OperationNotFound")<{
  * @since 0.1.0
  * @category errors
  */
-export class PolicyExhausted extends Data.TaggedError("PolicyExhausted")<{
-  /** The operation's name. Not `name`: that is the Error's own. */
-  readonly operation: string
-  readonly polls: number
-  /** The last snapshot seen. */
-  readonly lastSnapshot: Option.Option<Operation.Operation<unknown, unknown>>
-}> {
+export class PolicyExhausted extends Schema.TaggedError<PolicyExhausted>("@longrunning/polling/PolicyExhausted")(
+  "PolicyExhausted",
+  {
+    /** The operation's name. Not `name`: that is the Error's own. */
+    operation: Schema.String,
+    polls: Schema.Number,
+    /** The last snapshot seen. */
+    lastSnapshot: Schema.Option(Snapshot)
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [PollingErrorTypeId]: PollingErrorTypeId = PollingErrorTypeId
+
   override get message(): string {
     return `operation ${this.operation} was not done when its polling policy gave up (${this.polls} ${
       this.polls === 1 ? "poll" : "polls"
     })`
   }
 }
+
+/**
+ * The errors a watch ends with on its own account, as opposed to the client's errors it passes on.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type PollingError = OperationFailed | WaitTimeout | OperationNotFound | PolicyExhausted
+
+/**
+ * The schema of {@link PollingError}: encodes any of them for a log line or an RPC answer, and decodes them
+ * back.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ * import { Schema } from "effect"
+ *
+ * declare const error: OperationPoller.PollingError
+ * const json = Schema.encodeSync(OperationPoller.PollingError)(error)
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PollingError: Schema.Union<
+  [typeof OperationFailed, typeof WaitTimeout, typeof OperationNotFound, typeof PolicyExhausted]
+> = Schema.Union(OperationFailed, WaitTimeout, OperationNotFound, PolicyExhausted)
+
+/**
+ * Tells whether a value is one of the {@link PollingError}s (its type id, not only its `_tag`).
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ *
+ * OperationPoller.isPollingError({ _tag: "WaitTimeout" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isPollingError = (u: unknown): u is PollingError => Predicate.hasProperty(u, PollingErrorTypeId)
+
+/**
+ * Tells whether a value is an {@link OperationFailed}.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ *
+ * OperationPoller.isOperationFailed(new Error("failed")) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isOperationFailed = (u: unknown): u is OperationFailed =>
+  isPollingError(u) && u._tag === "OperationFailed"
+
+/**
+ * Tells whether a value is a {@link WaitTimeout}.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ *
+ * OperationPoller.isWaitTimeout({ _tag: "WaitTimeout" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isWaitTimeout = (u: unknown): u is WaitTimeout => isPollingError(u) && u._tag === "WaitTimeout"
+
+/**
+ * Tells whether a value is an {@link OperationNotFound}.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ *
+ * OperationPoller.isOperationNotFound({ _tag: "OperationNotFound" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isOperationNotFound = (u: unknown): u is OperationNotFound =>
+  isPollingError(u) && u._tag === "OperationNotFound"
+
+/**
+ * Tells whether a value is a {@link PolicyExhausted}.
+ *
+ * @example
+ * ```ts
+ * import { OperationPoller } from "@longrunning/polling"
+ *
+ * OperationPoller.isPolicyExhausted({ _tag: "PolicyExhausted" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isPolicyExhausted = (u: unknown): u is PolicyExhausted =>
+  isPollingError(u) && u._tag === "PolicyExhausted"
 
 /**
  * What a watch can fail with: the operation was not found, the wait timed out, the policy gave up, or
@@ -237,17 +420,19 @@ const judgeOf = (options: BaseOptions, start: number): Judge => {
   }
 }
 
+// The watch builds its errors from snapshots it decoded, so they skip the constructor's validation (a
+// snapshot or a Status field compiles a validator on each call).
 const timedOut = (
   name: string,
   timeout: Duration.Duration | undefined,
   polls: number,
   last: Operation.Operation<unknown, unknown> | undefined
-) => new WaitTimeout({ operation: name, timeout: timeout ?? Duration.infinity, polls, lastSnapshot: Option.fromNullable(last) })
+) => new WaitTimeout({ operation: name, timeout: timeout ?? Duration.infinity, polls, lastSnapshot: Option.fromNullable(last) }, true)
 
 /** The error a watch ends with when its policy stops after this outcome. */
 const stopped = <M, R>(name: string, outcome: Policy.PollOutcome<M, R>): WatchError => {
   if (outcome._tag === "Answered") {
-    return new PolicyExhausted({ operation: name, polls: outcome.polls, lastSnapshot: Option.some(outcome.operation) })
+    return new PolicyExhausted({ operation: name, polls: outcome.polls, lastSnapshot: Option.some(outcome.operation) }, true)
   }
   if (OperationsError.isNotFound(outcome.error)) {
     return new OperationNotFound({
@@ -255,7 +440,7 @@ const stopped = <M, R>(name: string, outcome: Policy.PollOutcome<M, R>): WatchEr
       polls: outcome.polls,
       lastSnapshot: outcome.last,
       cause: outcome.error
-    })
+    }, true)
   }
   return outcome.error
 }
@@ -648,7 +833,7 @@ const resultOf = <M, R, E, Req>(name: string, done: Effect.Effect<Operation.Done
       case "DoneWithoutResult":
         return Effect.succeed(Option.none())
       case "Failed":
-        return Effect.fail(new OperationFailed({ operation: name, status: done.error, snapshot: done }))
+        return Effect.fail(new OperationFailed({ operation: name, status: done.error, snapshot: done }, true))
     }
   })
 

@@ -28,7 +28,27 @@ import * as Schema from "effect/Schema"
  */
 export type ForeignApi = "Compute Engine" | "Google Kubernetes Engine" | "Cloud SQL" | "an API with its own Operation type"
 
-const TypeId = "~@longrunning/schema/Answer/ForeignOperation" as const
+/**
+ * Marks a {@link ForeignOperation}.
+ *
+ * @example
+ * ```ts
+ * import { Answer } from "@longrunning/schema"
+ *
+ * declare const error: Answer.ForeignOperation
+ * error[Answer.ForeignOperationTypeId] === Answer.ForeignOperationTypeId // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const ForeignOperationTypeId: unique symbol = Symbol.for("@longrunning/schema/ForeignOperation")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type ForeignOperationTypeId = typeof ForeignOperationTypeId
 
 /**
  * An answer that is an operation of another API's own type, not a google.longrunning Operation.
@@ -55,7 +75,11 @@ export class ForeignOperation extends Schema.TaggedError<ForeignOperation>("@lon
     evidence: Schema.Array(Schema.String)
   }
 ) {
-  readonly [TypeId]: typeof TypeId = TypeId
+  /**
+   * @since 0.1.0
+   */
+  readonly [ForeignOperationTypeId]: ForeignOperationTypeId = ForeignOperationTypeId
+
   override get message(): string {
     const name = this.name === "" ? "the answer" : JSON.stringify(this.name.slice(0, 200))
     return `${name} is ${this.api === "an API with its own Operation type" ? "" : "a "}${this.api} operation (${
@@ -77,7 +101,7 @@ export class ForeignOperation extends Schema.TaggedError<ForeignOperation>("@lon
  * @since 0.1.0
  * @category guards
  */
-export const isForeignOperation = (u: unknown): u is ForeignOperation => Predicate.hasProperty(u, TypeId)
+export const isForeignOperation = (u: unknown): u is ForeignOperation => Predicate.hasProperty(u, ForeignOperationTypeId)
 
 // Fields a google.longrunning Operation never has at its top level, and that the other APIs' operation types
 // all carry some of.

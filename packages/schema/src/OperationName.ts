@@ -832,6 +832,70 @@ export const parseReference = (
   }))
 }
 
+/**
+ * Reads a plain collection name or the full URL of one (`https://{host}/{version}/{collection}`), as
+ * {@link parseReference} reads operation names: the same checks on the URL, the collection checked under the
+ * grammar.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ * import * as Either from "effect/Either"
+ *
+ * Either.isRight(OperationName.parseCollectionReference("https://run.googleapis.com/v2/projects/p/locations/l/operations")) // true
+ * Either.isRight(OperationName.parseCollectionReference("projects/p/locations/l/operations")) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const parseCollectionReference = (
+  input: string,
+  allow: Grammar = standard
+): Either.Either<CollectionReference, ParseResult.ParseError> => {
+  if (!/^https?:\/\//i.test(input)) {
+    return Either.map(parseCollection(input, allow), (name) => ({
+      name,
+      origin: Option.none(),
+      host: Option.none(),
+      version: Option.none()
+    }))
+  }
+  const url = urlProblem(input)
+  if (typeof url === "string") {
+    return Either.left(ParseResult.parseError(new ParseResult.Type(Schema.String.ast, input, url)))
+  }
+  return Either.map(parseCollection(url.name, allow), (name) => ({
+    name,
+    origin: Option.some(url.origin),
+    host: Option.some(url.host),
+    version: Option.some(url.version)
+  }))
+}
+
+/**
+ * A collection of operations named by a full URL or by a plain collection name, as
+ * {@link parseCollectionReference} reads it.
+ *
+ * @example
+ * ```ts
+ * import { OperationName } from "@longrunning/schema"
+ * import * as Either from "effect/Either"
+ *
+ * const reference: Either.Either<OperationName.CollectionReference, unknown> =
+ *   OperationName.parseCollectionReference("https://speech.googleapis.com/v1/operations")
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CollectionReference {
+  readonly name: OperationCollection
+  readonly origin: Option.Option<string>
+  readonly host: Option.Option<string>
+  readonly version: Option.Option<string>
+}
+
 // A project id starts with a lower-case letter (6 to 30 characters); a project number is all digits.
 const projectNumber = /^[0-9]+$/
 const projectId = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/

@@ -1,48 +1,34 @@
 /**
- * A fake `HttpClient` that serves the Dataproc v1 operations REST surface (the emulator's paths, JSON and
- * error envelopes) from a `TestOperations` script, without a socket: run the real
- * `OperationsClient.layer(...)` of `@longrunning/http` end to end (headers, credentials, retry policy,
- * decoding of error bodies) inside a test, under `TestClock`.
+ * A fake `HttpClient` that serves the Dataproc v1 REST surface the emulator serves (the operations methods
+ * and the methods that start operations; its paths, JSON, error envelopes and faults) from the emulator's
+ * `OperationStore`, without a socket: run the real `OperationsClient.layer(...)` of `@longrunning/http` end
+ * to end (headers, credentials, retry policy, request ids, decoding of error bodies) inside a test, under
+ * `TestClock`.
  *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Statuses from "@longrunning/emulator/Statuses"
 import * as Wire from "@longrunning/emulator/Wire"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Control from "./internal/control.js"
-import type * as Script from "./internal/script.js"
 import * as TestOperations from "./TestOperations.js"
 
 /**
- * Options of the fake: those of `TestOperations.layer`. In strict mode a request for a path that is not
- * part of the operations surface is a defect too.
+ * Options of the fake: those of `TestOperations.layer`. In strict mode a request no method serves (an
+ * unknown path, a wrong HTTP method) is a defect too.
  *
  * @since 0.1.0
  * @category models
  */
 export type Options = TestOperations.Options
 
-const methodOf = (route: Wire.Route): Script.Method | undefined => {
-  switch (route._tag) {
-    case "Get":
-      return "get"
-    case "List":
-      return "list"
-    case "Cancel":
-      return "cancel"
-    case "Delete":
-      return "delete"
-    default:
-      return undefined
-  }
-}
-
-const respond = (request: Parameters<typeof HttpClientResponse.fromWeb>[0], prepared: Wire.Prepared) =>
+const respond = (request: HttpClientRequest.HttpClientRequest, prepared: Wire.Prepared) =>
   HttpClientResponse.fromWeb(
     request,
     new Response(prepared.body, {
@@ -51,9 +37,22 @@ const respond = (request: Parameters<typeof HttpClientResponse.fromWeb>[0], prep
     })
   )
 
+const bodyText = (request: HttpClientRequest.HttpClientRequest): string => {
+  const body = request.body
+  switch (body._tag) {
+    case "Uint8Array":
+      return new TextDecoder().decode(body.body)
+    case "Raw":
+      return typeof body.body === "string" ? body.body : ""
+    default:
+      return ""
+  }
+}
+
 /**
- * A layer of the fake `HttpClient` and the `TestOperations` control service over one script. Any host is
- * served (the global, locational and regional Dataproc endpoints, a fixed URL); the path decides. Requests
+ * A layer of the fake `HttpClient` and the `TestOperations` control service over one store. Any host is
+ * served (the global, locational and regional Dataproc endpoints, a fixed URL); the path decides: the
+ * operations methods and the Dataproc methods that start operations, as the emulator serves them. Requests
  * are recorded in `TestOperations.calls` with their method, URL and headers.
  *
  * @example
@@ -83,52 +82,34 @@ export const layer = (
   options: Options = {}
 ): Layer.Layer<HttpClient.HttpClient | TestOperations.TestOperations> =>
   Layer.effectContext(
-    Effect.map(Control.makeScript(options, "TestHttpClient"), ({ clock, script }) => {
-      const latency = Duration.decode(options.latency ?? Duration.zero)
-      const client = HttpClient.make((request, url) =>
-        Effect.gen(function*() {
-          if (Duration.toMillis(latency) > 0) yield* clock.sleep(latency)
-          const route = Wire.parseRoute(request.method, url.pathname)
-          const method = methodOf(route)
-          const name = Wire.routeTarget(route)
-          if (route._tag === "Refused" || method === undefined || name === undefined) {
-            if (script.strict) {
-              return yield* Effect.dieMessage(
-                `TestHttpClient: strict mode: ${request.method} ${url.href} is not a Dataproc v1 operations call`
-              )
-            }
-            return route._tag === "Refused"
-              ? respond(
-                request,
-                yield* Wire.errorResponse(route.status, {
-                  httpStatus: route.httpStatus,
-                  headers: route.allow === undefined ? {} : { allow: route.allow }
-                })
-              )
-              : respond(
-                request,
-                yield* Wire.errorResponse(
-                  Statuses.unimplemented([`${route._tag} (TestHttpClient serves the operations methods; the Emulator serves this one)`])
-                )
-              )
-          }
-          const { bearer, headers } = Wire.recordHeaders(request.headers)
-          const answer = yield* script.serve(method, name, Wire.listParams(url.searchParams), {
-            method: request.method,
-            url: url.href,
-            headers,
-            ...(bearer === undefined ? {} : { bearer })
+    Effect.flatMap(Control.storeOf(options), (store) =>
+      Effect.map(Effect.clock, (clock) => {
+        const latency = Duration.decode(options.latency ?? Duration.zero)
+        const serveOptions = { strict: options.strict === true, label: "TestHttpClient" }
+        const client = HttpClient.make((request, url) =>
+          Effect.gen(function*() {
+            if (Duration.toMillis(latency) > 0) yield* clock.sleep(latency)
+            const { bearer, headers } = Wire.recordHeaders(request.headers)
+            const exchange = yield* store.receive({
+              route: Wire.parseRoute(request.method, url.pathname),
+              query: url.searchParams,
+              body: Effect.sync(() => bodyText(request)),
+              http: {
+                method: request.method,
+                url: url.href,
+                path: url.pathname,
+                query: Object.fromEntries(url.searchParams),
+                headers,
+                ...(bearer === undefined ? {} : { bearer })
+              }
+            }, serveOptions)
+            yield* Control.applyTransport(clock, exchange.fault, (description) =>
+              new HttpClientError.RequestError({ request, reason: "Transport", description }))
+            return respond(request, yield* Wire.prepare(yield* exchange.reply))
           })
-          return respond(
-            request,
-            answer._tag === "Ok"
-              ? Wire.json(200, answer.json)
-              : yield* Wire.errorResponse(answer.status)
-          )
-        })
-      )
-      return Context.make(HttpClient.HttpClient, client).pipe(
-        Context.add(TestOperations.TestOperations, Control.service(script))
-      )
-    })
+        )
+        return Context.make(HttpClient.HttpClient, client).pipe(
+          Context.add(TestOperations.TestOperations, Control.service(store, "TestHttpClient"))
+        )
+      }))
   )

@@ -1,15 +1,19 @@
 /**
- * An in-memory `OperationsClient` for testing code that waits on long-running operations: a script of
- * operations (created, advanced, completed, failed, at once or at times on Effect's Clock), errors to
- * answer, and a log of the calls made. The client is the real one (`OperationsClient.fromTransport`), so
- * names are checked and answers decoded exactly as over HTTP.
+ * An in-memory `OperationsClient` for testing code that starts and waits on long-running operations: a
+ * script of operations (created, advanced, completed, failed, at once or at times on Effect's Clock), errors
+ * and faults to answer, and a log of the calls made. The client is the real one
+ * (`OperationsClient.fromTransport`), so names are checked and answers decoded exactly as over HTTP. The
+ * script is an `OperationStore` of `@longrunning/emulator`, the store the emulator serves: `start` runs the
+ * Dataproc start methods the emulator serves (with `requestId` dedupe), and one store can be shared with
+ * `TestHttpClient` and the emulator so the same script answers through each.
  *
  * @since 0.1.0
  */
+import type * as Emulator from "@longrunning/emulator/Emulator"
+import type * as OperationStore from "@longrunning/emulator/OperationStore"
 import * as Statuses from "@longrunning/emulator/Statuses"
 import * as Wire from "@longrunning/emulator/Wire"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
-import type * as OperationsError from "@longrunning/http/OperationsError"
 import * as Operation from "@longrunning/schema/Operation"
 import * as Status from "@longrunning/schema/Status"
 import * as Context from "effect/Context"
@@ -26,12 +30,12 @@ import * as Control from "./internal/control.js"
 // -----------------------------------------------------------------------------
 
 /**
- * A method of the operations API.
+ * A method of the operations API, or `start` for the Dataproc methods that start an operation.
  *
  * @since 0.1.0
  * @category models
  */
-export type Method = Exclude<OperationsError.Method, "start">
+export type Method = OperationStore.Method
 
 /**
  * An operation as the server would send it now: the JSON of a `google.longrunning.Operation`.
@@ -39,33 +43,17 @@ export type Method = Exclude<OperationsError.Method, "start">
  * @since 0.1.0
  * @category models
  */
-export type Snapshot = {
-  readonly name: string
-  readonly metadata?: unknown
-  readonly done?: true
-  /** An encoded `google.rpc.Status`. */
-  readonly error?: unknown
-  readonly response?: unknown
-}
+export type Snapshot = OperationStore.Snapshot
 
 /**
- * How a call arrived over HTTP (only calls served by `TestHttpClient` carry it).
+ * How a call arrived over HTTP (calls served by `TestHttpClient`, or by an emulator sharing the store, carry
+ * it). Header names are lowercased and secrets redacted; the bearer token is kept as a `Redacted`: compare it
+ * with {@link hasBearer}.
  *
  * @since 0.1.0
  * @category models
  */
-export interface HttpRequest {
-  /** `GET`, `POST`, `DELETE`. */
-  readonly method: string
-  readonly url: string
-  /**
-   * Header names lowercased. Secret values are not kept: `authorization` reads `Bearer <redacted>` (the
-   * scheme stays), `cookie`, `x-api-key` and the like read `<redacted>`, so printed calls never show a token.
-   */
-  readonly headers: Readonly<Record<string, string>>
-  /** The bearer token sent in `Authorization`, if any; it prints as `<redacted>`. Compare with {@link hasBearer}. */
-  readonly bearer?: Redacted.Redacted<string> | undefined
-}
+export type HttpRequest = OperationStore.HttpRequest
 
 /**
  * Whether a call served over HTTP carried `Authorization: Bearer <token>`: the call log keeps the token only
@@ -91,20 +79,15 @@ export const hasBearer: (
 ) => boolean = Wire.hasBearer
 
 /**
- * One call the code under test made.
+ * One call the code under test made: an entry of the store's call log that a method served.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Call {
+export interface Call extends OperationStore.Call {
   readonly method: Method
-  /** The operation name, or the collection of a `list`. */
+  /** The operation name, the collection of a `list`, or the parent (or cluster) of a `start`. */
   readonly name: string
-  /** When it was answered, in epoch milliseconds on the Clock. */
-  readonly time: number
-  /** The google.rpc code answered: 0 for OK; -1 when strict mode turned the call into a defect. */
-  readonly code: number
-  readonly http?: HttpRequest | undefined
 }
 
 /**
@@ -141,7 +124,8 @@ export interface ProgressStep {
 }
 
 /**
- * Which calls an injected error answers. All conditions hold together.
+ * Which calls an injected error answers. All conditions hold together; errors for a name are tried before
+ * global ones, and within each the first injected wins.
  *
  * @since 0.1.0
  * @category models
@@ -169,6 +153,15 @@ export interface Options {
   readonly strict?: boolean | undefined
   /** The time every call takes on the Clock before it is answered; none by default. */
   readonly latency?: Duration.DurationInput | undefined
+  /**
+   * The store to run on: one shared with another double (`TestHttpClient`, `Emulator.make({ store })`).
+   * A new one on the Clock of the context by default.
+   */
+  readonly store?: OperationStore.OperationStore.Service | undefined
+  /** The seed of a new store's Random (generated ids of started operations); 1 by default. */
+  readonly seed?: number | undefined
+  /** How long a new store remembers a start's `requestId`; 1 hour by default. */
+  readonly requestIdWindow?: Duration.DurationInput | undefined
 }
 
 // -----------------------------------------------------------------------------
@@ -213,8 +206,15 @@ export declare namespace TestOperations {
    * @category models
    */
   export interface Service {
+    /** The store the script is kept in, shared by every double given it. */
+    readonly store: OperationStore.OperationStore.Service
     /** Creates a running operation. A name that is not an operation name, or is taken, is a defect. */
     readonly create: (name: string, options?: CreateOptions) => Effect.Effect<void>
+    /**
+     * Starts simulating a Dataproc operation as the emulator does (`Emulator.create`'s options: kind,
+     * scenario...), and returns it as it is now.
+     */
+    readonly simulate: (options?: Emulator.CreateOptions) => Effect.Effect<Snapshot>
     /** Replaces the metadata of a running operation now. */
     readonly setMetadata: (name: string, metadata: unknown) => Effect.Effect<void>
     /** Makes a running operation succeed now, with `response` (google.protobuf.Empty by default). */
@@ -247,7 +247,8 @@ export declare namespace TestOperations {
     ) => Effect.Effect<void>
     /**
      * Makes matching calls answer `status` (with its details: a RetryInfo becomes the error's
-     * `retryAfter`). Returns the rule's id. The first rule injected that matches wins.
+     * `retryAfter`). Returns the rule's id. Rules for a name are tried before global ones; within each, the
+     * first injected wins.
      */
     readonly injectError: (status: Status.Status, options?: ErrorOptions) => Effect.Effect<number>
     /** Makes the methods answer UNIMPLEMENTED, as services without cancel or delete do. */
@@ -255,9 +256,15 @@ export declare namespace TestOperations {
       methods: Method | ReadonlyArray<Method>,
       options?: { readonly name?: string | undefined }
     ) => Effect.Effect<number>
-    /** Removes one injected error. */
+    /**
+     * Adds any fault rule of the store (`Emulator.latency(...)`, `Emulator.quotaFault`, `Emulator.wrongName`...)
+     * and returns its id. Faults that need a wire (an HTML page, half a JSON body) are defects here; serve them
+     * with `TestHttpClient` or the emulator. A reset connection fails the call with a `TransportError`.
+     */
+    readonly injectFault: (fault: OperationStore.Fault, options?: OperationStore.RuleOptions) => Effect.Effect<number>
+    /** Removes one injected error or fault. */
     readonly removeError: (id: number) => Effect.Effect<void>
-    /** Removes every injected error. */
+    /** Removes every injected error and fault. */
     readonly clearErrors: Effect.Effect<void>
     /** The operation as a `get` would answer it now, without counting as a call. */
     readonly peek: (name: string) => Effect.Effect<Option.Option<Snapshot>>
@@ -265,7 +272,7 @@ export declare namespace TestOperations {
     readonly operations: Effect.Effect<ReadonlyArray<Snapshot>>
     /** The number of scheduled changes not yet due. */
     readonly pending: Effect.Effect<number>
-    /** Every call answered so far, oldest first. */
+    /** Every call received so far, oldest first. */
     readonly calls: Effect.Effect<ReadonlyArray<Call>>
     /** Forgets the calls made so far. */
     readonly clearCalls: Effect.Effect<void>
@@ -273,7 +280,9 @@ export declare namespace TestOperations {
 }
 
 /**
- * A layer of an in-memory `OperationsClient` and the `TestOperations` control service over one script.
+ * A layer of an in-memory `OperationsClient` and the `TestOperations` control service over one store.
+ * `client.start` serves the Dataproc methods the emulator serves (clusters.create, delete, start, stop,
+ * batches.create, workflowTemplates.instantiateInline), with the same checks and `requestId` dedupe.
  *
  * @example
  * ```ts
@@ -295,15 +304,11 @@ export declare namespace TestOperations {
  */
 export const layer = (options: Options = {}): Layer.Layer<OperationsClient.OperationsClient | TestOperations> =>
   Layer.effectContext(
-    Effect.map(Control.makeScript(options, "TestOperations"), ({ clock, script }) =>
-      Context.make(TestOperations, Control.service(script)).pipe(
-        Context.add(
-          OperationsClient.OperationsClient,
-          OperationsClient.fromTransport(
-            Control.transport(script, clock, Duration.decode(options.latency ?? Duration.zero))
-          )
-        )
-      ))
+    Effect.flatMap(Control.storeOf(options), (store) =>
+      Effect.map(Effect.clock, (clock) =>
+        Context.make(TestOperations, Control.service(store, "TestOperations")).pipe(
+          Context.add(OperationsClient.OperationsClient, OperationsClient.fromTransport(Control.transport(store, clock, options)))
+        )))
   )
 
 // -----------------------------------------------------------------------------
@@ -567,6 +572,42 @@ export const finishWithoutResultAt = (
  */
 export const injectError = (status: Status.Status, options?: ErrorOptions): Effect.Effect<number, never, TestOperations> =>
   use((s) => s.injectError(status, options))
+
+/**
+ * Adds a fault rule of the store (any `Emulator` fault) and returns its id.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@longrunning/emulator"
+ * import { TestOperations } from "@longrunning/testing"
+ *
+ * TestOperations.injectFault(Emulator.quotaFault, { times: 1 }) // the next started operation fails for quota
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const injectFault = (
+  fault: OperationStore.Fault,
+  options?: OperationStore.RuleOptions
+): Effect.Effect<number, never, TestOperations> => use((s) => s.injectFault(fault, options))
+
+/**
+ * Starts simulating a Dataproc operation as the emulator does, and returns it as it is now.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@longrunning/emulator"
+ * import { TestOperations } from "@longrunning/testing"
+ *
+ * TestOperations.simulate({ kind: "Batch", scenario: Emulator.failAfter("1 minute", Emulator.quotaExceeded) })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const simulate = (options?: Emulator.CreateOptions): Effect.Effect<Snapshot, never, TestOperations> =>
+  use((s) => s.simulate(options))
 
 /**
  * Makes methods answer UNIMPLEMENTED.

@@ -18,14 +18,15 @@ export * as Emulator from "@longrunning/emulator/Emulator"
 export * as Statuses from "@longrunning/emulator/Statuses"
 
 /**
- * An in-memory `OperationsClient` with a control service to script operations, errors and time.
+ * An in-memory `OperationsClient` with a control service to script operations, errors and time, on the
+ * emulator's `OperationStore`; it serves the Dataproc start methods too.
  *
  * @since 0.1.0
  */
 export * as TestOperations from "./TestOperations.js"
 
 /**
- * A fake `HttpClient` serving the Dataproc operations REST surface from a `TestOperations` script.
+ * A fake `HttpClient` serving the emulator's Dataproc REST surface from the same store, without a socket.
  *
  * @since 0.1.0
  */

@@ -82,7 +82,8 @@ export const run: Effect.Effect<
           path,
           data: Option.some(JSON.stringify(body)),
           params,
-          requestId: Option.none()
+          requestId: Option.none(),
+          dataproc: true
         }),
         (request) => client.start(request)
       )

@@ -1,6 +1,6 @@
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as Predicate from "effect/Predicate"
-import * as Data from "effect/Data"
+import * as Schema from "effect/Schema"
 import * as Format from "./format.js"
 
 /** The exit codes of `lro`, as docs/cli.md documents them. */
@@ -21,11 +21,25 @@ export const codes = {
   interrupted: 130
 } as const
 
+/** Marks the errors lro makes itself. */
+export const TypeId: unique symbol = Symbol.for("@longrunning/cli/CliError")
+export type TypeId = typeof TypeId
+
 /** Input refused before anything was sent: a bad flag value the parser could not see. */
-export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+export class UsageError extends Schema.TaggedError<UsageError>("@longrunning/cli/UsageError")(
+  "UsageError",
+  { message: Schema.String }
+) {
+  readonly [TypeId]: TypeId = TypeId
+}
 
 /** The emulator could not listen (the port is taken, or not allowed). */
-export class ListenFailed extends Data.TaggedError("ListenFailed")<{ readonly message: string }> {}
+export class ListenFailed extends Schema.TaggedError<ListenFailed>("@longrunning/cli/ListenFailed")(
+  "ListenFailed",
+  { message: Schema.String }
+) {
+  readonly [TypeId]: TypeId = TypeId
+}
 
 /** Says why a server could not start, from the `ServeError` of `@effect/platform`. */
 export const listenFailed = (address: string) => (error: { readonly cause: unknown }): ListenFailed =>
@@ -38,19 +52,41 @@ export const listenFailed = (address: string) => (error: { readonly cause: unkno
   })
 
 /** The demo did not end as it should have. */
-export class DemoFailed extends Data.TaggedError("DemoFailed")<{ readonly message: string }> {}
+export class DemoFailed extends Schema.TaggedError<DemoFailed>("@longrunning/cli/DemoFailed")(
+  "DemoFailed",
+  { message: Schema.String }
+) {
+  readonly [TypeId]: TypeId = TypeId
+}
 
 /** A wait ended with the operation failed: the status is already printed, only the exit code remains. */
-export class OperationEndedInError extends Data.TaggedError("OperationEndedInError")<{ readonly message: string }> {}
+export class OperationEndedInError extends Schema.TaggedError<OperationEndedInError>("@longrunning/cli/OperationEndedInError")(
+  "OperationEndedInError",
+  { message: Schema.String }
+) {
+  readonly [TypeId]: TypeId = TypeId
+}
 
 /** `--timeout` ran out before a get, list, cancel or delete had its answer. */
-export class CommandTimedOut extends Data.TaggedError("CommandTimedOut")<{ readonly message: string }> {}
+export class CommandTimedOut extends Schema.TaggedError<CommandTimedOut>("@longrunning/cli/CommandTimedOut")(
+  "CommandTimedOut",
+  { message: Schema.String }
+) {
+  readonly [TypeId]: TypeId = TypeId
+}
 
 // The errors lro makes itself, whose messages escape what they quote and may span lines on purpose. Every
 // other message (the library's, the platform's) may carry a server's text and is escaped whole.
-const ownTags = new Set(["UsageError", "ListenFailed", "DemoFailed", "OperationEndedInError", "CommandTimedOut"])
+const ownTags = new Set([
+  "UsageError",
+  "ListenFailed",
+  "DemoFailed",
+  "OperationEndedInError",
+  "CommandTimedOut",
+  "DurableNotInstalled"
+])
 
-const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint", "InvalidHeader"])
+const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint", "InvalidHeader", "DurableNotInstalled"])
 const apiTags = new Set([
   "ApiError",
   "TransportError",
@@ -61,7 +97,10 @@ const apiTags = new Set([
   "ListenFailed",
   "RequestError",
   "ResponseError",
-  "SystemError"
+  "SystemError",
+  // durable waits (internal/durable.ts): the store, and a poll that failed for good
+  "StoreFailed",
+  "PollingFailed"
 ])
 const failedTags = new Set(["OperationFailed", "OperationEndedInError", "DemoFailed"])
 

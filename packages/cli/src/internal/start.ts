@@ -22,6 +22,8 @@ export interface Input {
   /** `KEY=VALUE`, in order; a key given twice is sent twice. */
   readonly params: ReadonlyArray<string>
   readonly requestId: Option.Option<string>
+  /** Whether the path is Dataproc's, whose methods above are known to take a request id. */
+  readonly dataproc: boolean
 }
 
 // Dataproc's methods that start an operation and take a request id (AIP-155): creates and deletes of
@@ -33,15 +35,19 @@ const takesRequestId = /(?:^|\/)(?:clusters|batches|sessions|nodeGroups|workflow
 const idInBody = /:(?:start|stop|repair|resize|instantiate)$/
 
 /**
- * Where the call takes its request id: the custom methods above in the body, other Dataproc methods in the
- * query; `undefined` for a path not known to take one, unless `--request-id` was given.
+ * Where the call takes its request id: the custom methods above in the body, other methods in the query;
+ * `undefined` for a path not known to take one (any path of another service), unless `--request-id` was given.
  */
-export const requestIdLocation = (path: string, given: boolean): OperationsClient.RequestIdLocation | undefined =>
-  idInBody.test(path)
+export const requestIdLocation = (
+  path: string,
+  given: boolean,
+  dataproc: boolean
+): OperationsClient.RequestIdLocation | undefined =>
+  !given && !(dataproc && takesRequestId.test(path))
+    ? undefined
+    : idInBody.test(path)
     ? { in: "body" }
-    : given || takesRequestId.test(path)
-    ? { in: "query" }
-    : undefined
+    : { in: "query" }
 
 const paramKey = /^[A-Za-z_][A-Za-z0-9_.]*$/
 
@@ -109,7 +115,7 @@ export const request = (input: Input): Effect.Effect<OperationsClient.StartReque
     }
     let body = Option.isSome(input.data) ? yield* readData(input.data.value) : undefined
     const query = yield* readParams(input.params)
-    const location = requestIdLocation(input.path, Option.isSome(input.requestId))
+    const location = requestIdLocation(input.path, Option.isSome(input.requestId), input.dataproc)
     if (Option.isSome(input.requestId)) {
       const id = input.requestId.value
       if (!printable.test(id)) {
@@ -130,6 +136,18 @@ export const request = (input: Input): Effect.Effect<OperationsClient.StartReque
           return yield* usage("--request-id differs from --param requestId=...")
         }
         query["requestId"] = [id]
+      }
+    }
+    // A method that takes a request id gets a fresh one here rather than from the client, so that
+    // `--dry-run` prints the whole request.
+    if (location !== undefined && Option.isNone(input.requestId)) {
+      const fresh = yield* Effect.sync(() => globalThis.crypto.randomUUID())
+      if (location.in === "body") {
+        const record = body === undefined ? {} : isRecord(body) ? body : undefined
+        if (record === undefined) return yield* usage("this method takes its request id in the body, and --data is not a JSON object")
+        if (record["requestId"] === undefined) body = { ...record, requestId: fresh }
+      } else if (!(query["requestId"] ?? []).some((value) => value !== "")) {
+        query["requestId"] = [fresh]
       }
     }
     return {

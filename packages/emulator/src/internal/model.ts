@@ -1,6 +1,5 @@
 import type * as Any from "@longrunning/schema/Any"
 import type * as Dataproc from "@longrunning/schema/Dataproc"
-import * as Operation from "@longrunning/schema/Operation"
 import * as Proto from "@longrunning/schema/Proto"
 import type * as Status from "@longrunning/schema/Status"
 import * as Duration from "effect/Duration"
@@ -37,11 +36,17 @@ const operationTypes: Readonly<Record<Kind, string>> = {
   Workflow: "WORKFLOW"
 }
 
-/** How an operation ends. */
+/** How an operation ends, as the store keeps it: the response and the error as JSON. */
 export type Outcome =
-  | { readonly _tag: "Succeed"; readonly response?: Any.Any | undefined }
-  | { readonly _tag: "Fail"; readonly error: Status.Status }
+  | { readonly _tag: "Succeed"; readonly response?: unknown }
+  | { readonly _tag: "Fail"; readonly error: unknown }
   | { readonly _tag: "DoneWithoutResult" }
+
+/** When an operation ended, and how. */
+export interface End {
+  readonly at: number
+  readonly outcome: Outcome
+}
 
 /** A script for an operation: an outcome after a delay, or no end at all. */
 export type Scenario =
@@ -52,10 +57,8 @@ export type Scenario =
 
 export type Metadata = Dataproc.OperationMetadata
 
-export type EmulatedOperation = Operation.Operation<Metadata, Any.Any>
-
-export interface Entry {
-  readonly name: string
+/** What a simulated Dataproc operation is about: its metadata and default response are computed from it. */
+export interface Simulation {
   readonly kind: Kind
   readonly project: string
   readonly location: string
@@ -63,45 +66,18 @@ export interface Entry {
   readonly resourceUuid: string
   readonly createdAt: number
   readonly pendingMillis: number
-  readonly scenario: Scenario
   readonly labels: Readonly<Record<string, string>>
   readonly warnings: ReadonlyArray<string>
   readonly description: string
-  /** Set by complete/fail/cancel from the control API or the REST cancel method. */
-  override?: { readonly at: number; readonly outcome: Outcome } | undefined
 }
 
 const timestamp = (millis: number): Proto.TimestampValue => Proto.timestampFromMillis(millis)
 const iso = (millis: number): string => Proto.timestampFromMillis(millis).toJSON()
 
-/** When and how an entry ends, if it does. */
-export const finish = (entry: Entry): { readonly at: number; readonly outcome: Outcome } | undefined => {
-  if (entry.override !== undefined) return entry.override
-  const scenario = entry.scenario
-  switch (scenario._tag) {
-    case "Never":
-      return undefined
-    case "Succeed":
-      return {
-        at: entry.createdAt + Duration.toMillis(scenario.after),
-        outcome: { _tag: "Succeed", response: scenario.response }
-      }
-    case "Fail":
-      return { at: entry.createdAt + Duration.toMillis(scenario.after), outcome: { _tag: "Fail", error: scenario.error } }
-    case "DoneWithoutResult":
-      return { at: entry.createdAt + Duration.toMillis(scenario.after), outcome: { _tag: "DoneWithoutResult" } }
-  }
+const errorMessage = (error: unknown): string | undefined => {
+  if (error === null || typeof error !== "object" || !("message" in error)) return undefined
+  return typeof error.message === "string" ? error.message : undefined
 }
-
-/** The outcome of an entry at `now`, or undefined while it runs. */
-export const outcomeAt = (entry: Entry, now: number): { readonly at: number; readonly outcome: Outcome } | undefined => {
-  const end = finish(entry)
-  return end !== undefined && now >= end.at ? end : undefined
-}
-
-export const isRunningAt = (entry: Entry, now: number): boolean => outcomeAt(entry, now) === undefined
-
-export const clusterName = (entry: Entry): string => entry.resourceId
 
 const clusterStatus = (
   state: "PENDING" | "RUNNING" | "DONE",
@@ -115,8 +91,7 @@ const clusterStatus = (
   ...(details === undefined ? {} : { details })
 })
 
-const clusterMetadata = (entry: Entry, now: number): Dataproc.ClusterOperationMetadata => {
-  const end = outcomeAt(entry, now)
+const clusterMetadata = (entry: Simulation, now: number, end: End | undefined): Dataproc.ClusterOperationMetadata => {
   const runningAt = entry.createdAt + Math.min(entry.pendingMillis, end === undefined ? Infinity : end.at - entry.createdAt)
   const pending = clusterStatus("PENDING", entry.createdAt, "PENDING")
   const running = clusterStatus("RUNNING", runningAt, "RUNNING")
@@ -125,7 +100,7 @@ const clusterMetadata = (entry: Entry, now: number): Dataproc.ClusterOperationMe
   if (end !== undefined) {
     const outcome = end.outcome
     status = outcome._tag === "Fail"
-      ? clusterStatus("DONE", end.at, "FAILED", outcome.error.message)
+      ? clusterStatus("DONE", end.at, "FAILED", errorMessage(outcome.error))
       : clusterStatus("DONE", end.at, "DONE")
     history = [pending, running]
   } else if (now >= runningAt) {
@@ -148,11 +123,10 @@ const clusterMetadata = (entry: Entry, now: number): Dataproc.ClusterOperationMe
   }
 }
 
-export const batchName = (entry: Entry): string =>
+export const batchName = (entry: Simulation): string =>
   `projects/${entry.project}/locations/${entry.location}/batches/${entry.resourceId}`
 
-const batchMetadata = (entry: Entry, now: number): Dataproc.BatchOperationMetadata => {
-  const end = outcomeAt(entry, now)
+const batchMetadata = (entry: Simulation, end: End | undefined): Dataproc.BatchOperationMetadata => {
   return {
     "@type": "type.googleapis.com/google.cloud.dataproc.v1.BatchOperationMetadata",
     batch: batchName(entry),
@@ -166,7 +140,7 @@ const batchMetadata = (entry: Entry, now: number): Dataproc.BatchOperationMetada
   }
 }
 
-const clusterResponse = (entry: Entry, at: number, state: "RUNNING" | "STOPPED"): Any.Any => ({
+const clusterResponse = (entry: Simulation, at: number, state: "RUNNING" | "STOPPED"): Any.Any => ({
   "@type": "type.googleapis.com/google.cloud.dataproc.v1.Cluster",
   projectId: entry.project,
   clusterName: entry.resourceId,
@@ -183,7 +157,7 @@ const clusterResponse = (entry: Entry, at: number, state: "RUNNING" | "STOPPED")
   clusterUuid: entry.resourceUuid
 })
 
-const batchResponse = (entry: Entry, at: number): Any.Any => ({
+const batchResponse = (entry: Simulation, at: number): Any.Any => ({
   "@type": "type.googleapis.com/google.cloud.dataproc.v1.Batch",
   name: batchName(entry),
   uuid: entry.resourceUuid,
@@ -199,7 +173,8 @@ const batchResponse = (entry: Entry, at: number): Any.Any => ({
   ]
 })
 
-const defaultResponse = (entry: Entry, at: number): Any.Any => {
+/** The response of a simulated operation that succeeds at `at` without one given. */
+export const defaultResponse = (entry: Simulation, at: number): Any.Any => {
   switch (entry.kind) {
     case "ClusterCreate":
     case "ClusterStart":
@@ -214,11 +189,10 @@ const defaultResponse = (entry: Entry, at: number): Any.Any => {
   }
 }
 
-const workflowMetadata = (entry: Entry, now: number): Dataproc.WorkflowMetadata => {
-  const end = outcomeAt(entry, now)
+const workflowMetadata = (entry: Simulation, now: number, end: End | undefined): Dataproc.WorkflowMetadata => {
   const runningAt = entry.createdAt + Math.min(entry.pendingMillis, end === undefined ? Infinity : end.at - entry.createdAt)
   const state = end !== undefined ? "DONE" : now >= runningAt ? "RUNNING" : "PENDING"
-  const failed = end !== undefined && end.outcome._tag === "Fail" ? end.outcome.error.message : undefined
+  const failed = end !== undefined && end.outcome._tag === "Fail" ? errorMessage(end.outcome.error) : undefined
   return {
     "@type": "type.googleapis.com/google.cloud.dataproc.v1.WorkflowMetadata",
     template: `projects/${entry.project}/regions/${entry.location}/workflowTemplates/${entry.resourceId}`,
@@ -237,62 +211,29 @@ const workflowMetadata = (entry: Entry, now: number): Dataproc.WorkflowMetadata 
   }
 }
 
-const metadataOf = (entry: Entry, now: number): Metadata => {
+/** The metadata of a simulated operation at `now`, given how (and whether) it has ended by then. */
+export const metadataOf = (entry: Simulation, now: number, end: End | undefined): Metadata => {
   switch (entry.kind) {
     case "Batch":
-      return batchMetadata(entry, now)
+      return batchMetadata(entry, end)
     case "Workflow":
-      return workflowMetadata(entry, now)
+      return workflowMetadata(entry, now, end)
     case "ClusterCreate":
     case "ClusterDelete":
     case "ClusterStart":
     case "ClusterStop":
-      return clusterMetadata(entry, now)
+      return clusterMetadata(entry, now, end)
   }
 }
 
-/** The operation as a client reading it at `now` sees it. */
-export const render = (entry: Entry, now: number): EmulatedOperation => {
-  const metadata = metadataOf(entry, now)
-  const end = outcomeAt(entry, now)
-  if (end === undefined) return Operation.running({ name: entry.name, metadata })
-  const outcome = end.outcome
-  switch (outcome._tag) {
-    case "Succeed":
-      return Operation.succeeded({
-        name: entry.name,
-        metadata,
-        response: outcome.response ?? defaultResponse(entry, end.at)
-      })
-    case "Fail":
-      return Operation.failed({ name: entry.name, metadata, error: outcome.error })
-    case "DoneWithoutResult":
-      return Operation.doneWithoutResult({ name: entry.name, metadata })
-  }
-}
-
-// Google's JSON printers write these keys first; the rest keep their order.
-const operationKeyOrder = ["name", "metadata", "done", "error", "response"]
-
-const typeFirst = (value: unknown): unknown => {
+/** `@type` first in every Any, as Google writes them. */
+export const typeFirst = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(typeFirst)
   if (value === null || typeof value !== "object") return value
   const out: Record<string, unknown> = {}
   if ("@type" in value) out["@type"] = value["@type"]
   for (const [key, field] of Object.entries(value)) {
     if (key !== "@type") out[key] = typeFirst(field)
-  }
-  return out
-}
-
-/** Orders an encoded operation's keys as Google writes them (`@type` first in every Any). */
-export const orderOperation = (json: { readonly [key: string]: unknown }): Record<string, unknown> => {
-  const out: Record<string, unknown> = {}
-  for (const key of operationKeyOrder) {
-    if (json[key] !== undefined) out[key] = typeFirst(json[key])
-  }
-  for (const [key, value] of Object.entries(json)) {
-    if (!operationKeyOrder.includes(key)) out[key] = typeFirst(value)
   }
   return out
 }

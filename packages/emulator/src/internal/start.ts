@@ -4,15 +4,13 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { CreateOptions, Kind } from "../Emulator.js"
-import type { Engine } from "./engine.js"
-import * as Model from "./model.js"
 import type * as Routes from "./routes.js"
 
 // The Dataproc methods that start an operation: what each checks, what it creates, and requestId dedupe.
 
-/** How a start ends: an operation to answer, or a Status to refuse with. */
+/** How a start ends: the operation to answer, or a Status to refuse with. */
 export type Outcome =
-  | { readonly _tag: "Started"; readonly entry: Model.Entry }
+  | { readonly _tag: "Started"; readonly name: string }
   | { readonly _tag: "Refused"; readonly status: Status.Status }
 
 const refuse = (code: number, message: string): Outcome => ({
@@ -71,12 +69,37 @@ export interface Failure {
   readonly after: Duration.Duration
 }
 
+/** A cluster or batch the store knows of: its UUID, and the delete operation that removes it, once one was started. */
+export interface Resource {
+  readonly uuid: string
+  readonly labels: Readonly<Record<string, string>>
+  deletedBy?: string | undefined
+}
+
+/** What a start needs of the store. */
+export interface Host {
+  readonly now: Effect.Effect<number>
+  /** Starts simulating an operation; answers its name, resource id and resource UUID. */
+  readonly simulate: (
+    options: CreateOptions
+  ) => Effect.Effect<{ readonly name: string; readonly resourceId: string; readonly resourceUuid: string; readonly labels: Readonly<Record<string, string>> }>
+  readonly exists: (name: string) => boolean
+  /** Whether the operation has succeeded by `now`. */
+  readonly succeeded: (name: string, now: number) => boolean
+  /** Clusters and batches by resource name (`projects/p/regions/r/clusters/c`, `.../batches/b`). */
+  readonly resources: Map<string, Resource>
+  /** The operation a request id started, if it was seen within the window before `now`. */
+  readonly started: (key: string, now: number) => string | undefined
+  /** Remembers the operation a request id started. */
+  readonly remember: (key: string, name: string, now: number) => void
+}
+
 /**
  * Runs a method that starts an operation. A request id seen within the window for the same method and
  * target answers the operation it started, and starts nothing.
  */
 export const start = (
-  engine: Engine,
+  engine: Host,
   route: Routes.Start,
   query: URLSearchParams,
   rawBody: string,
@@ -98,8 +121,7 @@ export const start = (
     const key = requestId === undefined || requestId === "" ? undefined : `${route._tag} ${route.target} ${requestId}`
     if (key !== undefined) {
       const seen = engine.started(key, now)
-      const entry = seen === undefined ? undefined : engine.entry(seen)
-      if (entry !== undefined) return { _tag: "Started", entry }
+      if (seen !== undefined && engine.exists(seen)) return { _tag: "Started", name: seen }
     }
 
     const base: CreateOptions = {
@@ -115,10 +137,8 @@ export const start = (
       const resource = engine.resources.get(name)
       if (resource === undefined) return undefined
       if (resource.deletedBy === undefined) return resource
-      const deletion = engine.entry(resource.deletedBy)
       // A deleted resource is gone once its delete succeeds; until then it still exists.
-      const end = deletion === undefined ? undefined : Model.outcomeAt(deletion, now)
-      return end !== undefined && end.outcome._tag === "Succeed" ? undefined : resource
+      return engine.succeeded(resource.deletedBy, now) ? undefined : resource
     }
 
     let options: CreateOptions
@@ -174,7 +194,7 @@ export const start = (
       }
     }
 
-    const entry = yield* engine.create(options)
+    const entry = yield* engine.simulate(options)
     switch (route._tag) {
       case "CreateCluster":
         engine.resources.set(`${route.target}/${entry.resourceId}`, { uuid: entry.resourceUuid, labels: entry.labels })
@@ -191,5 +211,5 @@ export const start = (
         break
     }
     if (key !== undefined) engine.remember(key, entry.name, now)
-    return { _tag: "Started", entry }
+    return { _tag: "Started", name: entry.name }
   })

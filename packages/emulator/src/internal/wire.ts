@@ -126,3 +126,29 @@ export const pageBody = (result: Page): Record<string, unknown> => ({
   ...(result.operations.length === 0 ? {} : { operations: result.operations }),
   ...(result.nextPageToken === undefined ? {} : { nextPageToken: result.nextPageToken })
 })
+
+/**
+ * What the store answers a request with, before it is printed: a JSON body (HTTP 200), a Status (its
+ * AIP-193 envelope), or a body already printed (one a fault bent: an HTML page, half the JSON...).
+ */
+export type Reply =
+  | { readonly _tag: "Json"; readonly json: unknown }
+  | {
+    readonly _tag: "Error"
+    readonly status: Status.Status
+    readonly httpStatus?: number | undefined
+    readonly headers?: Readonly<Record<string, string>> | undefined
+  }
+  | { readonly _tag: "Raw"; readonly prepared: Prepared }
+
+/** Prints a reply as the emulator sends it. */
+export const prepare = (reply: Reply): Effect.Effect<Prepared> => {
+  switch (reply._tag) {
+    case "Json":
+      return Effect.succeed(json(200, reply.json))
+    case "Error":
+      return errorResponse(reply.status, { httpStatus: reply.httpStatus, headers: reply.headers })
+    case "Raw":
+      return Effect.succeed(reply.prepared)
+  }
+}

@@ -110,7 +110,7 @@ export const untypedDecoder: Decoder<Operation.Operation> = (json) => {
 const checkName = <M, R>(decode: Decoder<Operation.Operation<M, R>>, name: string): Decoder<Operation.Operation<M, R>> =>
 (json) => {
   const answer = Answer.normalize(json, name)
-  if (Either.isLeft(answer)) return Either.left({ path: "$", detail: answer.left.message })
+  if (Either.isLeft(answer)) return Either.left({ path: "$", detail: answer.left.message, cause: answer.left })
   return Either.flatMap(decode(answer.right), (operation) =>
     OperationName.sameOperation(name, operation.name)
       ? Either.right(operation)
@@ -129,10 +129,32 @@ export const operationDecoder = <M, R, I>(
   name: string
 ): Decoder<Operation.Operation<M, R>> => checkName(fromSchema(schema), name)
 
+// Each operation of a page goes through the answer rules a get applies (but for the name, which a page has no
+// one to ask for): another API's operation is refused at its place in the page, a result without `done` is done.
+const normalizePage = (json: unknown): Either.Either<unknown, Malformed> => {
+  if (!isPlainObject(json) || !Array.isArray(json.operations)) return Either.right(json)
+  const operations: ReadonlyArray<unknown> = json.operations
+  let changed: Array<unknown> | undefined
+  for (let index = 0; index < operations.length; index++) {
+    const answer = Answer.normalize(operations[index])
+    if (Either.isLeft(answer)) {
+      return Either.left({ path: `$.operations[${index}]`, detail: answer.left.message, cause: answer.left })
+    }
+    if (answer.right !== operations[index]) {
+      changed ??= operations.slice()
+      changed[index] = answer.right
+    }
+  }
+  return Either.right(changed === undefined ? json : { ...json, operations: changed })
+}
+
 /** @internal */
 export const listDecoder = <M, R, I>(
   schema: Schema.Schema<Operation.ListOperationsResponse<M, R>, I>
-): Decoder<Operation.ListOperationsResponse<M, R>> => fromSchema(schema)
+): Decoder<Operation.ListOperationsResponse<M, R>> => {
+  const decode = fromSchema(schema)
+  return (json) => Either.flatMap(normalizePage(json), decode)
+}
 
 /** google.protobuf.Empty: `{}` (or an empty body); other fields are ignored as proto3 parsers do. */
 export const emptyDecoder: Decoder<void> = (json) =>

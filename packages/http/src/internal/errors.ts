@@ -14,13 +14,16 @@ export const maxTimerMillis = 2 ** 31 - 1
 /** A time limit a timer can arm. */
 export const armable = (millis: number): number => Math.max(0, Math.min(millis, maxTimerMillis))
 
+// The errors below are built from values this module made or decoded, so they skip the constructor's
+// validation: an error with a transformed field (a Status, a Duration, a defect) compiles a validator each time.
+
 /** The one body-too-large error. */
 export const tooLarge = (maxBytes: number): ExchangeError =>
-  new ExchangeError({ reason: "BodyTooLarge", detail: `the response body is larger than ${maxBytes} bytes` })
+  new ExchangeError({ reason: "BodyTooLarge", detail: `the response body is larger than ${maxBytes} bytes` }, true)
 
 /** The one time-out error. */
 export const timedOut = (millis: number): ExchangeError =>
-  new ExchangeError({ reason: "Timeout", detail: `no complete answer within ${Duration.format(Duration.millis(millis))}` })
+  new ExchangeError({ reason: "Timeout", detail: `no complete answer within ${Duration.format(Duration.millis(millis))}` }, true)
 
 const codeOf = (u: unknown): string | undefined =>
   typeof u === "object" && u !== null && "code" in u && typeof u.code === "string" ? u.code : undefined
@@ -74,7 +77,7 @@ export const fromCause = (cause: unknown): ExchangeError =>
     reason: reasonOf(cause),
     detail: cause instanceof Error ? cause.message : String(cause),
     cause
-  })
+  }, true)
 
 // The platform error holds the request, and so its headers: keep only what caused it, so that no token
 // travels with the error.
@@ -86,7 +89,7 @@ export const fromPlatform = (error: HttpClientError.HttpClientError): ExchangeEr
     reason,
     detail: error.description ?? (error.cause instanceof Error ? error.cause.message : error.reason),
     cause: error.cause
-  })
+  }, true)
 }
 
 /** An ExchangeError as the typed error of a call. */
@@ -101,7 +104,7 @@ export const transportError = (
     reason: error.reason,
     detail: error.detail,
     ...(error.cause === undefined ? {} : { cause: error.cause })
-  })
+  }, true)
 
 const excerptLength = 200
 
@@ -152,7 +155,7 @@ export const apiError = (
     status: resolved,
     retryAfter: Option.orElse(Status.retryDelay(resolved), () => parseRetryAfter(retryAfterHeader, now)),
     ...(status === undefined ? { bodyExcerpt: excerpt(text) } : {})
-  })
+  }, true)
 }
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/

@@ -1,115 +1,216 @@
+import * as OperationStore from "@longrunning/emulator/OperationStore"
+import * as Statuses from "@longrunning/emulator/Statuses"
+import * as Wire from "@longrunning/emulator/Wire"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as OperationsError from "@longrunning/http/OperationsError"
 import * as Code from "@longrunning/schema/Code"
 import * as Status from "@longrunning/schema/Status"
+import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Clock from "effect/Clock"
-import type { Options, TestOperations } from "../TestOperations.js"
-import * as Statuses from "@longrunning/emulator/Statuses"
-import * as Script from "./script.js"
-import type * as Wire from "@longrunning/emulator/Wire"
+import type { Call, Method, Options, TestOperations } from "../TestOperations.js"
 
-const empty = { "@type": "type.googleapis.com/google.protobuf.Empty" }
+const show = (name: string) => JSON.stringify(name)
 
 const millis = (after: Duration.DurationInput): number => Duration.toMillis(Duration.decode(after))
 
-const withMetadata = (options: { readonly metadata?: unknown } | undefined) =>
-  options?.metadata === undefined ? {} : { metadata: options.metadata }
+const outcome = (snapshot: OperationStore.Snapshot): string =>
+  snapshot.error !== undefined ? "Failed" : snapshot.response !== undefined ? "Succeeded" : "DoneWithoutResult"
 
-/** The control API over a script. */
-export const service = (script: Script.Script): TestOperations.Service => ({
-  create: (name, options) => script.create(name, options?.metadata),
-  setMetadata: (name, metadata) => script.change(name, { _tag: "Metadata", metadata }, "setMetadata"),
-  complete: (name, response, options) =>
-    script.change(name, { _tag: "Complete", response: response ?? empty, ...withMetadata(options) }, "complete"),
-  fail: (name, error, options) => script.change(name, { _tag: "Fail", error, ...withMetadata(options) }, "fail"),
-  finishWithoutResult: (name, options) =>
-    script.change(name, { _tag: "FinishWithoutResult", ...withMetadata(options) }, "finishWithoutResult"),
-  progress: (name, steps) =>
-    Effect.forEach(
-      steps,
-      (step) => script.schedule(name, millis(step.after), { _tag: "Metadata", metadata: step.metadata }, "progress"),
-      { discard: true }
-    ),
-  completeAt: (name, after, response, options) =>
-    script.schedule(
-      name,
-      millis(after),
-      { _tag: "Complete", response: response ?? empty, ...withMetadata(options) },
-      "completeAt"
-    ),
-  failAt: (name, after, error, options) =>
-    script.schedule(name, millis(after), { _tag: "Fail", error, ...withMetadata(options) }, "failAt"),
-  finishWithoutResultAt: (name, after, options) =>
-    script.schedule(name, millis(after), { _tag: "FinishWithoutResult", ...withMetadata(options) }, "finishWithoutResultAt"),
-  injectError: (status, options) =>
-    script.addError({
-      status,
-      methods: options?.methods === undefined
-        ? undefined
-        : typeof options.methods === "string"
-        ? [options.methods]
-        : options.methods,
-      name: options?.name,
-      times: options?.times ?? Infinity
-    }),
-  unimplemented: (methods, options) =>
-    script.addError({
-      status: Statuses.unimplemented(typeof methods === "string" ? [methods] : methods),
-      methods: typeof methods === "string" ? [methods] : methods,
-      name: options?.name,
-      times: Infinity
-    }),
-  removeError: script.removeError,
-  clearErrors: script.clearErrors,
-  peek: script.peek,
-  operations: script.operations,
-  pending: script.pending,
-  calls: script.calls,
-  clearCalls: script.clearCalls
-})
+const isCall = (call: OperationStore.Call): call is Call => call.method !== undefined && call.name !== undefined
 
-const noParams: Wire.ListParams = { pageSize: null, pageToken: null, filter: null, returnPartialSuccess: null }
+/** The store the layer runs on: the one given, or a new one on the Clock of the context. */
+export const storeOf = (options: Options): Effect.Effect<OperationStore.OperationStore.Service> =>
+  options.store === undefined
+    ? OperationStore.make({ seed: options.seed, requestIdWindow: options.requestIdWindow })
+    : Effect.succeed(options.store)
 
-/** The in-memory transport: answers become JSON, scripted errors become the ApiError the HTTP client makes. */
-export const transport = (
-  script: Script.Script,
-  clock: Clock.Clock,
-  latency: Duration.Duration
-): OperationsClient.Transport => {
-  const call = (method: Script.Method, name: string, params: Wire.ListParams) => {
-    const served = Effect.flatMap(script.serve(method, name, params), (answer) =>
-      answer._tag === "Ok"
-        ? Effect.succeed<OperationsClient.Answer>({ json: answer.json, httpStatus: 200 })
-        : Effect.fail(
-          new OperationsError.ApiError({
-            method,
-            operation: name,
-            httpStatus: Code.httpStatus(answer.status.code),
-            status: answer.status,
-            retryAfter: Status.retryDelay(answer.status)
-          })
-        ))
-    return Duration.toMillis(latency) === 0 ? served : Effect.zipRight(clock.sleep(latency), served)
+/** The control API over a store: misuse (an unknown or finished operation, a bad name) is a defect. */
+export const service = (store: OperationStore.OperationStore.Service, label: string): TestOperations.Service => {
+  const die = (message: string) => Effect.dieMessage(`${label}: ${message}`)
+
+  const checked = (caller: string, name: string, result: Effect.Effect<OperationStore.ChangeResult>) =>
+    Effect.flatMap(result, (changed) => {
+      switch (changed._tag) {
+        case "Changed":
+          return Effect.void
+        case "AlreadyDone":
+          return die(`${caller}(${show(name)}): the operation is already done (${outcome(changed.snapshot)})`)
+        case "NotFound":
+          return die(
+            `${caller}(${show(name)}): no such operation` +
+              (changed.deleted ? " (it was deleted)" : "; create it first with TestOperations.create")
+          )
+      }
+    })
+
+  const now = (caller: string, name: string, change: OperationStore.Change) =>
+    checked(caller, name, store.change(name, change))
+
+  const later = (caller: string, name: string, after: Duration.DurationInput, change: OperationStore.Change) => {
+    const delay = millis(after)
+    return !Number.isFinite(delay) || delay < 0
+      ? die(`${caller}(${show(name)}): the delay must be a finite duration, got ${delay} ms`)
+      : checked(caller, name, store.schedule(name, delay, change))
   }
+
+  const methodList = (methods: Method | ReadonlyArray<Method>): ReadonlyArray<Method> =>
+    typeof methods === "string" ? [methods] : methods
+
   return {
-    get: (name) => call("get", name, noParams),
-    list: (collection, options) =>
-      call("list", collection, {
-        pageSize: options.pageSize === undefined ? null : String(options.pageSize),
-        pageToken: options.pageToken ?? null,
-        filter: options.filter ?? null,
-        returnPartialSuccess: options.returnPartialSuccess === undefined ? null : String(options.returnPartialSuccess)
+    store,
+    create: (name, options) =>
+      Effect.flatMap(store.create(name, options), (created) => {
+        switch (created._tag) {
+          case "Created":
+            return Effect.void
+          case "InvalidName":
+            return die(`create(${show(name)}): not an operation name (projects/P/regions/R/operations/ID or similar)`)
+          case "NameTaken":
+            return die(`create(${show(name)}): an operation of that name already exists`)
+        }
       }),
-    cancel: (name) => call("cancel", name, noParams),
-    delete: (name) => call("delete", name, noParams)
+    simulate: (options) => store.simulate(options),
+    setMetadata: (name, metadata) => now("setMetadata", name, OperationStore.setMetadata(metadata)),
+    complete: (name, response, options) => now("complete", name, OperationStore.complete(response, options)),
+    fail: (name, error, options) => now("fail", name, OperationStore.fail(error, options)),
+    finishWithoutResult: (name, options) =>
+      now("finishWithoutResult", name, OperationStore.finishWithoutResult(options)),
+    progress: (name, steps) =>
+      Effect.forEach(
+        steps,
+        (step) => later("progress", name, step.after, OperationStore.setMetadata(step.metadata)),
+        { discard: true }
+      ),
+    completeAt: (name, after, response, options) =>
+      later("completeAt", name, after, OperationStore.complete(response, options)),
+    failAt: (name, after, error, options) => later("failAt", name, after, OperationStore.fail(error, options)),
+    finishWithoutResultAt: (name, after, options) =>
+      later("finishWithoutResultAt", name, after, OperationStore.finishWithoutResult(options)),
+    injectError: (status, options) =>
+      store.addRule(OperationStore.Fault.Answer({ status }), {
+        methods: options?.methods === undefined ? undefined : methodList(options.methods),
+        name: options?.name,
+        times: options?.times
+      }),
+    unimplemented: (methods, options) =>
+      store.addRule(OperationStore.Fault.Answer({ status: Statuses.unimplemented(methodList(methods)) }), {
+        methods: methodList(methods),
+        name: options?.name
+      }),
+    injectFault: (fault, options) => store.addRule(fault, options),
+    removeError: store.removeRule,
+    clearErrors: store.clearRules,
+    peek: store.peek,
+    operations: store.operations,
+    pending: store.pending,
+    calls: Effect.map(store.calls, (calls) => calls.filter(isCall)),
+    clearCalls: store.clearCalls
   }
 }
 
-/** A fresh script on the Clock of the context. */
-export const makeScript = (options: Options, label: string) =>
-  Effect.map(Effect.clock, (clock) => ({
-    clock,
-    script: Script.make(clock, { strict: options.strict === true, label })
-  }))
+const listQuery = (options: OperationsClient.ListOptions): URLSearchParams => {
+  const query = new URLSearchParams()
+  if (options.pageSize !== undefined) query.set("pageSize", String(options.pageSize))
+  if (options.pageToken !== undefined) query.set("pageToken", options.pageToken)
+  if (options.filter !== undefined) query.set("filter", options.filter)
+  if (options.returnPartialSuccess !== undefined) query.set("returnPartialSuccess", String(options.returnPartialSuccess))
+  return query
+}
+
+const noBody = Effect.succeed("")
+
+/**
+ * The faults on time and the connection, as a double without a socket applies them: a delay is slept on the
+ * Clock before the whole answer, a reset is the double's transport error.
+ */
+export const applyTransport = <E>(
+  clock: Clock.Clock,
+  fault: OperationStore.Fault | undefined,
+  reset: (detail: string) => E
+): Effect.Effect<void, E> => {
+  switch (fault?._tag) {
+    case "Latency":
+    case "SlowHeaders":
+    case "SlowBody":
+      return clock.sleep(fault.delay)
+    case "ConnectionReset":
+    case "ResetMidBody":
+      return Effect.fail(reset(`the connection was reset (a ${fault._tag} fault)`))
+    default:
+      return Effect.void
+  }
+}
+
+/**
+ * The in-memory transport: the store's replies become JSON, its Statuses the ApiError the HTTP client
+ * makes, a fault on the connection the TransportError it would make.
+ */
+export const transport = (
+  store: OperationStore.OperationStore.Service,
+  clock: Clock.Clock,
+  options: Options
+): OperationsClient.Transport => {
+  const latency = Duration.decode(options.latency ?? Duration.zero)
+  const serveOptions = { strict: options.strict === true, label: "TestOperations" }
+  const call = (method: OperationsError.Method, operation: string, request: OperationStore.Request) => {
+    const served = Effect.gen(function*() {
+      const exchange = yield* store.receive(request, serveOptions)
+      const fault = exchange.fault
+      yield* applyTransport(clock, fault, (detail) =>
+        new OperationsError.TransportError({ method, operation, reason: "Reset", detail }))
+      const reply = yield* exchange.reply
+      switch (reply._tag) {
+        case "Json":
+          return { json: reply.json, httpStatus: 200 }
+        case "Error":
+          return yield* Effect.fail(
+            new OperationsError.ApiError({
+              method,
+              operation,
+              httpStatus: reply.httpStatus ?? Code.httpStatus(reply.status.code),
+              status: reply.status,
+              retryAfter: Status.retryDelay(reply.status)
+            })
+          )
+        case "Raw": {
+          const body = reply.prepared.body
+          if (reply.prepared.status === 200 && body.trim() === "") return { json: undefined, httpStatus: 200 }
+          const parsed = reply.prepared.status === 200 ? parseJson(body) : undefined
+          if (parsed !== undefined) return { json: parsed.value, httpStatus: 200 }
+          return yield* Effect.dieMessage(
+            `TestOperations: a ${fault?._tag ?? "bent"} answer has no meaning without a wire; ` +
+              "serve it with TestHttpClient or the Emulator"
+          )
+        }
+      }
+    })
+    return Duration.toMillis(latency) === 0 ? served : Effect.zipRight(clock.sleep(latency), served)
+  }
+  const route = (route: Wire.Route, query: URLSearchParams = new URLSearchParams()): OperationStore.Request => ({
+    route,
+    query,
+    body: noBody
+  })
+  return {
+    get: (name) => call("get", name, route({ _tag: "Get", name })),
+    list: (collection, listOptions) =>
+      call("list", collection, route({ _tag: "List", collection }, listQuery(listOptions))),
+    cancel: (name) => call("cancel", name, route({ _tag: "Cancel", name })),
+    delete: (name) => call("delete", name, route({ _tag: "Delete", name })),
+    start: (request) =>
+      call("start", request.path, {
+        route: Wire.parseRoute(request.method, `/v1/${request.path}`),
+        query: new URLSearchParams(request.query.map(([key, value]): [string, string] => [key, value])),
+        body: Effect.succeed(request.body ?? "")
+      })
+  }
+}
+
+const parseJson = (body: string): { readonly value: unknown } | undefined => {
+  try {
+    return { value: JSON.parse(body) }
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,335 @@
+/**
+ * Durable waits for many operations at once: each wait is a thin workflow that records its start, hands
+ * its operation to a group and suspends on a durable deferred; each group is a sharded entity of
+ * `@effect/cluster` that polls its operations with `OperationPoller.watchAll` in memory and completes an
+ * operation's deferred when it is done. Rows are written when a wait starts and when it ends, not per poll,
+ * and a poll costs what `watchAll`'s does. Same calls and outcomes as `DurableWait`.
+ *
+ * @since 0.1.0
+ */
+import * as ClusterSchema from "@effect/cluster/ClusterSchema"
+import * as Entity from "@effect/cluster/Entity"
+import type * as Sharding from "@effect/cluster/Sharding"
+import * as Rpc from "@effect/rpc/Rpc"
+import * as Activity from "@effect/workflow/Activity"
+import * as DurableDeferred from "@effect/workflow/DurableDeferred"
+import * as Workflow from "@effect/workflow/Workflow"
+import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
+import type * as OperationsClient from "@longrunning/http/OperationsClient"
+import * as OperationsError from "@longrunning/http/OperationsError"
+import * as OperationPoller from "@longrunning/polling/OperationPoller"
+import * as Policy from "@longrunning/polling/Policy"
+import type * as Any from "@longrunning/schema/Any"
+import * as Operation from "@longrunning/schema/Operation"
+import * as OperationName from "@longrunning/schema/OperationName"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Hash from "effect/Hash"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
+import type * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import type * as DurableWait from "./DurableWait.js"
+import { OperationFailed, OperationNotFound, PollingFailed, WaitError, WaitTimeout } from "./internal/errors.js"
+import * as Loop from "./internal/loop.js"
+
+/**
+ * Options of a grouped wait's definition. Every process that runs or awaits it must build it with the same
+ * options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options<M, R, I> {
+  /** The workflow's name, unique in the engine; the groups' entity type is this name with `/Group`. */
+  readonly name: string
+  /** The schema of a typed operation (`Operation.schema({ metadata, response })`). */
+  readonly schema?: Schema.Schema<Operation.Operation<M, R>, I> | undefined
+  /** The delays between polls, as `watchAll`'s `schedule`. Defaults to `Policy.defaultPolicy`. */
+  readonly policy?: Schedule.Schedule<unknown, unknown> | undefined
+  /** As `watchAll`'s `failureBackoff`. Defaults to 45 seconds. */
+  readonly failureBackoff?: Duration.DurationInput | false | undefined
+  /**
+   * How many groups the operations are spread over (by a hash of the name). Groups are entities: the
+   * cluster spreads them over its runners, so more groups spread the polling finer. Defaults to 16; keep
+   * it the same for the life of a store.
+   */
+  readonly groups?: number | undefined
+  /** Requests in flight at most per batch of a group's operations (`watchAll`'s `concurrency`). Defaults to 16. */
+  readonly concurrency?: number | undefined
+}
+
+/**
+ * A grouped wait: the workflow, the layer that runs it and its groups, and the calls that await it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GroupedWait<M, R, I> {
+  readonly workflow: Workflow.Workflow<string, typeof Payload, Schema.Schema<Operation.Operation<M, R>, I>, typeof WaitError>
+  /**
+   * Registers the workflow and the group entity: the runner side. It needs the cluster's `Sharding` (both
+   * `SqliteEngine.layer` and `PgEngine.layer` give it). `onComplete` runs as `DurableWait`'s does.
+   */
+  readonly layer: <RC = never>(options?: {
+    readonly onComplete?: ((completion: DurableWait.Completion<M, R>) => Effect.Effect<void, never, RC>) | undefined
+  }) => Layer.Layer<
+    never,
+    never,
+    WorkflowEngine.WorkflowEngine | Sharding.Sharding | OperationsClient.OperationsClient | RC
+  >
+  readonly wait: DurableWait.DurableWait<M, R, I>["wait"]
+  readonly result: DurableWait.DurableWait<M, R, I>["result"]
+  readonly submit: DurableWait.DurableWait<M, R, I>["submit"]
+  readonly executionId: (operation: string) => Effect.Effect<string>
+}
+
+const Payload = Schema.Struct({
+  operation: Schema.String,
+  /** Milliseconds; absent for no deadline. */
+  timeout: Schema.optional(Schema.Number)
+})
+
+/** The error a watch of `watchAll` ended with, as a stored outcome. */
+const toWaitError = (name: string, error: OperationPoller.WatchError, polls: number): WaitError => {
+  switch (error._tag) {
+    case "OperationNotFound":
+      return new OperationNotFound({ operation: name, polls })
+    case "WaitTimeout":
+      return new WaitTimeout({ operation: name, timeout: error.timeout, polls })
+    case "PolicyExhausted":
+      return new WaitTimeout({ operation: name, timeout: Duration.infinity, polls })
+    default:
+      return new PollingFailed({
+        operation: name,
+        error: error._tag,
+        detail: error.message,
+        ...(error._tag === "ApiError" ? { code: error.code } : {})
+      })
+  }
+}
+
+/**
+ * Defines a grouped wait.
+ *
+ * @example
+ * ```ts
+ * import { GroupedWait, SqliteEngine } from "@longrunning/durable"
+ * import { Layer } from "effect"
+ *
+ * const Waits = GroupedWait.make({ name: "ManyWaits", groups: 32 })
+ * const runner = Waits.layer().pipe(Layer.provideMerge(SqliteEngine.layer({ filename: "waits.sqlite" })))
+ * const done = Waits.wait("projects/p/regions/us-central1/operations/op-1", { timeout: "2 hours" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export function make(options: Options<Any.Any, Any.Any, unknown> & { readonly schema?: undefined }): GroupedWait<
+  Any.Any,
+  Any.Any,
+  Operation.OperationEncoded
+>
+export function make<M, R, I>(
+  options: Options<M, R, I> & { readonly schema: Schema.Schema<Operation.Operation<M, R>, I> }
+): GroupedWait<M, R, I>
+export function make<M, R, I>(
+  options: Options<M, R, I>
+): GroupedWait<M, R, I> | GroupedWait<Any.Any, Any.Any, Operation.OperationEncoded> {
+  return options.schema === undefined
+    ? makeWith(options.name, Operation.Operation, options)
+    : makeWith(options.name, options.schema, options)
+}
+
+const makeWith = <M, R, I>(
+  name: string,
+  schema: Schema.Schema<Operation.Operation<M, R>, I>,
+  options: Omit<Options<M, R, I>, "name" | "schema">
+): GroupedWait<M, R, I> => {
+  const groups = Math.max(1, Math.floor(options.groups ?? 16))
+  const workflow = Workflow.make({
+    name,
+    payload: Payload,
+    success: schema,
+    error: WaitError,
+    idempotencyKey: (payload) => payload.operation
+  })
+  const Done = DurableDeferred.make("done", { success: schema, error: WaitError })
+
+  // One message per wait, persisted, answered only when the wait is over: a group that restarts (or whose
+  // shard moves) is handed again every message it has not answered, so it resumes polling those operations.
+  const Watch = Rpc.make("Watch", {
+    payload: {
+      operation: Schema.String,
+      token: Schema.String,
+      /** Epoch milliseconds; absent for no deadline. */
+      deadline: Schema.optional(Schema.Number)
+    },
+    primaryKey: ({ token }) => token
+  }).annotate(ClusterSchema.Persisted, true)
+  const Group = Entity.make(`${name}/Group`, [Watch])
+  const groupOf = (operation: string) => String(Math.abs(Hash.string(operation)) % groups)
+
+  interface Waiter {
+    readonly token: string
+    readonly released: Deferred.Deferred<void>
+  }
+
+  const groupLayer = Group.toLayer(
+    Effect.gen(function*() {
+      const scope = yield* Effect.scope
+      const context = yield* Effect.context<WorkflowEngine.WorkflowEngine | OperationsClient.OperationsClient>()
+      const waiters = new Map<string, Array<Waiter>>()
+      const polls = new Map<string, number>()
+      const incoming = yield* Queue.unbounded<string>()
+
+      const release = (operation: string, waiter: Waiter, exit: Exit.Exit<Operation.Operation<M, R>, WaitError>) =>
+        Effect.zipRight(
+          DurableDeferred.done(Done, { token: DurableDeferred.Token.make(waiter.token), exit }),
+          Deferred.succeed(waiter.released, undefined)
+        ).pipe(Effect.zipLeft(Effect.sync(() => {
+          const rest = (waiters.get(operation) ?? []).filter((w) => w !== waiter)
+          if (rest.length === 0) waiters.delete(operation)
+          else waiters.set(operation, rest)
+        })))
+
+      const finish = (operation: string, exit: Exit.Exit<Operation.Operation<M, R>, WaitError>) =>
+        Effect.forEach(waiters.get(operation) ?? [], (waiter) => release(operation, waiter, exit), { discard: true })
+
+      const onEvent = (event: OperationPoller.WatchAllEvent<M, R>) =>
+        Effect.suspend(() => {
+          const count = (polls.get(event.name) ?? 0) + 1
+          polls.set(event.name, count)
+          if (event._tag === "WatchFailed") {
+            polls.delete(event.name)
+            return finish(event.name, Exit.fail(toWaitError(event.name, event.error, count)))
+          }
+          if (!Operation.isDone(event.operation)) return Effect.void
+          polls.delete(event.name)
+          return finish(event.name, Exit.succeed(event.operation))
+        })
+
+      // Operations handed over together are watched together: one watchAll per batch, each batch started as
+      // soon as the previous one is, so a burst of waits is one scheduler and a trickle costs a small one each.
+      yield* Queue.takeBetween(incoming, 1, Number.MAX_SAFE_INTEGER).pipe(
+        Effect.flatMap((batch) =>
+          OperationPoller.watchAll(batch, {
+            schema,
+            schedule: options.policy ?? Policy.defaultPolicy,
+            failureBackoff: options.failureBackoff,
+            concurrency: options.concurrency ?? 16
+          }).pipe(Stream.runForEach(onEvent), Effect.provide(context), Effect.forkIn(scope))
+        ),
+        Effect.forever,
+        Effect.forkIn(scope)
+      )
+
+      return Group.of({
+        Watch: (envelope) =>
+          Effect.gen(function*() {
+            const { deadline, operation, token } = envelope.payload
+            const waiter: Waiter = { token, released: yield* Deferred.make<void>() }
+            const others = waiters.get(operation)
+            waiters.set(operation, [...(others ?? []), waiter])
+            if (others === undefined) yield* Queue.offer(incoming, operation)
+            if (deadline !== undefined) {
+              const now = yield* Clock.currentTimeMillis
+              const timeout = Duration.millis(deadline - now)
+              yield* Effect.sleep(timeout).pipe(
+                Effect.zipRight(Effect.suspend(() =>
+                  release(
+                    operation,
+                    waiter,
+                    Exit.fail(new WaitTimeout({ operation, timeout, polls: polls.get(operation) ?? 0 }))
+                  )
+                )),
+                Effect.provide(context),
+                Effect.forkIn(scope)
+              )
+            }
+            yield* Deferred.await(waiter.released)
+          })
+      })
+    }),
+    { concurrency: "unbounded", mailboxCapacity: "unbounded" }
+  )
+
+  const layer: GroupedWait<M, R, I>["layer"] = (layerOptions) => {
+    const onComplete = layerOptions?.onComplete
+    const registered = workflow.toLayer((payload) =>
+      Effect.gen(function*() {
+        const started = yield* Loop.started("start")
+        const token = yield* DurableDeferred.token(Done)
+        const deadline = payload.timeout === undefined ? {} : { deadline: started.at + payload.timeout }
+        yield* Activity.make({
+          name: "watch",
+          execute: Effect.flatMap(Group.client, (client) =>
+            client(groupOf(payload.operation)).Watch({ operation: payload.operation, token, ...deadline }, { discard: true })).pipe(
+              Effect.orDie
+            )
+        })
+        const outcome = yield* Effect.either(DurableDeferred.await(Done))
+        if (onComplete !== undefined) {
+          yield* Loop.complete((idempotencyKey) =>
+            onComplete({
+              operation: payload.operation,
+              exit: Either.match(outcome, {
+                onLeft: Exit.fail,
+                onRight: (op) => Operation.isDone(op) ? Exit.succeed(op) : Exit.die("a grouped wait ended on a running operation")
+              }),
+              idempotencyKey
+            })
+          )
+        }
+        return yield* outcome
+      })
+    )
+    return Layer.merge(registered, groupLayer)
+  }
+
+  const payloadOf = (operation: string, waitOptions: DurableWait.WaitOptions | undefined) =>
+    Either.match(OperationName.parse(operation), {
+      onLeft: (error) => Effect.fail(new OperationsError.InvalidName({ method: "get", input: operation, reason: error.message })),
+      onRight: (valid) =>
+        Effect.succeed(
+          waitOptions?.timeout === undefined
+            ? { operation: valid }
+            : { operation: valid, timeout: Loop.toMillis(waitOptions.timeout) }
+        )
+    })
+
+  const wait: GroupedWait<M, R, I>["wait"] = (operation, waitOptions) =>
+    Effect.gen(function*() {
+      const op = yield* workflow.execute(yield* payloadOf(operation, waitOptions))
+      if (!Operation.isDone(op)) return yield* Effect.dieMessage(`the wait of ${operation} ended without a done operation`)
+      return op
+    })
+
+  const result: GroupedWait<M, R, I>["result"] = (operation, waitOptions) =>
+    Effect.flatMap(wait(operation, waitOptions), (done): Effect.Effect<Option.Option<R>, OperationFailed> => {
+      switch (done._tag) {
+        case "Succeeded":
+          return Effect.succeed(Option.some(done.response))
+        case "DoneWithoutResult":
+          return Effect.succeed(Option.none())
+        case "Failed":
+          return Effect.fail(new OperationFailed({ operation, status: done.error }))
+      }
+    })
+
+  return {
+    workflow,
+    layer,
+    wait,
+    result,
+    submit: (operation, waitOptions) =>
+      Effect.flatMap(payloadOf(operation, waitOptions), (payload) => workflow.execute(payload, { discard: true })),
+    executionId: (operation) => workflow.executionId({ operation })
+  }
+}
