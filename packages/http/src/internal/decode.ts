@@ -70,6 +70,20 @@ export const fromSchema = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => {
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && Object.getPrototypeOf(u) === Object.prototype
 
+// The result is built on the object of unknown fields, in place: V8 keeps a copy made by spreading a
+// non-empty object into a literal with more fields alive through young-generation collections.
+const tags: {
+  readonly Running: { readonly _tag: "Running" }
+  readonly Succeeded: { readonly _tag: "Succeeded" }
+  readonly Failed: { readonly _tag: "Failed" }
+  readonly DoneWithoutResult: { readonly _tag: "DoneWithoutResult" }
+} = {
+  Running: { _tag: "Running" },
+  Succeeded: { _tag: "Succeeded" },
+  Failed: { _tag: "Failed" },
+  DoneWithoutResult: { _tag: "DoneWithoutResult" }
+}
+
 /**
  * The untyped `Operation.Operation` decoded by hand, for the shapes that need no checking beyond their
  * types: Anys for metadata and response, no `error`, no `_tag`. It builds what the schema builds (the same
@@ -91,9 +105,9 @@ const fastUntyped = (json: unknown): Operation.Operation | undefined => {
     }
   }
   const common = { name: name ?? "", ...(metadata == null ? {} : { metadata }) }
-  if (done !== true) return { ...rest, _tag: "Running", ...common }
-  if (response != null) return { ...rest, _tag: "Succeeded", ...common, response }
-  return { ...rest, _tag: "DoneWithoutResult", ...common }
+  if (done !== true) return Object.assign(rest, tags.Running, common)
+  if (response != null) return Object.assign(rest, tags.Succeeded, common, { response })
+  return Object.assign(rest, tags.DoneWithoutResult, common)
 }
 
 const untypedSchemaDecoder = fromSchema(Operation.Operation)
