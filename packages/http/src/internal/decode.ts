@@ -100,6 +100,8 @@ const fastUntyped = (json: unknown): Operation.Operation | undefined => {
   if (response != null && (done !== true || !Any.isAny(response))) return undefined
   const rest: Record<string, unknown> = {}
   for (const key in json) {
+    // assigned, "__proto__" would set the prototype of the result: the schema keeps it as a field
+    if (key === "__proto__") return undefined
     if (key !== "name" && key !== "metadata" && key !== "done" && key !== "error" && key !== "response") {
       rest[key] = json[key]
     }
