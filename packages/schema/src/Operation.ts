@@ -233,6 +233,20 @@ const fieldDecoder = (input: Any.FieldInput): Fast.Fast<unknown> => {
 
 const decodeStatus = Fast.viaSchema(Status.Status)
 
+// The result is built on the object of unknown fields, in place: V8 keeps a copy made by spreading a
+// non-empty object into a literal with more fields alive through young-generation collections.
+const tags: {
+  readonly Running: { readonly _tag: "Running" }
+  readonly Succeeded: { readonly _tag: "Succeeded" }
+  readonly Failed: { readonly _tag: "Failed" }
+  readonly DoneWithoutResult: { readonly _tag: "DoneWithoutResult" }
+} = {
+  Running: { _tag: "Running" },
+  Succeeded: { _tag: "Succeeded" },
+  Failed: { _tag: "Failed" },
+  DoneWithoutResult: { _tag: "DoneWithoutResult" }
+}
+
 /**
  * What the schema made by `makeSlow` returns, built by hand: unknown fields first (in their order), then
  * `_tag`, `name`, `metadata` and the result, as the schema's type side orders them. Shapes it does not
@@ -270,16 +284,16 @@ const fastOperation = <M, R>(
     if (md === undefined) return undefined
   }
   const common = md === undefined ? { name: name ?? "" } : { name: name ?? "", metadata: md }
-  if (done !== true) return { ...rest, _tag: "Running", ...common }
+  if (done !== true) return Object.assign(rest, tags.Running, common)
   if (error != null) {
     const e = decodeStatus(error)
-    return e === undefined ? undefined : { ...rest, _tag: "Failed", ...common, error: e }
+    return e === undefined ? undefined : Object.assign(rest, tags.Failed, common, { error: e })
   }
   if (r != null) {
     const rd = response(r)
-    return rd === undefined ? undefined : { ...rest, _tag: "Succeeded", ...common, response: rd }
+    return rd === undefined ? undefined : Object.assign(rest, tags.Succeeded, common, { response: rd })
   }
-  return { ...rest, _tag: "DoneWithoutResult", ...common }
+  return Object.assign(rest, tags.DoneWithoutResult, common)
 }
 
 /**

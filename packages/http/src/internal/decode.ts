@@ -70,6 +70,20 @@ export const fromSchema = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => {
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && Object.getPrototypeOf(u) === Object.prototype
 
+// The result is built on the object of unknown fields, in place: V8 keeps a copy made by spreading a
+// non-empty object into a literal with more fields alive through young-generation collections.
+const tags: {
+  readonly Running: { readonly _tag: "Running" }
+  readonly Succeeded: { readonly _tag: "Succeeded" }
+  readonly Failed: { readonly _tag: "Failed" }
+  readonly DoneWithoutResult: { readonly _tag: "DoneWithoutResult" }
+} = {
+  Running: { _tag: "Running" },
+  Succeeded: { _tag: "Succeeded" },
+  Failed: { _tag: "Failed" },
+  DoneWithoutResult: { _tag: "DoneWithoutResult" }
+}
+
 /**
  * The untyped `Operation.Operation` decoded by hand, for the shapes that need no checking beyond their
  * types: Anys for metadata and response, no `error`, no `_tag`. It builds what the schema builds (the same
@@ -86,14 +100,16 @@ const fastUntyped = (json: unknown): Operation.Operation | undefined => {
   if (response != null && (done !== true || !Any.isAny(response))) return undefined
   const rest: Record<string, unknown> = {}
   for (const key in json) {
+    // assigned, "__proto__" would set the prototype of the result: the schema keeps it as a field
+    if (key === "__proto__") return undefined
     if (key !== "name" && key !== "metadata" && key !== "done" && key !== "error" && key !== "response") {
       rest[key] = json[key]
     }
   }
   const common = { name: name ?? "", ...(metadata == null ? {} : { metadata }) }
-  if (done !== true) return { ...rest, _tag: "Running", ...common }
-  if (response != null) return { ...rest, _tag: "Succeeded", ...common, response }
-  return { ...rest, _tag: "DoneWithoutResult", ...common }
+  if (done !== true) return Object.assign(rest, tags.Running, common)
+  if (response != null) return Object.assign(rest, tags.Succeeded, common, { response })
+  return Object.assign(rest, tags.DoneWithoutResult, common)
 }
 
 const untypedSchemaDecoder = fromSchema(Operation.Operation)
