@@ -471,8 +471,9 @@ export type OperationsError = ApiError | TransportError | MalformedResponse | In
  * @since 0.1.0
  * @category schemas
  */
-export const OperationsError: Schema.Union<[typeof ApiError, typeof TransportError, typeof MalformedResponse, typeof InvalidName]> =
-  Schema.Union(ApiError, TransportError, MalformedResponse, InvalidName)
+export const OperationsError: Schema.Union<
+  [typeof ApiError, typeof TransportError, typeof MalformedResponse, typeof InvalidName, typeof Unsupported]
+> = Schema.Union(ApiError, TransportError, MalformedResponse, InvalidName, Unsupported)
 
 const hasCode = (code: number) => (u: unknown): u is ApiError => isApiError(u) && u.status.code === code
 

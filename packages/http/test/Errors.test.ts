@@ -71,6 +71,13 @@ const malformed = new OperationsError.MalformedResponse({
   detail: "Expected string, actual 3"
 })
 const invalidName = new OperationsError.InvalidName({ method: "cancel", input: "projects/\u202e", reason: "not a name" })
+const unsupported = new OperationsError.Unsupported({
+  reason: "Method",
+  method: "cancel",
+  operation: "projects/p/locations/l/operations/o",
+  service: "run",
+  detail: "Cloud Run v2 does not offer cancel"
+})
 const invalidHeader = new OperationsError.InvalidHeader({ header: "\"x-a\"", reason: "the value contains a line break" })
 
 describe("OperationsError: Schema errors with a TypeId", () => {
@@ -81,6 +88,7 @@ describe("OperationsError: Schema errors with a TypeId", () => {
     checkRoundTrip(OperationsError.MalformedResponse, malformed, OperationsError.isMalformedResponse)
     checkRoundTrip(OperationsError.InvalidName, invalidName, OperationsError.isInvalidName)
     checkRoundTrip(OperationsError.InvalidHeader, invalidHeader, OperationsError.isInvalidHeader)
+    checkRoundTrip(OperationsError.Unsupported, unsupported, OperationsError.isUnsupported)
   })
 
   it("ApiError keeps its Status details, its delay and its excerpt across the wire", () => {
@@ -103,7 +111,7 @@ describe("OperationsError: Schema errors with a TypeId", () => {
   })
 
   it("the union schema encodes and decodes whichever error it is given", () => {
-    for (const error of [notFound, reset, malformed, invalidName]) {
+    for (const error of [notFound, reset, malformed, invalidName, unsupported]) {
       const { decoded } = roundTrip(OperationsError.OperationsError, error)
       assert.strictEqual(decoded._tag, error._tag)
       assert.isTrue(OperationsError.isOperationsError(decoded))
@@ -187,9 +195,10 @@ describe("guards test the TypeId, not the _tag", () => {
       TransportError: OperationsError.isTransportError,
       MalformedResponse: OperationsError.isMalformedResponse,
       InvalidName: OperationsError.isInvalidName,
-      InvalidHeader: OperationsError.isInvalidHeader
+      InvalidHeader: OperationsError.isInvalidHeader,
+      Unsupported: OperationsError.isUnsupported
     }
-    for (const error of [notFound, reset, malformed, invalidName, invalidHeader]) {
+    for (const error of [notFound, reset, malformed, invalidName, invalidHeader, unsupported]) {
       for (const [tag, guard] of Object.entries(guards)) assert.strictEqual(guard(error), tag === error._tag, `${tag}(${error._tag})`)
       assert.strictEqual(OperationsError.isOperationsError(error), error._tag !== "InvalidHeader")
     }
