@@ -422,7 +422,11 @@ export class Unsupported extends Schema.TaggedError<Unsupported>("@longrunning/h
   service: Schema.String,
   detail: Schema.String
 }) {
+  /**
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
+
   override get message(): string {
     const shown = this.operation.length > 200 ? `${this.operation.slice(0, 200)}...` : this.operation
     return `${this.detail} (${this.method} ${printableQuote(shown)})`

@@ -173,6 +173,7 @@ describe("guards test the TypeId, not the _tag", () => {
       { _tag: "MalformedResponse", path: "$", detail: "" },
       { _tag: "InvalidName", input: "", reason: "" },
       { _tag: "InvalidHeader", header: "", reason: "" },
+      { _tag: "Unsupported", reason: "Method", method: "cancel", operation: "", service: "run", detail: "" },
       // an encoded error is data, not the error: decode it first
       Schema.encodeSync(OperationsError.ApiError)(notFound)
     ]
@@ -182,6 +183,7 @@ describe("guards test the TypeId, not the _tag", () => {
       assert.isFalse(OperationsError.isMalformedResponse(u))
       assert.isFalse(OperationsError.isInvalidName(u))
       assert.isFalse(OperationsError.isInvalidHeader(u))
+      assert.isFalse(OperationsError.isUnsupported(u))
       assert.isFalse(OperationsError.isOperationsError(u))
       assert.isFalse(OperationsError.isNotFound(u))
       assert.isFalse(OperationsError.isUnavailable(u))
@@ -234,7 +236,7 @@ describe("guards test the TypeId, not the _tag", () => {
     FastCheck.assert(
       FastCheck.property(
         FastCheck.record({
-          _tag: FastCheck.constantFrom("ApiError", "TransportError", "MalformedResponse", "InvalidName", "InvalidHeader"),
+          _tag: FastCheck.constantFrom("ApiError", "TransportError", "MalformedResponse", "InvalidName", "InvalidHeader", "Unsupported"),
           reason: FastCheck.string(),
           status: FastCheck.record({ code: FastCheck.integer({ min: 0, max: 16 }) })
         }),
