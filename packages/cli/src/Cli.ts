@@ -808,7 +808,7 @@ const startCommand = Command.make("start", {
     const prepared = yield* prepare(options, undefined)
     const { timeout } = prepared
     const request = yield* Start.request({ ...options, dataproc: prepared.target.profile.id === "dataproc" })
-    const line = yield* Service.startRequest(prepared.requests, request)
+    const line = yield* Service.startRequest(routing(prepared.target, prepared.url), request)
     yield* send(
       options,
       prepared,

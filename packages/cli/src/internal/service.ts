@@ -1,4 +1,4 @@
-import type * as OperationsClient from "@longrunning/http/OperationsClient"
+import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as OperationsError from "@longrunning/http/OperationsError"
 import * as ServiceProfile from "@longrunning/http/ServiceProfile"
 import * as OperationName from "@longrunning/schema/OperationName"
@@ -195,42 +195,13 @@ export const formatRequest = (format: "text" | "json", request: Request): string
     )
   )
 
-// The client's check of a start path (URL-safe segments, a `:verb` only at the end), said before the dry
-// run prints a URL the client would refuse.
-const segment = "[A-Za-z0-9._~!$&'()*+,;=@-]+"
-const startPath = new RegExp(`^${segment}(?:/${segment})*(?::[A-Za-z][A-Za-z0-9]*)?$`)
-
-/** A start call's query as the client sends it: in the order given, an array as the parameter repeated. */
-const queryPairs = (query: OperationsClient.StartRequest["query"]): ReadonlyArray<readonly [string, string]> => {
-  const pairs: Array<readonly [string, string]> = []
-  for (const key in query) {
-    const value = query[key]
-    if (value === undefined) continue
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-      pairs.push([key, String(value)])
-    } else {
-      for (const item of value) pairs.push([key, item])
-    }
-  }
-  return pairs
-}
-
-/** The request `lro start` would send, its URL from the client's builder: the method, the URL, the body. */
+/** The request `lro start` would send, as the client builds it (`OperationsClient.startLine`): method, URL, body. */
 export const startRequest = (
-  requests: ServiceProfile.Requests,
+  options: OperationsClient.Options,
   request: OperationsClient.StartRequest
-): Either.Either<Request, Exit.UsageError | OperationsError.InvalidName> => {
-  if (!startPath.test(request.path)) {
-    return Either.left(
-      new OperationsError.InvalidName({
-        method: "start",
-        input: request.path,
-        reason: "expected a path relative to the version root, such as projects/p/regions/r/clusters or .../clusters/c:start"
-      })
-    )
-  }
-  const url = requests.url(request.path, queryPairs(request.query))
-  if (Either.isLeft(url)) return Either.left(usage(Format.escape(url.left.message)))
-  const method = request.method ?? "POST"
-  return Either.right(request.body === undefined ? { method, url: url.right } : { method, url: url.right, body: request.body })
-}
+): Either.Either<Request, OperationsError.InvalidName> =>
+  Either.map(OperationsClient.startLine(options, request), (line): Request =>
+    line.body === undefined
+      ? { method: line.method, url: line.url }
+      // The client's own JSON text of the body, read back to print it as JSON.
+      : { method: line.method, url: line.url, body: JSON.parse(line.body) })
