@@ -61,6 +61,8 @@ interface Logged {
 
 const empty = { "@type": "type.googleapis.com/google.protobuf.Empty" }
 
+const noFault: Effect.Effect<Fault | undefined> = Effect.succeed(undefined)
+
 const encodeStatus = Schema.encodeSync(Status.Status)
 const encodeOperation = Schema.encodeSync(Dataproc.DataprocOperation)
 
@@ -364,8 +366,13 @@ export const make = (clock: Clock.Clock, options: OperationStore.Options = {}): 
     (rule.httpMethods === undefined || rule.httpMethods.includes(httpMethod)) &&
     (rule.name === undefined || rule.name === name)
 
-  const pickFault = (name: string | undefined, method: Method | undefined, httpMethod: string, at: number) =>
-    Effect.gen(function*() {
+  const pickFault = (
+    name: string | undefined,
+    method: Method | undefined,
+    httpMethod: string,
+    at: number
+  ): Effect.Effect<Fault | undefined> =>
+    rules.length === 0 ? noFault : Effect.gen(function*() {
       // Rules for a name come before global ones; within each, the first added wins.
       const candidates = [...rules.filter((rule) => rule.name !== undefined), ...rules.filter((rule) => rule.name === undefined)]
       for (const rule of candidates) {
@@ -385,64 +392,70 @@ export const make = (clock: Clock.Clock, options: OperationStore.Options = {}): 
     return intEnums ? Model.intEnums(snapshot) : snapshot
   }
 
-  /** The answer when no fault speaks for the request (a `FailOperation` may still shape what it starts). */
-  const answer = (request: OperationStore.Request, failure: Start.Failure | undefined): Effect.Effect<Wire.Reply> =>
-    Effect.gen(function*() {
-      const route = request.route
-      const intEnums = (request.query.get("$alt") ?? "").includes("enum-encoding=int")
-      const at = yield* now
-      if (Routes.isStart(route)) {
-        const outcome = yield* Start.start(startHost, route, request.query, yield* request.body, failure)
-        if (outcome._tag === "Refused") return { _tag: "Error", status: outcome.status }
-        const entry = operations.get(outcome.name)
+  /** The answer of a request to an operations method (or a refused one), at `at`. */
+  const answerNow = (route: Routes.Route, query: URLSearchParams, at: number): Wire.Reply => {
+    const intEnums = (query.get("$alt") ?? "").includes("enum-encoding=int")
+    switch (route._tag) {
+      case "Get": {
+        const entry = operations.get(route.name)
         return entry === undefined
-          ? { _tag: "Error", status: Statuses.operationNotFound(outcome.name) }
-          : { _tag: "Json", json: operationJson(entry, yield* now, intEnums) }
+          ? { _tag: "Error", status: Statuses.operationNotFound(route.name) }
+          : { _tag: "Json", json: operationJson(entry, at, intEnums) }
       }
-      switch (route._tag) {
-        case "Refused":
-          return {
-            _tag: "Error",
-            status: route.status,
-            httpStatus: route.httpStatus,
-            headers: route.allow === undefined ? {} : { allow: route.allow }
-          }
-        case "Get": {
-          const entry = operations.get(route.name)
-          return entry === undefined
-            ? { _tag: "Error", status: Statuses.operationNotFound(route.name) }
-            : { _tag: "Json", json: operationJson(entry, at, intEnums) }
+      case "List": {
+        const prefix = `${route.collection}/`
+        const all: Array<Record<string, unknown>> = []
+        for (const entry of operations.values()) {
+          if (entry.name.startsWith(prefix)) all.push(render(entry, at))
         }
-        case "List": {
-          const prefix = `${route.collection}/`
-          const all: Array<Record<string, unknown>> = []
-          for (const entry of operations.values()) {
-            if (entry.name.startsWith(prefix)) all.push(render(entry, at))
-          }
-          return Either.match(Wire.page(all, Wire.listParams(request.query)), {
-            onLeft: (status): Wire.Reply => ({ _tag: "Error", status }),
-            onRight: (page): Wire.Reply => ({
-              _tag: "Json",
-              json: Wire.pageBody(intEnums ? { ...page, operations: page.operations.map(Model.intEnums) } : page)
-            })
+        return Either.match(Wire.page(all, Wire.listParams(query)), {
+          onLeft: (status): Wire.Reply => ({ _tag: "Error", status }),
+          onRight: (page): Wire.Reply => ({
+            _tag: "Json",
+            json: Wire.pageBody(intEnums ? { ...page, operations: page.operations.map(Model.intEnums) } : page)
           })
-        }
-        case "Cancel": {
-          const entry = operations.get(route.name)
-          if (entry === undefined) return { _tag: "Error", status: Statuses.operationNotFound(route.name) }
-          // Cancelling a done operation changes nothing, as on Google's servers.
-          if (stateAt(entry, at).end === undefined) {
-            addEvent(entry, toEvent({ _tag: "Fail", error: Statuses.cancelled }, at, seq++))
-          }
-          return { _tag: "Json", json: {} }
-        }
-        case "Delete": {
-          if (!operations.delete(route.name)) return { _tag: "Error", status: Statuses.operationNotFound(route.name) }
-          deleted.add(route.name)
-          return { _tag: "Json", json: {} }
-        }
+        })
       }
+      case "Cancel": {
+        const entry = operations.get(route.name)
+        if (entry === undefined) return { _tag: "Error", status: Statuses.operationNotFound(route.name) }
+        // Cancelling a done operation changes nothing, as on Google's servers.
+        if (stateAt(entry, at).end === undefined) {
+          addEvent(entry, toEvent({ _tag: "Fail", error: Statuses.cancelled }, at, seq++))
+        }
+        return { _tag: "Json", json: {} }
+      }
+      case "Delete": {
+        if (!operations.delete(route.name)) return { _tag: "Error", status: Statuses.operationNotFound(route.name) }
+        deleted.add(route.name)
+        return { _tag: "Json", json: {} }
+      }
+      case "Refused":
+        return {
+          _tag: "Error",
+          status: route.status,
+          httpStatus: route.httpStatus,
+          headers: route.allow === undefined ? {} : { allow: route.allow }
+        }
+      default:
+        return { _tag: "Error", status: Statuses.unimplemented([route._tag]) }
+    }
+  }
+
+  /** The answer when no fault speaks for the request (a `FailOperation` may still shape what it starts). */
+  const answer = (request: OperationStore.Request, failure: Start.Failure | undefined): Effect.Effect<Wire.Reply> => {
+    const route = request.route
+    if (!Routes.isStart(route)) return Effect.map(now, (at) => answerNow(route, request.query, at))
+    return Effect.gen(function*() {
+      const outcome = yield* Start.start(startHost, route, request.query, yield* request.body, failure)
+      if (outcome._tag === "Refused") return { _tag: "Error", status: outcome.status }
+      const entry = operations.get(outcome.name)
+      const intEnums = (request.query.get("$alt") ?? "").includes("enum-encoding=int")
+      return entry === undefined
+        ? { _tag: "Error", status: Statuses.operationNotFound(outcome.name) }
+        : { _tag: "Json", json: operationJson(entry, yield* now, intEnums) }
     })
+  }
 
   const codeOf = (reply: Wire.Reply): number | undefined =>
     reply._tag === "Json" ? Code.codes.OK : reply._tag === "Error" ? reply.status.code : undefined
@@ -451,54 +464,54 @@ export const make = (clock: Clock.Clock, options: OperationStore.Options = {}): 
     request: OperationStore.Request,
     serveOptions: OperationStore.ServeOptions = {}
   ): Effect.Effect<OperationStore.Exchange> =>
-    Effect.gen(function*() {
-      const at = yield* now
+    Effect.flatMap(now, (at) => {
       const route = request.route
       const method = methodOf(route)
       const name = Routes.target(route)
       const httpMethod = request.http?.method ?? httpMethodOf(route)
-      const fault = yield* pickFault(name, method, httpMethod, at)
-      const logged: Logged = {
-        call: {
-          method,
-          route: route._tag,
-          name,
-          time: at,
-          ...(fault === undefined ? {} : { fault: fault._tag }),
-          ...(request.http === undefined ? {} : { http: request.http })
+      return Effect.flatMap(pickFault(name, method, httpMethod, at), (fault) => {
+        const logged: Logged = {
+          call: {
+            method,
+            route: route._tag,
+            name,
+            time: at,
+            ...(fault === undefined ? {} : { fault: fault._tag }),
+            ...(request.http === undefined ? {} : { http: request.http })
+          }
         }
-      }
-      log.push(logged)
-      if (fault === undefined && serveOptions.strict === true) {
-        const label = serveOptions.label ?? "OperationStore"
-        if (method === undefined || name === undefined) {
-          logged.call = { ...logged.call, code: -1 }
-          return yield* Effect.dieMessage(
-            `${label}: strict mode: ${httpMethod} ${request.http?.url ?? name ?? ""} is not a Dataproc v1 call the store serves`
-          )
+        log.push(logged)
+        if (fault === undefined && serveOptions.strict === true) {
+          const label = serveOptions.label ?? "OperationStore"
+          if (method === undefined || name === undefined) {
+            logged.call = { ...logged.call, code: -1 }
+            return Effect.dieMessage(
+              `${label}: strict mode: ${httpMethod} ${request.http?.url ?? name ?? ""} is not a Dataproc v1 call the store serves`
+            )
+          }
+          if (method !== "start" && !known(method, name)) {
+            logged.call = { ...logged.call, code: -1 }
+            return Effect.dieMessage(
+              `${label}: strict mode: ${method} of ${show(name)}, ${
+                method === "list" ? "a collection holding no operation" : "an operation"
+              } the script never created`
+            )
+          }
         }
-        if (method !== "start" && !known(method, name)) {
-          logged.call = { ...logged.call, code: -1 }
-          return yield* Effect.dieMessage(
-            `${label}: strict mode: ${method} of ${show(name)}, ${
-              method === "list" ? "a collection holding no operation" : "an operation"
-            } the script never created`
-          )
-        }
-      }
-      const normal = fault === undefined
-        ? answer(request, undefined)
-        : fault._tag === "Answer"
-        ? Effect.succeed<Wire.Reply>({ _tag: "Error", status: fault.status })
-        : fault._tag === "FailOperation"
-        ? answer(request, fault)
-        : Effect.flatMap(answer(request, undefined), (reply) => bendReply(fault, route, reply))
-      const reply = Effect.tap(normal, (answered) =>
-        Effect.sync(() => {
+        const normal = fault === undefined
+          ? answer(request, undefined)
+          : fault._tag === "Answer"
+          ? Effect.succeed<Wire.Reply>({ _tag: "Error", status: fault.status })
+          : fault._tag === "FailOperation"
+          ? answer(request, fault)
+          : Effect.flatMap(answer(request, undefined), (reply) => bendReply(fault, route, reply))
+        const reply = Effect.map(normal, (answered) => {
           const code = codeOf(answered)
           if (code !== undefined) logged.call = { ...logged.call, code }
-        }))
-      return { fault, reply }
+          return answered
+        })
+        return Effect.succeed({ fault, reply })
+      })
     })
 
   const reset = Effect.sync(() => {

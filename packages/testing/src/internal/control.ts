@@ -153,41 +153,54 @@ export const transport = (
 ): OperationsClient.Transport => {
   const latency = Duration.decode(options.latency ?? Duration.zero)
   const serveOptions = { strict: options.strict === true, label: "TestOperations" }
-  const call = (method: OperationsError.Method, operation: string, request: OperationStore.Request) => {
-    const served = Effect.gen(function*() {
-      const exchange = yield* store.receive(request, serveOptions)
-      const fault = exchange.fault
-      yield* applyTransport(clock, fault, (detail) =>
-        new OperationsError.TransportError({ method, operation, reason: "Reset", detail }))
-      const reply = yield* exchange.reply
-      switch (reply._tag) {
-        case "Json":
-          return { json: reply.json, httpStatus: 200 }
-        case "Error":
-          return yield* Effect.fail(
-            new OperationsError.ApiError({
-              method,
-              operation,
-              httpStatus: reply.httpStatus ?? Code.httpStatus(reply.status.code),
-              status: reply.status,
-              retryAfter: Status.retryDelay(reply.status)
-            })
-          )
-        case "Raw": {
-          const body = reply.prepared.body
-          if (reply.prepared.status === 200 && body.trim() === "") return { json: undefined, httpStatus: 200 }
-          const parsed = reply.prepared.status === 200 ? parseJson(body) : undefined
-          if (parsed !== undefined) return { json: parsed.value, httpStatus: 200 }
-          return yield* Effect.dieMessage(
+  const toAnswer = (
+    method: OperationsError.Method,
+    operation: string,
+    fault: OperationStore.Fault | undefined,
+    reply: OperationStore.Reply
+  ): Effect.Effect<OperationsClient.Answer, OperationsClient.Error> => {
+    switch (reply._tag) {
+      case "Json":
+        return Effect.succeed({ json: reply.json, httpStatus: 200 })
+      case "Error":
+        return Effect.fail(
+          new OperationsError.ApiError({
+            method,
+            operation,
+            httpStatus: reply.httpStatus ?? Code.httpStatus(reply.status.code),
+            status: reply.status,
+            retryAfter: Status.retryDelay(reply.status)
+          })
+        )
+      case "Raw": {
+        const body = reply.prepared.body
+        if (reply.prepared.status === 200 && body.trim() === "") return Effect.succeed({ json: undefined, httpStatus: 200 })
+        const parsed = reply.prepared.status === 200 ? parseJson(body) : undefined
+        return parsed !== undefined
+          ? Effect.succeed({ json: parsed.value, httpStatus: 200 })
+          : Effect.dieMessage(
             `TestOperations: a ${fault?._tag ?? "bent"} answer has no meaning without a wire; ` +
               "serve it with TestHttpClient or the Emulator"
           )
-        }
       }
+    }
+  }
+  const call = (method: OperationsError.Method, operation: string, request: OperationStore.Request) => {
+    const served = Effect.flatMap(store.receive(request, serveOptions), ({ fault, reply }) => {
+      const answered = Effect.flatMap(reply, (replied) => toAnswer(method, operation, fault, replied))
+      return fault === undefined
+        ? answered
+        : Effect.zipRight(
+          applyTransport(clock, fault, (detail) =>
+            new OperationsError.TransportError({ method, operation, reason: "Reset", detail })),
+          answered
+        )
     })
     return Duration.toMillis(latency) === 0 ? served : Effect.zipRight(clock.sleep(latency), served)
   }
-  const route = (route: Wire.Route, query: URLSearchParams = new URLSearchParams()): OperationStore.Request => ({
+  // The store only reads a request's query: one empty query serves every call that has none.
+  const noQuery = new URLSearchParams()
+  const route = (route: Wire.Route, query: URLSearchParams = noQuery): OperationStore.Request => ({
     route,
     query,
     body: noBody
