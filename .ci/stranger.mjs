@@ -4,7 +4,8 @@
 // outside the workspace runs exactly the `npm install` line of each package's README, dependencies first (the
 // tarballs stand in for the @longrunning names), each of which must end without ERESOLVE or EBADENGINE; a file
 // importing every entry point of every package is type-checked under `nodenext`; and the installed `lro` bin
-// runs the emulator and is pointed at it.
+// runs the emulator and is pointed at it. Then @longrunning/cli alone in a project of its own: no native
+// module nor warning without @longrunning/durable, whose README lines make `--durable` load.
 // Needs a build first (`pnpm run build`; .ci/run does that). Prints one line per package, the details only
 // when something fails.
 import { execFile, spawn } from "node:child_process"
@@ -194,9 +195,82 @@ if (packages.some((pkg) => pkg.manifest.bin?.lro !== undefined && pkg.installed 
   await lroAgainstTheEmulator(project)
 }
 
+// -- @longrunning/cli alone, as a stranger who never uses --durable installs it ------------------------------
+// Its README's line (the @longrunning packages it pulls in given as tarballs) must build no native module and
+// print no warning: @longrunning/durable and its drivers are optional peers. `lro wait --durable` and `lro
+// worker` then name the README's durable line; after the PostgreSQL line has run, they load durable.
+
+const cliAlone = async (cli) => {
+  const before = problems.length
+  const alone = join(work, "cli-alone")
+  await mkdir(alone)
+  await writeFile(join(alone, "package.json"), JSON.stringify({ name: "stranger-cli", private: true, type: "module" }))
+  const tarballsOf = (words) => words.map((word) => byName.get(word.replace(/(.)@[^@/]*$/, "$1"))?.tarball ?? word)
+  const closure = new Set()
+  const collect = (pkg) => {
+    for (const dependency of Object.keys(pkg.manifest.dependencies ?? {})) {
+      const other = byName.get(dependency)
+      if (other !== undefined && !closure.has(other)) {
+        closure.add(other)
+        collect(other)
+      }
+    }
+  }
+  collect(cli)
+  const npmInstall = (line, extra = []) =>
+    run("npm", ["install", ...tarballsOf(line.trim().split(/\s+/).slice(2)), ...extra, "--no-audit", "--no-fund"], { cwd: alone })
+  const installed = await npmInstall(installLine(cli.readme), [...closure].map((pkg) => pkg.tarball))
+  // npm's notice of install scripts it has not been allowed to run names @parcel/watcher and msgpackr-extract,
+  // which @effect/platform-node brings; no warning may come from the durable side (a peer, a native build).
+  const warnings = installed.output.split("\n").filter((line) => /^npm warn/i.test(line))
+  const durableWarnings = warnings.filter((line) => /peer|gyp (info|ERR)|node-gyp rebuild|better-sqlite3|@longrunning|@effect\/(workflow|cluster|sql)/i.test(line))
+  if (installed.code !== 0 || /ERESOLVE|EBADENGINE/.test(installed.output) || durableWarnings.length > 0) {
+    return fail("@longrunning/cli alone: its README's line did not install clean", installed.output)
+  }
+  // (@effect/cluster, @effect/sql and @effect/workflow do come: peers of @effect/platform-node, which npm installs)
+  for (const absent of ["better-sqlite3", "@longrunning/durable", "@effect/sql-sqlite-node", "@effect/sql-pg"]) {
+    if (existsSync(join(alone, "node_modules", absent))) fail(`@longrunning/cli alone installs ${absent}`)
+  }
+
+  const durableLine = (driver) => new RegExp(`^npm install @longrunning/durable\\S* .*${driver}.*$`, "m").exec(cli.readme)?.[0]
+  const sqliteLine = durableLine("@effect/sql-sqlite-node")
+  const pgLine = durableLine("@effect/sql-pg")
+  if (sqliteLine === undefined || pgLine === undefined) {
+    return fail("@longrunning/cli: README.md has no `npm install @longrunning/durable ...` line for SQLite and for PostgreSQL")
+  }
+  const lro = join(alone, "node_modules/.bin/lro")
+  const plain = { ...env, LRO_ENDPOINT: "", GOOGLE_OAUTH_ACCESS_TOKEN: "" }
+  const name = "projects/p/regions/r/operations/o"
+  const pg = "postgres://lro@127.0.0.1:1/none"
+  const missing = await run(lro, ["wait", name, "--durable"], { cwd: alone, env: plain })
+  if (missing.code !== 2 || !missing.stderr.includes(sqliteLine)) {
+    fail("lro wait --durable without @longrunning/durable: not exit 2 with the README's SQLite line", missing.output)
+  }
+  const noWorker = await run(lro, ["worker", "--store", pg], { cwd: alone, env: plain })
+  if (noWorker.code !== 2 || !noWorker.stderr.includes(pgLine)) {
+    fail("lro worker without @longrunning/durable: not exit 2 with the README's PostgreSQL line", noWorker.output)
+  }
+
+  const withPg = await npmInstall(pgLine)
+  if (withPg.code !== 0 || /ERESOLVE|EBADENGINE/.test(withPg.output)) {
+    return fail(`@longrunning/cli alone: the README's \`${pgLine}\` failed`, withPg.output)
+  }
+  const loaded = await run(lro, ["wait", name, "--durable", "--store", pg], { cwd: alone, env: plain })
+  if (loaded.code !== 3 || !loaded.stderr.startsWith("cannot use the store postgres://")) {
+    fail("lro wait --durable --store postgres:// with the PostgreSQL line installed: not the store's error (exit 3)", loaded.output)
+  }
+  cli.alone = problems.length === before
+}
+
+const cliPackage = packages.find((pkg) => pkg.manifest.bin?.lro !== undefined && pkg.tarball !== undefined)
+if (cliPackage !== undefined) await cliAlone(cliPackage)
+
 for (const pkg of ordered) {
   if (pkg.installed !== undefined) {
     console.log(`stranger: ${pkg.manifest.name}: ${pkg.files} files packed; its README's npm install line ran clean (${pkg.installed} s)`)
+  }
+  if (pkg.alone === true) {
+    console.log(`stranger: ${pkg.manifest.name} alone: no native module, no warning; --durable names its install line, and loads after it`)
   }
 }
 await rm(work, { recursive: true, force: true })

@@ -73,13 +73,16 @@ export interface Child {
   readonly stop: () => Promise<void>
 }
 
+const profilingFlag = /^--(cpu-prof|heap-prof|trace-gc|prof)/
+
 /** Forks `file` (relative to bench/) with the same loader as this process, and waits for its first message. */
 export const spawn = async <Ready>(
   file: string,
   options: { readonly args?: ReadonlyArray<string>; readonly execArgv?: ReadonlyArray<string> } = {}
 ): Promise<{ readonly child: Child; readonly ready: Ready }> => {
   const child = fork(Path.join(benchDir, file), [...(options.args ?? [])], {
-    execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
+    // The loader, not the profiling flags: a profile or GC trace of this process is of this process only.
+    execArgv: [...process.execArgv.filter((arg) => !profilingFlag.test(arg)), ...(options.execArgv ?? [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"]
   })
   const ready = await new Promise<Ready>((resolve, reject) => {

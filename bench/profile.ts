@@ -2,7 +2,7 @@
  * One contender of figures 1-3 in a loop, for profiling it alone (not part of `pnpm bench`):
  *
  *   pnpm build
- *   node --import tsx bench/profile.ts [ours|raw|platform|gax] [in flight = 32] [requests = 40000]
+ *   node --import tsx bench/profile.ts [ours|typed|raw|platform|gax] [in flight = 32] [requests = 40000]
  *   node --cpu-prof --import tsx bench/profile.ts ours            # where the CPU goes
  *   node --trace-gc-nvp --import tsx bench/profile.ts ours        # scavenges, promoted bytes
  *
@@ -25,6 +25,8 @@ const contender = which === "raw"
   ? await Contenders.oursPlatform(origin)
   : which === "gax"
   ? Contenders.gax(ready.port)
+  : which === "typed"
+  ? await Contenders.oursTyped(origin)
   : await Contenders.oursLean(origin)
 const names = Array.from({ length: 64 }, (_, i) => operationName(i))
 try {

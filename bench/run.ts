@@ -39,26 +39,28 @@ if (wants("cpu")) {
   const pick = (contender: string, k: number) =>
     result.samples.filter((s) => s.contender === contender && s.inFlight === k)
   const cpu = (contender: string, k: number) => pick(contender, k).map((s) => s.cpuMicrosPerRequest)
+  // The untyped get and the typed get (the README's path) side by side, each against its target.
   for (const k of inFlight) {
     const vsRaw = ratios(cpu(leanName, k), cpu(rawName, k))
     figures.push({
       id: "1",
-      label: `client CPU per get, ${k} in flight: ours (UndiciHttpClient) / raw undici + JSON.parse`,
+      label: `client CPU per untyped get (\`Operation.Operation\`), ${k} in flight: ours (UndiciHttpClient) / raw undici + JSON.parse`,
       value: `${fmtSpread(vsRaw)}x; ${fmt(spread(cpu(leanName, k)).median, 1)} vs ${fmt(spread(cpu(rawName, k)).median, 1)} µs`,
       target: "≤ 1.5x (stretch 1.25x)",
       pass: vsRaw.median <= 1.5,
       data: vsRaw
     })
-  }
-  for (const k of inFlight) {
-    const vsRaw = ratios(cpu(typedName, k), cpu(rawName, k))
+    const typedVsRaw = ratios(cpu(typedName, k), cpu(rawName, k))
+    const typedVsUntyped = ratios(cpu(typedName, k), cpu(leanName, k))
     figures.push({
       id: "1t",
       label: `client CPU per typed get (\`Dataproc.Operations.clustersCreate\`), ${k} in flight / raw undici + JSON.parse`,
-      value: `${fmtSpread(vsRaw)}x; ${fmt(spread(cpu(typedName, k)).median, 1)} µs`,
+      value: `${fmtSpread(typedVsRaw)}x; ${fmt(spread(cpu(typedName, k)).median, 1)} µs; ${
+        fmtSpread(typedVsUntyped)
+      }x the untyped get`,
       target: "≤ 1.5x",
-      pass: vsRaw.median <= 1.5,
-      data: vsRaw
+      pass: typedVsRaw.median <= 1.5,
+      data: { vsRaw: typedVsRaw, vsUntyped: typedVsUntyped }
     })
   }
   for (const k of inFlight) {
@@ -106,7 +108,7 @@ if (wants("decode")) {
   const ratio = ratios(result.ours, result.jsonParse)
   figures.push({
     id: "4",
-    label: `decode a typical Dataproc operation (${result.bytes} B): text → Operation / JSON.parse`,
+    label: `decode a typical Dataproc operation (${result.bytes} B), untyped: text → \`Operation.Operation\` / JSON.parse`,
     value: `${fmtSpread(ratio)}x; ${fmt(spread(result.ours).median / 1000)} vs ${fmt(spread(result.jsonParse).median / 1000)} µs`,
     target: "≤ 2x",
     pass: ratio.median <= 2,

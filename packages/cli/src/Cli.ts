@@ -154,6 +154,9 @@ const formatOption = Options.text("format").pipe(
   )
 )
 
+// The client's default, which a `:wait` needs to know for its timeout.
+const defaultRequestTimeout = Duration.seconds(30)
+
 const requestTimeoutOption = Options.text("request-timeout").pipe(
   Options.withDescription(
     "Give up on one HTTP attempt after this long, e.g. 10s (default 30s); transient failures are tried again."
@@ -187,7 +190,8 @@ const dryRunOption = Options.boolean("dry-run").pipe(
   )
 )
 
-const common = {
+// What every command that calls an API takes; `worker` sends nothing of its own to dry-run.
+const connection = {
   endpoint: endpointOption,
   accessToken: accessTokenOption,
   quotaProject: quotaProjectOption,
@@ -195,9 +199,10 @@ const common = {
   requestTimeout: requestTimeoutOption,
   timeout: timeoutOption,
   service: serviceOption,
-  apiVersion: apiVersionOption,
-  dryRun: dryRunOption
+  apiVersion: apiVersionOption
 }
+
+const common = { ...connection, dryRun: dryRunOption }
 
 interface Common {
   readonly service: Option.Option<string>
@@ -265,6 +270,8 @@ interface Prepared {
   readonly target: Service.Target
   /** `--endpoint` (or `LRO_ENDPOINT`) checked, or a full-URL name's origin; `undefined`: the service's hosts. */
   readonly url: string | undefined
+  /** The client's builder of request lines, for the same options: what a dry run prints. */
+  readonly requests: ServiceProfile.Requests
 }
 
 /** Checks the common flags, picks the API (from the flags, or from `reference` when it is a full URL). */
@@ -273,7 +280,8 @@ const prepare = (options: Common, reference: string | undefined) =>
     const { requestTimeout, timeout } = yield* commonFlags(options)
     const target = yield* Service.resolve(options, reference)
     const url = yield* endpointUrl(options, target)
-    return { requestTimeout, timeout, target, url } satisfies Prepared
+    const requests = OperationsClient.requests(routing(target, url))
+    return { requestTimeout, timeout, target, url, requests } satisfies Prepared
   })
 
 /** Where requests go when not to the service's own hosts: a full-URL name's origin, else the endpoint given. */
@@ -302,9 +310,15 @@ const endpointUrl = (
     return url
   })
 
-/** The endpoint that overrides the service's hosts, if any. */
-const overrideOf = (prepared: Prepared): Endpoint.Endpoint | undefined =>
-  prepared.url === undefined ? undefined : Endpoint.fixed(prepared.url)
+/**
+ * Where and how the client sends, the same for its layer and for a dry run's request lines: the service's
+ * profile and version, and the endpoint given (or a full URL's origin) instead of the service's hosts.
+ */
+const routing = (target: Service.Target, url: string | undefined) => ({
+  profile: target.profile,
+  apiVersion: target.version,
+  endpoint: url === undefined ? undefined : Endpoint.fixed(url)
+})
 
 /**
  * The client the common options describe: the service's hosts and version (or the endpoint given),
@@ -335,10 +349,9 @@ const clientLayer = (
       ? Credentials.unauthenticated
       : googleAuth
     return OperationsClient.layer({
-      endpoint: overrideOf(prepared) ?? ServiceProfile.endpoint(prepared.target.profile),
+      ...routing(prepared.target, url),
       quotaProject: Option.getOrUndefined(options.quotaProject),
       apiClient: `lro/${version}`,
-      apiVersion: prepared.target.version,
       timeout: prepared.requestTimeout,
       // Without --timeout a call ends within the client's total deadline (3 minutes); with it, --timeout
       // bounds the whole command instead (see withClient), so that it alone decides when to give up.
@@ -424,11 +437,13 @@ const onOperation = <A, E, R>(
   Effect.gen(function*() {
     yield* operationName(options.name)
     const prepared = yield* prepare(options, options.name)
-    const request = yield* Service.operationRequest(prepared.target, method, options.name, {
-      endpoint: overrideOf(prepared)
-    })
-    const name = Service.nameOf(prepared.target, options.name)
-    return yield* send(options, prepared, request, Effect.flatMap(OperationsClient.OperationsClient, (client) => call(client, name)))
+    const request = yield* Service.operationRequest(prepared.requests, method, options.name)
+    return yield* send(
+      options,
+      prepared,
+      request,
+      Effect.flatMap(OperationsClient.OperationsClient, (client) => call(client, options.name))
+    )
   })
 
 const getCommand = Command.make("get", { ...common, name: nameArg }, (options) =>
@@ -470,10 +485,9 @@ const listCommand = Command.make("list", {
         }\` prints it`
       })
     }
-    const prepared = yield* prepare(options, undefined)
+    const prepared = yield* prepare(options, options.collection)
     // The first page's request; later pages add their page token.
-    const request = yield* Service.operationRequest(prepared.target, "list", options.collection, {
-      endpoint: overrideOf(prepared),
+    const request = yield* Service.operationRequest(prepared.requests, "list", options.collection, {
       filter: Option.getOrUndefined(options.filter),
       pageSize
     })
@@ -634,20 +648,20 @@ const waitCommand = Command.make("wait", { ...common, ...waitFlags, ...Durable.w
     const schedule = yield* policyOf(options)
     yield* operationName(options.name)
     const prepared = yield* prepare(options, options.name)
-    // The first poll's request: it is sent at once.
-    const request = yield* Service.operationRequest(prepared.target, "get", options.name, {
-      endpoint: overrideOf(prepared)
+    const request = yield* Service.waitRequest(prepared.requests, options.name, {
+      longPoll: !Durable.requested(options),
+      timeout: prepared.timeout,
+      attemptTimeout: prepared.requestTimeout ?? defaultRequestTimeout
     })
-    const name = Service.nameOf(prepared.target, options.name)
     if (Durable.requested(options) && !options.dryRun) {
-      return yield* Durable.wait(options, {
+      return yield* Durable.wait({ ...options, name }, {
         schedule,
         timeout: prepared.timeout,
         client: clientLayer(options, prepared, undefined),
-        show: (snapshots) => showWait(options, name, () => snapshots)
+        show: (snapshots) => showWait(options, options.name, () => snapshots)
       })
     }
-    yield* send(options, prepared, request, waitFor(options, name, schedule, prepared.timeout), false)
+    yield* send(options, prepared, request, waitFor(options, options.name, schedule, prepared.timeout), false)
   })).pipe(
     Command.withDescription(
       "Poll an operation until it is done, showing its progress; exit 0 when it succeeded, 1 when it failed."
@@ -794,7 +808,7 @@ const startCommand = Command.make("start", {
     const prepared = yield* prepare(options, undefined)
     const { timeout } = prepared
     const request = yield* Start.request({ ...options, dataproc: prepared.target.profile.id === "dataproc" })
-    const line = yield* Service.startRequest(prepared.target, request, overrideOf(prepared))
+    const line = yield* Service.startRequest(prepared.requests, request)
     yield* send(
       options,
       prepared,
@@ -844,9 +858,10 @@ const emulatorCommand = Command.make("emulator", {
     )
   )
 
-const workerCommand = Command.make("worker", { ...common, ...Durable.workerOptions }, (options) =>
-  Effect.flatMap(prepare(options, undefined), (prepared) =>
-    Durable.worker(options, clientLayer(options, prepared, undefined)))).pipe(
+const workerCommand = Command.make("worker", { ...connection, ...Durable.workerOptions }, (options) => {
+  const flags = { ...options, dryRun: false }
+  return Effect.flatMap(prepare(flags, undefined), (prepared) => Durable.worker(options, clientLayer(flags, prepared, undefined)))
+}).pipe(
     Command.withDescription(
       "Run durable waits stored in PostgreSQL (those `lro wait --durable --store postgres://...` submits) until stopped."
     )

@@ -151,6 +151,34 @@ describe("lro wait --durable on SQLite, killed and run again", () => {
     }), { timeout: 300_000 })
 })
 
+describe("lro wait --durable on SQLite, interrupted", () => {
+  it.scopedLive("SIGTERM exits 130 and leaves the wait stored: the same command resumes it at the stored wake-up", () =>
+    Effect.gen(function*() {
+      const dir = yield* Effect.acquireRelease(
+        Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "lro-durable-term-"))),
+        (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
+      )
+      const name = `${collection}/term-1`
+      const srv = yield* server((operation, index) => (index < 2 ? running(operation) : succeeded(operation)))
+      const gap = 20_000
+      const store = Path.join(dir, "waits.sqlite")
+      const args = ["wait", name, "--durable", "--store", store, "--endpoint", srv.url, "--backoff", "exponential",
+        "--initial-delay", "2s", "--multiplier", "10", "--max-delay", "20s"]
+
+      const first = yield* spawn(args)
+      const pollOne = yield* eventually("poll 1", 120, () => srv.polls.pipe(Effect.runSync)[1])
+      yield* Effect.sleep("1 second")
+      assert.strictEqual(yield* first.signal("SIGTERM"), 130, first.stderr())
+
+      const second = yield* spawn(args)
+      assert.strictEqual(yield* second.exit, 0, second.stderr())
+      assert.match(second.stdout(), /^SUCCEEDED/m)
+      const polls = yield* srv.polls
+      assert.strictEqual(polls.length, 3, "polls 0, 1 and 2: none repeated, none from a fresh start")
+      assert.isAtLeast(polls[2]!.at, pollOne.at + gap - 100, "poll 2 at the stored wake-up time")
+    }), { timeout: 300_000 })
+})
+
 // CI installs PostgreSQL (.ci/durable-deps) and sets LRO_REQUIRE_POSTGRES=1: there a missing server fails.
 const available = Postgres.binDir() !== undefined || process.env.LRO_REQUIRE_POSTGRES === "1"
 

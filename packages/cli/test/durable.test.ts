@@ -12,6 +12,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Durable from "../src/internal/durable.js"
+import * as Exit from "../src/internal/exit.js"
 import { fetchJson, lines, lro } from "./support.js"
 
 const tempDir = Effect.acquireRelease(
@@ -96,7 +97,8 @@ describe("lro wait --durable: flags refused before anything is opened (exit 2)",
     [
       ["--durable", "--store", "postgres://lro@127.0.0.1:1/x", "--endpoint", "http://127.0.0.1:1", "--max-delay", "5s"],
       /--max-delay, --endpoint belong to `lro worker`, not to `lro wait --durable`/
-    ]
+    ],
+    [["--durable", "--store", "postgres://lro@127.0.0.1:1/x", "--service", "dataproc"], /--service belongs to `lro worker`/]
   ]
   for (const [flags, message] of cases) {
     it.effect(flags.join(" "), () =>
@@ -127,6 +129,23 @@ describe("lro wait --durable: flags refused before anything is opened (exit 2)",
     }), 60_000)
 })
 
+describe("the durable errors", () => {
+  it("carry the cli's TypeId and map to exit 2 (not installed, its lines kept) and 3 (the store)", () => {
+    const missing = new Durable.DurableNotInstalled({
+      installLine: Durable.installLine("sqlite"),
+      message: `lro wait --durable needs ...:\n  ${Durable.installLine("sqlite")}`
+    })
+    assert.strictEqual(missing[Exit.TypeId], Exit.TypeId)
+    assert.strictEqual(Exit.codeOf(missing), Exit.codes.usage)
+    assert.strictEqual(Exit.messageOf(missing), missing.message, "its own message: the line break kept")
+    const store = new Durable.StoreFailed({ message: "cannot use the store x: \u001b[2J" })
+    assert.strictEqual(store[Exit.TypeId], Exit.TypeId)
+    assert.strictEqual(Exit.codeOf(store), Exit.codes.api)
+    assert.notInclude(Exit.messageOf(store) ?? "", "\u001b", "a driver's text is escaped")
+    assert.strictEqual(Exit.codeOf({ _tag: "PollingFailed", message: "polling x failed" }), Exit.codes.api)
+  })
+})
+
 describe("packaging", () => {
   it("the install line names @longrunning/durable's peers with its own ranges, and its default file", () => {
     const here = Path.dirname(fileURLToPath(import.meta.url))
@@ -154,5 +173,13 @@ describe("packaging", () => {
       assert.includeMembers(named, [...needed, kind === "sqlite" ? "@effect/sql-sqlite-node" : "@effect/sql-pg"])
     }
     assert.strictEqual(Durable.defaultStore, SqliteEngine.defaultFilename)
+  })
+
+  it("the README and docs/cli.md give the lines the error names", () => {
+    const here = Path.dirname(fileURLToPath(import.meta.url))
+    const readme = Fs.readFileSync(Path.join(here, "../README.md"), "utf8")
+    const docs = Fs.readFileSync(Path.join(here, "../../../docs/cli.md"), "utf8")
+    for (const kind of ["sqlite", "postgres"] as const) assert.include(readme.split("\n"), Durable.installLine(kind))
+    assert.include(docs, Durable.installLine("sqlite"))
   })
 })

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Schema from "effect/Schema"
+import * as Durable from "../src/internal/durable.js"
 import * as Exit from "../src/internal/exit.js"
 
 describe("lro's own errors", () => {
@@ -22,5 +23,17 @@ describe("lro's own errors", () => {
       assert.strictEqual(Exit.codeOf(decoded), code)
       assert.strictEqual(Exit.messageOf(decoded), error.message)
     }
+  })
+
+  it("so do the durable wait's: StoreFailed exits 3, DurableNotInstalled 2 with its install line", () => {
+    const store = Schema.decodeUnknownSync(Durable.StoreFailed)(
+      JSON.parse(JSON.stringify(Schema.encodeSync(Durable.StoreFailed)(new Durable.StoreFailed({ message: "cannot use the store" }))))
+    )
+    assert.strictEqual(store[Exit.TypeId], Exit.TypeId)
+    assert.strictEqual(Exit.codeOf(store), Exit.codes.api)
+    const missing = new Durable.DurableNotInstalled({ message: "not installed", installLine: "npm i @longrunning/durable" })
+    const back = Schema.decodeUnknownSync(Durable.DurableNotInstalled)(Schema.encodeSync(Durable.DurableNotInstalled)(missing))
+    assert.strictEqual(back.installLine, "npm i @longrunning/durable")
+    assert.strictEqual(Exit.codeOf(back), Exit.codes.usage)
   })
 })

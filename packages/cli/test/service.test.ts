@@ -9,6 +9,9 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as ServiceProfile from "@longrunning/http/ServiceProfile"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Fs from "node:fs/promises"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import { json, loopback, type Seen } from "./loopback.js"
 import { driven, lines, lro } from "./support.js"
 
@@ -33,8 +36,10 @@ const server = loopback((request) => {
     return json(200, { operations: [{ name: `${path}/op-1`, done: true, response: empty }] })
   }
   if (request.method === "DELETE" || request.url.includes(":cancel")) return json(200, {})
+  if (request.url.includes(":wait")) return json(200, { name: path, done: true, response: empty })
   if (request.method === "POST") return json(200, { name: "projects/p/regions/us-central1/operations/started" })
-  return json(200, { name: path, done: true, response: empty })
+  // Speech v1 serves `v1/operations/{id}` and answers with the bare id.
+  return json(200, { name: /^operations\/[0-9]+$/.test(path) ? path.slice(11) : path, done: true, response: empty })
 })
 
 /** An HTTP client that records every request it is handed and answers none of them usefully. */
@@ -137,6 +142,24 @@ describe("--dry-run prints the request and sends nothing", () => {
       assert.deepStrictEqual(client.sent, [])
     }))
 
+  it.scoped("wait --durable: the first poll's request, no store made, and lro worker has no --dry-run", () =>
+    Effect.gen(function*() {
+      const loop = yield* server
+      const dir = yield* Effect.acquireRelease(
+        Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "lro-dry-"))),
+        (path) => Effect.promise(() => Fs.rm(path, { recursive: true, force: true }))
+      )
+      const store = Path.join(dir, "waits.sqlite")
+      const r = yield* lro(["wait", name, "--durable", "--store", store, "--endpoint", loop.url, "--dry-run"])
+      assert.strictEqual(r.code, 0, r.stderr)
+      assert.strictEqual(r.stdout, `GET ${loop.url}/v1/${name}\n`)
+      assert.deepStrictEqual(yield* Effect.promise(() => Fs.readdir(dir)), [], "no store was made")
+      assert.deepStrictEqual(loop.seen, [])
+      const worker = yield* lro(["worker", "--store", "postgres://127.0.0.1:1/lro", "--dry-run"])
+      assert.strictEqual(worker.code, 2)
+      assert.include(worker.stdout + worker.stderr, "unknown argument: '--dry-run'")
+    }))
+
   it.effect("start shows the fresh request id lro made for the call", () =>
     Effect.gen(function*() {
       const r = yield* lro(["start", "projects/demo/regions/us-central1/clusters", "--data", "{}", "--dry-run"])
@@ -216,10 +239,19 @@ describe("--service and --api-version", () => {
     ],
     [["list", "operations", "--service", "serviceusage", "--api-version", "v1beta1"], "GET https://serviceusage.googleapis.com/v1beta1/operations"],
     [["wait", "8254262642733152416", "--service", "speech"], "GET https://speech.googleapis.com/v1/operations/8254262642733152416"],
+    // The first poll of a service with `:wait` is the long poll: one attempt (30 s) less 2 s, or less.
     [
       ["wait", vertexName, "--service", "aiplatform", "--api-version", "v1beta1"],
-      `GET https://us-central1-aiplatform.googleapis.com/v1beta1/${vertexName}`
+      `POST https://us-central1-aiplatform.googleapis.com/v1beta1/${vertexName}:wait?timeout=28s`
     ],
+    [["wait", vertexName, "--service", "run", "--timeout", "10s"], `POST https://run.googleapis.com/v2/${vertexName}:wait {"timeout":"8s"}`],
+    [
+      ["wait", vertexName, "--service", "translate", "--request-timeout", "20s"],
+      `POST https://translation.googleapis.com/v3/${vertexName}:wait {"timeout":"18s"}`
+    ],
+    // Under a second left: a get. A durable wait polls with get.
+    [["wait", vertexName, "--service", "run", "--request-timeout", "2500ms"], `GET https://run.googleapis.com/v2/${vertexName}`],
+    [["wait", vertexName, "--service", "run", "--durable"], `GET https://run.googleapis.com/v2/${vertexName}`],
     [
       ["cancel", "projects/p/instances/i/databases/d/operations/o", "--service", "spanner"],
       "POST https://spanner.googleapis.com/v1/projects/p/instances/i/databases/d/operations/o:cancel"
@@ -325,9 +357,14 @@ describe("a full operation URL as the name", () => {
       const client = recordingClient()
       const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
         [["get", vertexUrl], `GET ${vertexUrl}`],
-        [["wait", vertexUrl, "--service", "aiplatform", "--api-version", "v1beta1"], `GET ${vertexUrl}`],
+        [["wait", vertexUrl, "--service", "aiplatform", "--api-version", "v1beta1"], `POST ${vertexUrl}:wait?timeout=28s`],
         [["cancel", vertexUrl], `POST ${vertexUrl}:cancel`],
         [["delete", vertexUrl], `DELETE ${vertexUrl}`],
+        // A collection's URL too.
+        [
+          ["list", "https://us-central1-aiplatform.googleapis.com/v1beta1/projects/p/locations/us-central1/operations", "--page-size", "3"],
+          "GET https://us-central1-aiplatform.googleapis.com/v1beta1/projects/p/locations/us-central1/operations?pageSize=3"
+        ],
         // Speech v1 and v2 share a host: the version picks the profile, and so the path.
         [["get", "https://speech.googleapis.com/v1/operations/825426"], "GET https://speech.googleapis.com/v1/operations/825426"],
         [
@@ -356,6 +393,10 @@ describe("a full operation URL as the name", () => {
         [["get", vertexUrl, "--service", "run"], "--service run conflicts with the URL's host us-central1-aiplatform.googleapis.com (aiplatform)"],
         [["cancel", vertexUrl, "--api-version", "v1"], "--api-version v1 conflicts with the URL's version v1beta1"],
         [["wait", vertexUrl, "--endpoint", loop.url], "--endpoint: the name is a full URL"],
+        [
+          ["list", "https://run.googleapis.com/v2/projects/p/locations/l/operations", "--service", "aiplatform"],
+          "--service aiplatform conflicts with the URL's host run.googleapis.com (run)"
+        ],
         [["delete", "https://speech.googleapis.com/v2/projects/p/locations/eu/operations/o", "--service", "speech"], "(speech) has no version \"v2\""]
       ]
       for (const [args, message] of cases) {
@@ -417,9 +458,17 @@ describe("the dry run's line is the request the run sends", () => {
     ["get", vertexName, "--service", "aiplatform", "--api-version", "v1beta1"],
     ["list", "projects/p/locations/us-central1/operations", "--service", "run", "--page-size", "5"],
     ["wait", vertexName, "--service", "aiplatform"],
+    ["wait", vertexName, "--service", "run", "--timeout", "10s"],
+    ["wait", vertexName, "--service", "translate", "--timeout", "1m", "--request-timeout", "10s"],
     ["cancel", "projects/p/instances/i/databases/d/operations/o", "--service", "spanner"],
     ["delete", vertexName, "--service", "run"],
-    ["start", "projects/p/locations/us-central1/endpoints", "--service", "aiplatform", "--api-version", "v1beta1", "--data", "{}"]
+    ["start", "projects/p/locations/us-central1/endpoints", "--service", "aiplatform", "--api-version", "v1beta1", "--data", "{}"],
+    ["list", collection, "--filter", "status.state = DONE AND labels.team = \"data eng\"", "--page-size", "7"],
+    ["get", "8254262642733152416", "--service", "speech"],
+    ["cancel", "operations/build/my-project/YWJj", "--service", "cloudbuild"],
+    ["get", "operations/abc", "--service", "cloudresourcemanager", "--api-version", "v2"],
+    ["list", "operations", "--service", "serviceusage", "--api-version", "v1beta1"],
+    ["start", "projects/p/locations/us-central1/clusters", "--service", "alloydb", "--param", "clusterId=c 1", "--param", "x=a&b=c"]
   ]
 
   it.scoped("for every command and service above", () =>
@@ -444,5 +493,22 @@ describe("the dry run's line is the request the run sends", () => {
         assert.strictEqual(`${method} ${parsed.pathname}${parsed.search}`, `${first.method} ${first.url}`, args.join(" "))
       }
       assert.deepStrictEqual(client.sent, [])
+    }))
+
+  it.scoped("for a full operation URL on a loopback host (no --endpoint: the URL names it)", () =>
+    Effect.gen(function*() {
+      const loop = yield* server
+      for (const verb of ["get", "wait", "cancel", "delete", "list"]) {
+        const args = [verb, `${loop.url}/v1/${verb === "list" ? collection : name}`]
+        const before = loop.seen.length
+        const dry = yield* lro([...args, "--dry-run"])
+        assert.strictEqual(dry.code, 0, `${verb}: ${dry.stderr}`)
+        assert.strictEqual(loop.seen.length, before)
+        const real = yield* driven(lro(args))
+        assert.strictEqual(real.code, 0, `${verb}: ${real.stderr}`)
+        const first = loop.seen[before]
+        assert.isDefined(first, verb)
+        if (first !== undefined) assert.strictEqual(lines(dry.stdout)[0], lineOf(first), verb)
+      }
     }))
 })

@@ -1,5 +1,5 @@
 /**
- * Durable waits for many operations at once: each wait is a thin workflow that records its start, hands
+ * Durable waits for many operations at once: each wait is a thin workflow that hands
  * its operation to a group and suspends on a durable deferred; each group is a sharded entity of
  * `@effect/cluster` that polls its operations with `OperationPoller.watchAll` in memory and completes an
  * operation's deferred when it is done. Rows are written when a wait starts and when it ends, not per poll,
@@ -168,8 +168,9 @@ const makeWith = <M, R, I>(
     payload: {
       operation: Schema.String,
       token: Schema.String,
-      /** Epoch milliseconds; absent for no deadline. */
-      deadline: Schema.optional(Schema.Number)
+      /** Epoch milliseconds, and the timeout it came from; absent for no deadline. */
+      deadline: Schema.optional(Schema.Number),
+      timeout: Schema.optional(Schema.Number)
     },
     primaryKey: ({ token }) => token
   }).annotate(ClusterSchema.Persisted, true)
@@ -233,20 +234,26 @@ const makeWith = <M, R, I>(
       return Group.of({
         Watch: (envelope) =>
           Effect.gen(function*() {
-            const { deadline, operation, token } = envelope.payload
+            const { deadline, operation, timeout, token } = envelope.payload
             const waiter: Waiter = { token, released: yield* Deferred.make<void>() }
             const others = waiters.get(operation)
             waiters.set(operation, [...(others ?? []), waiter])
             if (others === undefined) yield* Queue.offer(incoming, operation)
             if (deadline !== undefined) {
               const now = yield* Clock.currentTimeMillis
-              const timeout = Duration.millis(deadline - now)
-              yield* Effect.sleep(timeout).pipe(
+              // after a restart the deadline may have passed already: it ends the wait at once
+              yield* Effect.sleep(Duration.millis(Math.max(0, deadline - now))).pipe(
                 Effect.zipRight(Effect.suspend(() =>
                   release(
                     operation,
                     waiter,
-                    Exit.fail(new WaitTimeout({ operation, timeout, polls: polls.get(operation) ?? 0 }))
+                    Exit.fail(
+                      new WaitTimeout({
+                        operation,
+                        timeout: timeout === undefined ? Duration.infinity : Duration.millis(timeout),
+                        polls: polls.get(operation) ?? 0
+                      })
+                    )
                   )
                 )),
                 Effect.provide(context),
@@ -264,15 +271,18 @@ const makeWith = <M, R, I>(
     const onComplete = layerOptions?.onComplete
     const registered = workflow.toLayer((payload) =>
       Effect.gen(function*() {
-        const started = yield* Loop.started("start")
         const token = yield* DurableDeferred.token(Done)
-        const deadline = payload.timeout === undefined ? {} : { deadline: started.at + payload.timeout }
+        // One activity: the deadline counts from the time the operation is handed to its group.
         yield* Activity.make({
           name: "watch",
-          execute: Effect.flatMap(Group.client, (client) =>
-            client(groupOf(payload.operation)).Watch({ operation: payload.operation, token, ...deadline }, { discard: true })).pipe(
-              Effect.orDie
+          execute: Effect.gen(function*() {
+            const at = yield* Clock.currentTimeMillis
+            const deadline = payload.timeout === undefined ? {} : { deadline: at + payload.timeout, timeout: payload.timeout }
+            const client = yield* Group.client
+            yield* Effect.orDie(
+              client(groupOf(payload.operation)).Watch({ operation: payload.operation, token, ...deadline }, { discard: true })
             )
+          })
         })
         const outcome = yield* Effect.either(DurableDeferred.await(Done))
         if (onComplete !== undefined) {

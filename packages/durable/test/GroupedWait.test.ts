@@ -101,7 +101,7 @@ describe("GroupedWait", () => {
         if (failed._tag === "OperationFailed") assert.strictEqual(failed.status.code, 9)
         assert.strictEqual(notFound._tag, "OperationNotFound")
         assert.strictEqual(timedOut._tag, "WaitTimeout")
-        if (timedOut._tag === "WaitTimeout") assert.strictEqual(Duration.toMillis(timedOut.timeout) <= 500, true)
+        if (timedOut._tag === "WaitTimeout") assert.strictEqual(Duration.toMillis(timedOut.timeout), 500)
         assert.strictEqual(a._tag, "Succeeded")
         assert.deepStrictEqual(b, a)
         assert.strictEqual(yield* Waits.executionId(nameOf(2)), yield* Waits.executionId(nameOf(2)))

@@ -61,6 +61,22 @@ export interface ListOptions {
 }
 
 /**
+ * Options of a `wait` call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WaitOptions {
+  /**
+   * The longest the server may hold the request before it answers with the operation as it is. The client
+   * asks for less than this when one attempt (its `timeout`) is shorter, leaving 2 seconds for the answer
+   * (`ServiceProfile.waitTimeout`); under a second left, it sends a plain get instead. Defaults to as long as
+   * one attempt allows.
+   */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
  * The schema of a typed operation, as `Operation.schema(...)` makes it.
  *
  * @since 0.1.0
@@ -170,6 +186,19 @@ export interface Service {
   readonly cancel: (name: string) => Effect.Effect<void, Error>
   /** `DELETE /v1/{name}`: forgets the operation (it is not cancelled). */
   readonly delete: (name: string) => Effect.Effect<void, Error>
+  /**
+   * `POST {name}:wait`, where the profile has it (Cloud Run v2, Translation v3, Vertex AI): a long poll that
+   * answers when the operation is done or the timeout passes, decoded and checked as `get`'s answer. A
+   * service without it fails with `Unsupported` before any request. Best effort on the server's side: it
+   * may answer UNIMPLEMENTED, or early.
+   */
+  readonly wait: {
+    (name: string, options?: WaitOptions): Effect.Effect<Operation.Operation, Error>
+    <M, R, I>(
+      name: string,
+      options: WaitOptions & { readonly schema: OperationSchema<M, R, I> }
+    ): Effect.Effect<Operation.Operation<M, R>, Error>
+  }
 }
 
 /**
@@ -345,11 +374,12 @@ export const makeWith = Effect.fnUntraced(function*(exchange: HttpExchange.Servi
   }
   for (const name in headers) yield* Errors.checkHeader(name, headers[name]!)
   const spans = options.spans === true
+  const attemptTimeout = Duration.decode(options.timeout ?? Duration.seconds(30))
   const send = Sender.make({
     exchange,
     credentials,
     headers,
-    timeoutMillis: Duration.toMillis(Duration.decode(options.timeout ?? Duration.seconds(30))),
+    timeoutMillis: Duration.toMillis(attemptTimeout),
     totalMillis: Duration.toMillis(Duration.decode(options.totalTimeout ?? defaultTotalTimeout)),
     retryPolicy: options.retryPolicy ?? RetryPolicy.defaultPolicy,
     maxRetryDelay: Duration.decode(options.maxRetryDelay ?? RetryPolicy.defaultMaxServerDelay),
@@ -363,7 +393,7 @@ export const makeWith = Effect.fnUntraced(function*(exchange: HttpExchange.Servi
   // forms some servers refuse to read back. Cancelling or deleting an operation twice has the effect of
   // doing it once: every operations call is retried as the policy says.
   const sendLine = (
-    method: "get" | "list" | "cancel" | "delete",
+    method: "get" | "list" | "cancel" | "delete" | "wait",
     target: ServiceProfile.Target,
     lineOptions?: ServiceProfile.LineOptions
   ): Effect.Effect<Answer, Error> => {
@@ -385,9 +415,15 @@ export const makeWith = Effect.fnUntraced(function*(exchange: HttpExchange.Servi
     list: (_, listOptions, target) => sendLine("list", target, listOptions),
     cancel: (_, target) => sendLine("cancel", target),
     delete: (_, target) => sendLine("delete", target),
+    // The server is asked to answer while the attempt still has time for the answer to arrive.
+    wait: (_, target, requested) =>
+      Option.match(ServiceProfile.waitTimeout({ remaining: requested ?? Duration.infinity, attemptTimeout }), {
+        onNone: () => sendLine("get", target),
+        onSome: (timeout) => sendLine("wait", target, { timeout })
+      }),
     start: (request) =>
-      Either.match(lines.url(request.path, request.query), {
-        onLeft: (error) => Effect.fail(internal.invalidName("start", request.path, error.reason)),
+      Either.match(startUrl(lines, request), {
+        onLeft: Effect.fail,
         onRight: (url) =>
           send({
             method: "start",
@@ -425,6 +461,32 @@ export const requests = (options: Options = {}): ServiceProfile.Requests =>
     endpoint: options.endpoint,
     universeDomain: options.universeDomain
   })
+
+const startUrl = (lines: ServiceProfile.Requests, request: ValidStartRequest) =>
+  Either.mapLeft(lines.url(request.path, request.query), (error) => internal.invalidName("start", request.path, error.reason))
+
+/**
+ * The request a start call would send with these options, as the client builds it: the path, query and
+ * body checked, a request id set where the call says the method takes one (a fresh one on each call, as
+ * the client draws it), the URL from {@link requests}. Nothing is sent.
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient } from "@longrunning/http"
+ *
+ * OperationsClient.startLine({}, { path: "projects/p/regions/us-central1/clusters", body: { clusterName: "c" } })
+ * // Either.right({ method: "POST", url: "https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/clusters",
+ * //                body: '{"clusterName":"c"}', idempotent: false, ... })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const startLine = (
+  options: Options,
+  request: StartRequest
+): Either.Either<ValidStartRequest & { readonly url: string }, OperationsError.InvalidName> =>
+  Either.flatMap(validStart(request), (valid) => Either.map(startUrl(requests(options), valid), (url) => ({ ...valid, url })))
 
 // A request line that cannot be made: the name (or the endpoint for it) is refused, or the service does not
 // offer the call.
@@ -518,6 +580,13 @@ export interface Transport {
   ) => Effect.Effect<Answer, Error>
   readonly cancel: (name: OperationName.OperationName, target: Target) => Effect.Effect<Answer, Error>
   readonly delete: (name: OperationName.OperationName, target: Target) => Effect.Effect<Answer, Error>
+  /**
+   * `:wait`, the server holding the request up to `timeout` (as long as the transport allows when
+   * undefined). A transport without it fails `wait` with UNIMPLEMENTED.
+   */
+  readonly wait?:
+    | ((name: OperationName.OperationName, target: Target, timeout: Duration.Duration | undefined) => Effect.Effect<Answer, Error>)
+    | undefined
   /** Any method answering an Operation; a transport without it fails `start` with UNIMPLEMENTED. */
   readonly start?: ((request: ValidStartRequest) => Effect.Effect<Answer, Error>) | undefined
 }
@@ -692,6 +761,40 @@ export const fromTransport = (transport: Transport, options?: TransportOptions):
       })
     )
 
+  const waitWith = <M, R>(
+    name: string,
+    options: WaitOptions | undefined,
+    decoder: (name: string) => internal.Decoder<Operation.Operation<M, R>>
+  ): Effect.Effect<Operation.Operation<M, R>, Error> => {
+    const valid = lines.target("wait", name)
+    if (Either.isLeft(valid)) return Effect.fail(lineError("wait", valid.left))
+    const send = transport.wait
+    const timeout = options?.timeout === undefined ? undefined : Duration.decode(options.timeout)
+    return Tracing.spanned(
+      spans,
+      "OperationsClient.wait",
+      { "operation.name": name },
+      send === undefined
+        ? Effect.fail(unimplemented("wait", name, "this transport does not wait"))
+        : Effect.flatMap(send(valid.right.name, valid.right, timeout), decode("wait", name, decoder(valid.right.name)))
+    )
+  }
+
+  function wait(name: string, options?: WaitOptions): Effect.Effect<Operation.Operation, Error>
+  function wait<M, R, I>(
+    name: string,
+    options: WaitOptions & { readonly schema: Schema.Schema<Operation.Operation<M, R>, I> }
+  ): Effect.Effect<Operation.Operation<M, R>, Error>
+  function wait<M, R, I>(
+    name: string,
+    options?: WaitOptions & { readonly schema?: Schema.Schema<Operation.Operation<M, R>, I> }
+  ) {
+    const schema = options?.schema
+    return schema === undefined
+      ? waitWith(name, options, internal.untypedOperationDecoder)
+      : waitWith(name, options, (n) => internal.operationDecoder(schema, n))
+  }
+
   const startWith = <M, R>(
     request: StartRequest,
     decoder: internal.Decoder<Operation.Operation<M, R>>
@@ -704,15 +807,7 @@ export const fromTransport = (transport: Transport, options?: TransportOptions):
       "OperationsClient.start",
       { "http.request.method": valid.right.method, "operation.path": request.path },
       send === undefined
-        ? Effect.fail(
-          new OperationsError.ApiError({
-            method: "start",
-            operation: request.path,
-            httpStatus: 501,
-            status: Status.make({ code: Code.codes.UNIMPLEMENTED, message: "this transport does not start operations" }),
-            retryAfter: Option.none()
-          })
-        )
+        ? Effect.fail(unimplemented("start", request.path, "this transport does not start operations"))
         : Effect.flatMap(send(valid.right), decode("start", request.path, decoder))
     )
   }
@@ -728,8 +823,18 @@ export const fromTransport = (transport: Transport, options?: TransportOptions):
       : startWith(request, internal.fromSchema(schema))
   }
 
-  return OperationsClient.of({ start, get, list, listAll, cancel: emptyCall("cancel"), delete: emptyCall("delete") })
+  return OperationsClient.of({ start, get, list, listAll, cancel: emptyCall("cancel"), delete: emptyCall("delete"), wait })
 }
+
+// What a call the transport cannot make fails with, as a server without the method would answer.
+const unimplemented = (method: OperationsError.Method, operation: string, message: string) =>
+  new OperationsError.ApiError({
+    method,
+    operation,
+    httpStatus: 501,
+    status: Status.make({ code: Code.codes.UNIMPLEMENTED, message }),
+    retryAfter: Option.none()
+  })
 
 /**
  * A layer of the client. It needs an `HttpClient` (`UndiciHttpClient.layer()` on Node, or any other such

@@ -40,7 +40,7 @@ export type TypeId = typeof TypeId
  * @since 0.1.0
  * @category models
  */
-export type Method = "get" | "list" | "cancel" | "delete" | "start"
+export type Method = "get" | "list" | "cancel" | "delete" | "start" | "wait"
 
 /**
  * The schema of {@link Method}.
@@ -56,7 +56,7 @@ export type Method = "get" | "list" | "cancel" | "delete" | "start"
  * @since 0.1.0
  * @category schemas
  */
-export const Method: Schema.Schema<Method> = Schema.Literal("get", "list", "cancel", "delete", "start")
+export const Method: Schema.Schema<Method> = Schema.Literal("get", "list", "cancel", "delete", "start", "wait")
 
 /**
  * A non-2xx answer. `code` is the google.rpc code (from the envelope's `status`, else from the HTTP
@@ -415,14 +415,18 @@ export const isInvalidHeader = (u: unknown): u is InvalidHeader =>
  */
 export class Unsupported extends Schema.TaggedError<Unsupported>("@longrunning/http/Unsupported")("Unsupported", {
   reason: Schema.Literal("Method", "Version"),
-  method: Schema.Literal("get", "list", "cancel", "delete", "start", "wait"),
+  method: Method,
   /** The name, collection or URL as given. */
   operation: Schema.String,
   /** The service profile's id. */
   service: Schema.String,
   detail: Schema.String
 }) {
+  /**
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
+
   override get message(): string {
     const shown = this.operation.length > 200 ? `${this.operation.slice(0, 200)}...` : this.operation
     return `${this.detail} (${this.method} ${printableQuote(shown)})`
@@ -471,8 +475,9 @@ export type OperationsError = ApiError | TransportError | MalformedResponse | In
  * @since 0.1.0
  * @category schemas
  */
-export const OperationsError: Schema.Union<[typeof ApiError, typeof TransportError, typeof MalformedResponse, typeof InvalidName]> =
-  Schema.Union(ApiError, TransportError, MalformedResponse, InvalidName)
+export const OperationsError: Schema.Union<
+  [typeof ApiError, typeof TransportError, typeof MalformedResponse, typeof InvalidName, typeof Unsupported]
+> = Schema.Union(ApiError, TransportError, MalformedResponse, InvalidName, Unsupported)
 
 const hasCode = (code: number) => (u: unknown): u is ApiError => isApiError(u) && u.status.code === code
 

@@ -1093,6 +1093,8 @@ const fill = (method: Method, template: Template, name: string): Either.Either<s
   return Either.right(template.before + name + (template.after === "/operations" ? "" : template.after))
 }
 
+const noOrigin: Option.Option<string> = Option.none()
+
 const urlHost = /^https?:\/\/([^/?#@]*?)(?::[0-9]*)?(?:[/?#]|$)/i
 
 /**
@@ -1133,9 +1135,14 @@ export const requests = (options: RequestsOptions = {}): Requests => {
   }
 
   // A global or fixed endpoint has one base URL; the others one per location, kept for the few in use.
+  const single = ownEndpoint._tag === "Global" || ownEndpoint._tag === "Fixed"
+    ? Endpoint.baseUrl(ownEndpoint, Option.none())
+    : undefined
   const bases = new Map<string, Either.Either<string, Endpoint.InvalidEndpoint>>()
-  const base = (where: Option.Option<string>): Either.Either<string, Endpoint.InvalidEndpoint> => {
-    const key = ownEndpoint._tag === "Global" || ownEndpoint._tag === "Fixed" ? "" : Option.getOrElse(where, () => "")
+  const base = (path: string): Either.Either<string, Endpoint.InvalidEndpoint> => {
+    if (single !== undefined) return single
+    const where = OperationName.location(path)
+    const key = Option.getOrElse(where, () => "")
     const known = bases.get(key)
     if (known !== undefined) return known
     const resolved = Endpoint.baseUrl(ownEndpoint, where)
@@ -1154,17 +1161,21 @@ export const requests = (options: RequestsOptions = {}): Requests => {
     return Option.getOrElse(forHost(host[1], urlVersion(), profiles), () => profile)
   }
 
+  // A plain name (the poll path) is parsed on its own; a URL, whose host may choose the profile, as a reference.
   const resolve = <N extends string>(
     method: Method,
     input: string,
-    parse: (grammar: OperationName.Grammar) => Either.Either<
+    plain: (grammar: OperationName.Grammar) => Either.Either<N, ParseResult.ParseError>,
+    url: (grammar: OperationName.Grammar) => Either.Either<
       { readonly name: N; readonly origin: Option.Option<string>; readonly host: Option.Option<string>; readonly version: Option.Option<string> },
       ParseResult.ParseError
     >
   ): Either.Either<Target<N>, RequestLineError> => {
-    const isUrl = input.startsWith("https://") || input.startsWith("http://")
+    const isUrl = /^https?:\/\//i.test(input)
     const chosen = isUrl ? profileOf(input, () => /^https?:\/\/[^/]*\/([^/]*)\//i.exec(input)?.[1]) : profile
-    const parsed = parse(chosen.grammar)
+    const parsed = isUrl
+      ? url(chosen.grammar)
+      : Either.map(plain(chosen.grammar), (name) => ({ name, origin: noOrigin, host: noOrigin, version: noOrigin }))
     if (Either.isLeft(parsed)) return fail("InvalidName", method, input, Decode.parseReason(parsed.left), chosen)
     const reference = parsed.right
     if (Option.isSome(reference.origin)) {
@@ -1203,15 +1214,28 @@ export const requests = (options: RequestsOptions = {}): Requests => {
   // Speech v1 names its operations by bare id, which its URLs write as `operations/{id}`: the target's name
   // is the bare id, so that the answer's name is the one asked for.
   const target: Requests["target"] = (method, input) =>
-    Either.flatMap(resolve(method, input, (grammar) => OperationName.parseReference(input, grammar)), (checked) => {
+    Either.flatMap(
+      resolve(
+        method,
+        input,
+        (grammar) => OperationName.parse(input, grammar),
+        (grammar) => OperationName.parseReference(input, grammar)
+      ),
+      (checked) => {
       if (!checked.name.startsWith("operations/") || templates(checked)?.[method]?.barePrefix !== true) {
         return Either.right(checked)
       }
       const bare = OperationName.parse(checked.name.slice(11), checked.profile.grammar)
       return Either.isRight(bare) ? Either.right({ ...checked, name: bare.right }) : Either.right(checked)
-    })
+    }
+    )
   const collection: Requests["collection"] = (input) =>
-    resolve("list", input, (grammar) => OperationName.parseCollectionReference(input, grammar))
+    resolve(
+      "list",
+      input,
+      (grammar) => OperationName.parseCollection(input, grammar),
+      (grammar) => OperationName.parseCollectionReference(input, grammar)
+    )
 
   const line: Requests["line"] = (method, target, lineOptions = {}) => {
     const entry = templates(target)
@@ -1225,7 +1249,7 @@ export const requests = (options: RequestsOptions = {}): Requests => {
     if (Option.isSome(target.origin)) {
       prefix = `${target.origin.value}/`
     } else {
-      const resolved = base(OperationName.location(target.name))
+      const resolved = base(target.name)
       if (Either.isLeft(resolved)) return fail("InvalidEndpoint", method, target.input, resolved.left.reason, target.profile)
       prefix = resolved.right
     }
@@ -1256,7 +1280,7 @@ export const requests = (options: RequestsOptions = {}): Requests => {
       : Either.flatMap(target(method, input), (checked) => line(method, checked, lineOptions))
 
   const url: Requests["url"] = (path, query, pathVersion = version) =>
-    Either.map(base(OperationName.location(path)), (prefix) =>
+    Either.map(base(path.replace(/:[A-Za-z][A-Za-z0-9]*$/, "")), (prefix) =>
       prefix + pathVersion + "/" + path + (query.length === 0
         ? ""
         : "?" + query.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join("&")))

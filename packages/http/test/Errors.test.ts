@@ -71,6 +71,13 @@ const malformed = new OperationsError.MalformedResponse({
   detail: "Expected string, actual 3"
 })
 const invalidName = new OperationsError.InvalidName({ method: "cancel", input: "projects/\u202e", reason: "not a name" })
+const unsupported = new OperationsError.Unsupported({
+  reason: "Method",
+  method: "cancel",
+  operation: "projects/p/locations/l/operations/o",
+  service: "run",
+  detail: "Cloud Run v2 does not offer cancel"
+})
 const invalidHeader = new OperationsError.InvalidHeader({ header: "\"x-a\"", reason: "the value contains a line break" })
 
 describe("OperationsError: Schema errors with a TypeId", () => {
@@ -81,6 +88,7 @@ describe("OperationsError: Schema errors with a TypeId", () => {
     checkRoundTrip(OperationsError.MalformedResponse, malformed, OperationsError.isMalformedResponse)
     checkRoundTrip(OperationsError.InvalidName, invalidName, OperationsError.isInvalidName)
     checkRoundTrip(OperationsError.InvalidHeader, invalidHeader, OperationsError.isInvalidHeader)
+    checkRoundTrip(OperationsError.Unsupported, unsupported, OperationsError.isUnsupported)
   })
 
   it("ApiError keeps its Status details, its delay and its excerpt across the wire", () => {
@@ -103,7 +111,7 @@ describe("OperationsError: Schema errors with a TypeId", () => {
   })
 
   it("the union schema encodes and decodes whichever error it is given", () => {
-    for (const error of [notFound, reset, malformed, invalidName]) {
+    for (const error of [notFound, reset, malformed, invalidName, unsupported]) {
       const { decoded } = roundTrip(OperationsError.OperationsError, error)
       assert.strictEqual(decoded._tag, error._tag)
       assert.isTrue(OperationsError.isOperationsError(decoded))
@@ -165,6 +173,7 @@ describe("guards test the TypeId, not the _tag", () => {
       { _tag: "MalformedResponse", path: "$", detail: "" },
       { _tag: "InvalidName", input: "", reason: "" },
       { _tag: "InvalidHeader", header: "", reason: "" },
+      { _tag: "Unsupported", reason: "Method", method: "cancel", operation: "", service: "run", detail: "" },
       // an encoded error is data, not the error: decode it first
       Schema.encodeSync(OperationsError.ApiError)(notFound)
     ]
@@ -174,6 +183,7 @@ describe("guards test the TypeId, not the _tag", () => {
       assert.isFalse(OperationsError.isMalformedResponse(u))
       assert.isFalse(OperationsError.isInvalidName(u))
       assert.isFalse(OperationsError.isInvalidHeader(u))
+      assert.isFalse(OperationsError.isUnsupported(u))
       assert.isFalse(OperationsError.isOperationsError(u))
       assert.isFalse(OperationsError.isNotFound(u))
       assert.isFalse(OperationsError.isUnavailable(u))
@@ -187,9 +197,10 @@ describe("guards test the TypeId, not the _tag", () => {
       TransportError: OperationsError.isTransportError,
       MalformedResponse: OperationsError.isMalformedResponse,
       InvalidName: OperationsError.isInvalidName,
-      InvalidHeader: OperationsError.isInvalidHeader
+      InvalidHeader: OperationsError.isInvalidHeader,
+      Unsupported: OperationsError.isUnsupported
     }
-    for (const error of [notFound, reset, malformed, invalidName, invalidHeader]) {
+    for (const error of [notFound, reset, malformed, invalidName, invalidHeader, unsupported]) {
       for (const [tag, guard] of Object.entries(guards)) assert.strictEqual(guard(error), tag === error._tag, `${tag}(${error._tag})`)
       assert.strictEqual(OperationsError.isOperationsError(error), error._tag !== "InvalidHeader")
     }
@@ -225,7 +236,7 @@ describe("guards test the TypeId, not the _tag", () => {
     FastCheck.assert(
       FastCheck.property(
         FastCheck.record({
-          _tag: FastCheck.constantFrom("ApiError", "TransportError", "MalformedResponse", "InvalidName", "InvalidHeader"),
+          _tag: FastCheck.constantFrom("ApiError", "TransportError", "MalformedResponse", "InvalidName", "InvalidHeader", "Unsupported"),
           reason: FastCheck.string(),
           status: FastCheck.record({ code: FastCheck.integer({ min: 0, max: 16 }) })
         }),

@@ -1,10 +1,14 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { Credentials, Endpoint, OperationsClient, OperationsError, ServiceProfile } from "../src/index.js"
 import { cases } from "./profileCases.js"
@@ -31,22 +35,24 @@ const recorder = Effect.gen(function*() {
   return { lines: Ref.get(lines), layer: Layer.succeed(HttpClient.HttpClient, httpClient) }
 })
 
-// Runs `f` with a client of these options over the recorder: its exit and the lines it sent.
-const withClient = <A, E>(
-  options: OperationsClient.Options,
+// Runs `f` with a client of this layer over the recorder: its exit and the lines it sent.
+const withLayer = <A, E, LE>(
+  layer: Layer.Layer<OperationsClient.OperationsClient, LE, HttpClient.HttpClient | Credentials.Credentials>,
   f: (client: OperationsClient.Service) => Effect.Effect<A, E>
 ) =>
   Effect.gen(function*() {
     const recording = yield* recorder
     const exit = yield* Effect.exit(
       Effect.flatMap(OperationsClient.OperationsClient, f).pipe(
-        Effect.provide(
-          OperationsClient.layer(options).pipe(Layer.provide(Layer.merge(Credentials.unauthenticated, recording.layer)))
-        )
+        Effect.provide(layer.pipe(Layer.provide(Layer.merge(Credentials.unauthenticated, recording.layer))))
       )
     )
     return { exit, sent: yield* recording.lines }
   })
+
+// The same with a client of these options.
+const withClient = <A, E>(options: OperationsClient.Options, f: (client: OperationsClient.Service) => Effect.Effect<A, E>) =>
+  withLayer(OperationsClient.layer(options), f)
 
 const failure = <A, E>(exit: Exit.Exit<A, E>): E => {
   if (Exit.isSuccess(exit)) return assert.fail("expected a failure")
@@ -56,16 +62,18 @@ const failure = <A, E>(exit: Exit.Exit<A, E>): E => {
 
 describe("the client takes a service profile", () => {
   for (const c of cases) {
-    it.effect(`${c.profile.title}: the request line of get, list, cancel and delete, or Unsupported before any request`, () =>
+    it.effect(`${c.profile.title}: the request line of get, list, cancel, delete and wait, or Unsupported before any request`, () =>
       Effect.gen(function*() {
-        const options = { profile: c.profile }
+        // One attempt may take 32 s: a wait of a minute asks the server for 30 s, leaving 2 for the answer.
+        const options: OperationsClient.Options = { profile: c.profile, timeout: "32 seconds" }
         const calls = {
           get: (client: OperationsClient.Service) => Effect.asVoid(client.get(c.name)),
           list: (client: OperationsClient.Service) => Effect.asVoid(client.list(c.collection)),
           cancel: (client: OperationsClient.Service) => client.cancel(c.name),
-          delete: (client: OperationsClient.Service) => client.delete(c.name)
+          delete: (client: OperationsClient.Service) => client.delete(c.name),
+          wait: (client: OperationsClient.Service) => Effect.asVoid(client.wait(c.name, { timeout: "1 minute" }))
         }
-        for (const method of ["get", "list", "cancel", "delete"] as const) {
+        for (const method of ["get", "list", "cancel", "delete", "wait"] as const) {
           const { exit, sent } = yield* withClient(options, calls[method])
           const expected = c[method]
           if (expected === undefined) {
@@ -82,7 +90,9 @@ describe("the client takes a service profile", () => {
             assert.isTrue(Exit.isSuccess(exit), `${method}: ${String(exit)}`)
             assert.deepStrictEqual(sent, [expected])
             // The dry run's line is what was sent.
-            const dry = OperationsClient.requests(options).requestLine(method, method === "list" ? c.collection : c.name)
+            const dry = OperationsClient.requests(options).requestLine(method, method === "list" ? c.collection : c.name, {
+              timeout: "30 seconds"
+            })
             assert.deepStrictEqual(Either.map(dry, ServiceProfile.formatRequestLine), Either.right(expected))
           }
         }
@@ -96,6 +106,51 @@ describe("the client takes a service profile", () => {
       assert.deepStrictEqual(sent, [
         "GET https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/operations/o",
         "POST https://dataproc.googleapis.com/v1/projects/p/regions/us-central1/operations/o:cancel"
+      ])
+    }))
+
+  it.effect(":wait with under a second left is a plain get; its answer is checked as get's", () =>
+    Effect.gen(function*() {
+      const name = "projects/p/locations/us-central1/operations/o"
+      const { exit, sent } = yield* withClient({ profile: ServiceProfile.cloudRun }, (c) =>
+        Effect.all([c.wait(name, { timeout: "2500 millis" }), c.wait(name, { timeout: "10 seconds" }), c.wait(name)]))
+      assert.isTrue(Exit.isSuccess(exit), String(exit))
+      assert.deepStrictEqual(sent, [
+        `GET https://run.googleapis.com/v2/${name}`,
+        `POST https://run.googleapis.com/v2/${name}:wait {"timeout":"8s"}`,
+        `POST https://run.googleapis.com/v2/${name}:wait {"timeout":"28s"}`
+      ])
+      if (Exit.isSuccess(exit)) assert.strictEqual(exit.value[1].name, name)
+    }))
+
+  it.effect("start goes to the profile's host for the path's location; startLine gives the same request", () =>
+    Effect.gen(function*() {
+      const options: OperationsClient.Options = { profile: ServiceProfile.vertexAi }
+      const request = { path: "projects/p/locations/europe-west4/endpoints/e:deployModel", body: { deployedModel: { model: "m" } } }
+      const { sent } = yield* withClient(options, (c) => c.start(request))
+      const expected = `POST https://europe-west4-aiplatform.googleapis.com/v1/projects/p/locations/europe-west4/endpoints/e:deployModel {"deployedModel":{"model":"m"}}`
+      assert.deepStrictEqual(sent, [expected])
+      const line = OperationsClient.startLine(options, request)
+      assert.deepStrictEqual(Either.map(line, (l) => `${l.method} ${l.url} ${l.body}`), Either.right(expected))
+      assert.isTrue(Either.isLeft(OperationsClient.startLine(options, { path: "../x" })))
+    }))
+
+  it.effect("layerConfig takes the profile and version as Configs", () =>
+    Effect.gen(function*() {
+      const byId = Config.string("SERVICE").pipe(
+        Config.mapOrFail((id) =>
+          Option.match(ServiceProfile.byId(id), {
+            onNone: () => Either.left(ConfigError.InvalidData([], `no service ${id}`)),
+            onSome: Either.right
+          })
+        )
+      )
+      const layer = OperationsClient.layerConfig({ profile: byId, apiVersion: Config.string("API_VERSION") })
+      const { sent } = yield* withLayer(layer, (c) => c.get("projects/p/locations/europe-west4/operations/1")).pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["SERVICE", "aiplatform"], ["API_VERSION", "v1beta1"]])))
+      )
+      assert.deepStrictEqual(sent, [
+        "GET https://europe-west4-aiplatform.googleapis.com/v1beta1/projects/p/locations/europe-west4/operations/1"
       ])
     }))
 

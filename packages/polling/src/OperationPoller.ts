@@ -387,6 +387,15 @@ export interface WatchOptions<M = Any.Any, R = Any.Any, I = unknown> {
   readonly failureBackoff?: Duration.DurationInput | false | undefined
   /** The longest delay a server hint may impose on a poll. Defaults to `Policy.defaultMaxHint` (60 seconds). */
   readonly maxHint?: Duration.DurationInput | undefined
+  /**
+   * Whether a poll is a `POST {name}:wait` where the client's service profile has it (Cloud Run v2,
+   * Translation v3, Vertex AI): a long poll, bounded by the time left before `timeout` and by one attempt of
+   * the client, that answers as soon as the operation is done. It counts as a poll: the schedule sees its
+   * answer as it sees a get's. The first time it fails in a watch (UNIMPLEMENTED, a service without it, or
+   * any other failure), that watch polls with get from then on, starting at once. Defaults to true;
+   * `watchAll` never uses it.
+   */
+  readonly useWait?: boolean | undefined
 }
 
 type BaseOptions = Omit<WatchOptions, "schema">
@@ -574,6 +583,28 @@ const poll = <M, R, I>(
       )
     }
 
+    const get = Effect.either(RetryPolicy.withPolicy(client.get(name, schema), retryPolicy))
+    // `:wait` until it first fails in this watch; then get, at once and from then on. A service without it
+    // fails before any request (`Unsupported`), so that costs no request and no poll.
+    let waiting = options.useWait !== false
+    const once = (remaining: number): Effect.Effect<readonly [Either.Either<Operation.Operation<M, R>, OperationsClient.Error>, number]> => {
+      if (!waiting) return Effect.map(get, (result) => [result, 1] as const)
+      const timeout = remaining === Infinity ? undefined : Duration.millis(Math.max(0, remaining))
+      return Effect.flatMap(
+        Effect.either(RetryPolicy.withPolicy(client.wait(name, { schema, timeout }), retryPolicy)),
+        (result) => {
+          if (Either.isRight(result)) return Effect.succeed([result, 1] as const)
+          waiting = false
+          // refused before any request: no poll spent
+          const spent = OperationsError.isUnsupported(result.left) || result.left._tag === "InvalidName" ? 0 : 1
+          return Effect.zipRight(
+            spent === 0 ? Effect.void : Effect.logDebug(`:wait on ${name} failed, polling instead: ${result.left.message}`),
+            Effect.map(get, (polled) => [polled, spent + 1] as const)
+          )
+        }
+      )
+    }
+
     const step = (watch: WatchState<M, R>): Effect.Effect<Option.Option<readonly [Operation.Operation<M, R> | undefined, WatchState<M, R>]>, WatchError> =>
       Effect.gen(function*() {
         if (watch.finished) return Option.none()
@@ -581,13 +612,13 @@ const poll = <M, R, I>(
         const remaining = rules.deadline - (yield* Clock.currentTimeMillis)
         // Interrupting the watch aborts the request in flight at once (the client's exchange does), before
         // the watching fiber's finalizers (cancelOnInterrupt's among them) run.
-        const attempt = Effect.either(RetryPolicy.withPolicy(client.get(name, schema), retryPolicy))
+        const attempt = once(remaining)
         const result = remaining === Infinity
           ? yield* Effect.map(attempt, Option.some)
           : yield* Effect.timeoutOption(attempt, Duration.millis(Math.max(0, remaining)))
-        const polls = watch.polls + 1
-        if (Option.isNone(result)) return yield* timedOut(name, rules.timeout, polls, watch.last)
-        const polled = result.value
+        if (Option.isNone(result)) return yield* timedOut(name, rules.timeout, watch.polls + 1, watch.last)
+        const [polled, requests] = result.value
+        const polls = watch.polls + requests
         const emitted = Either.isRight(polled) && (options.onlyChanges !== true || changed(watch.last, polled.right))
           ? polled.right
           : undefined

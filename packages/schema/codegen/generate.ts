@@ -423,8 +423,8 @@ const writeFast = (name: string, fnName: string, typeName: string, typeUrl: stri
   if (typeUrl !== undefined) {
     emit(`  const type = u["@type"]`)
     emit(`  if (type !== ${JSON.stringify(typeUrl)}) return undefined`)
-    // "@type" is the message schema's last field
-    emit(`  return { ...out, "@type": type }`)
+    // "@type" is the message schema's last field (F.withTypeUrl says why it is added in place)
+    emit(`  return F.withTypeUrl(out, type)`)
   } else {
     emit(`  return out`)
   }

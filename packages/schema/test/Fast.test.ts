@@ -9,6 +9,7 @@ import * as SchemaAST from "effect/SchemaAST"
 import * as Dataproc from "../src/Dataproc.js"
 import * as Fast from "../src/internal/fast.js"
 import * as Operation from "../src/Operation.js"
+import * as Proto3 from "../src/internal/proto3.js"
 import * as Proto from "../src/Proto.js"
 import { corpus, fixture, wire } from "./support.js"
 
@@ -135,3 +136,79 @@ describe("the fast decoders' values", () => {
     assert.isUndefined(Fast.timestamp("2024-02-30T00:00:00Z"))
   })
 })
+
+// Timestamps as Google writes them and near misses: every field at and past its bounds, 0 to 10 fraction
+// digits, Z/z or an offset, one character changed.
+const pad = (n: number, width: number) => String(n).padStart(width, "0")
+const timestampText = FastCheck.tuple(
+  FastCheck.integer({ min: 0, max: 9999 }),
+  FastCheck.integer({ min: 0, max: 13 }),
+  FastCheck.integer({ min: 0, max: 32 }),
+  FastCheck.integer({ min: 0, max: 24 }),
+  FastCheck.integer({ min: 0, max: 60 }),
+  FastCheck.integer({ min: 0, max: 60 }),
+  FastCheck.option(FastCheck.stringMatching(/^[0-9]{0,10}$/), { nil: undefined }),
+  FastCheck.oneof(
+    FastCheck.constantFrom("Z", "z", "", "+00:00", "-00:00"),
+    FastCheck.tuple(FastCheck.constantFrom("+", "-"), FastCheck.integer({ min: 0, max: 24 }), FastCheck.integer({ min: 0, max: 60 }))
+      .map(([sign, h, m]) => `${sign}${pad(h, 2)}:${pad(m, 2)}`)
+  ),
+  FastCheck.constantFrom("T", "t")
+).map(([y, mo, d, h, mi, s, frac, zone, t]) =>
+  `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}${t}${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${frac === undefined ? "" : `.${frac}`}${zone}`
+)
+const mutatedText = FastCheck.tuple(timestampText, FastCheck.nat(), FastCheck.constantFrom("0", "9", "-", ":", ".", "T", "Z", " ", "+", "\u0660", "")).map(
+  ([text, at, c]) => text.slice(0, at % (text.length + 1)) + c + text.slice((at % (text.length + 1)) + 1)
+)
+
+describe("the fast timestamp agrees with Proto3.parseTimestamp", () => {
+  const agreeTimestamp = (text: string) => {
+    const expected = Proto3.parseTimestamp(text)
+    const got = Fast.timestamp(text)
+    if (typeof expected === "string") {
+      assert.isUndefined(got, `accepted ${JSON.stringify(text)}, which the reference refuses: ${expected}`)
+    } else {
+      assert.isDefined(got, `refused ${JSON.stringify(text)}`)
+      assert.deepStrictEqual({ seconds: got?.seconds, nanos: got?.nanos }, expected)
+    }
+    return typeof expected !== "string"
+  }
+
+  it.prop("on generated timestamps and near misses", [timestampText], ([text]) => {
+    agreeTimestamp(text)
+  }, { fastCheck: { numRuns: 2000 } })
+
+  it.prop("on timestamps with one character changed", [mutatedText], ([text]) => {
+    agreeTimestamp(text)
+  }, { fastCheck: { numRuns: 2000 } })
+
+  it.prop("on any string", [FastCheck.string()], ([text]) => {
+    agreeTimestamp(text)
+  })
+
+  it("on the edges of the range and of the calendar", () => {
+    const accepted = [
+      "0001-01-01T00:00:00Z",
+      "9999-12-31T23:59:59.999999999Z",
+      "2024-02-29T00:00:00Z",
+      "2024-05-01T10:00:00.5+02:00",
+      "2024-05-01t10:00:00.123456789z",
+      "0001-01-01T00:59:00-00:59"
+    ]
+    const refused = [
+      "0000-12-31T23:59:59Z",
+      "0001-01-01T00:00:00+00:01",
+      "9999-12-31T23:59:59-00:01",
+      "2023-02-29T00:00:00Z",
+      "2024-05-01T10:00:00.Z",
+      "2024-05-01T10:00:00.1234567890Z",
+      "2024-05-01T10:00:00",
+      "2024-05-01T10:00:00+0200",
+      "2024-05-01T10:00:00Zz",
+      "2024-05-01T24:00:00Z"
+    ]
+    for (const text of accepted) assert.isTrue(agreeTimestamp(text), text)
+    for (const text of refused) assert.isFalse(agreeTimestamp(text), text)
+  })
+})
+

@@ -7,20 +7,21 @@
 import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as DurableWait from "@longrunning/durable/DurableWait"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
-import type * as OperationsError from "@longrunning/http/OperationsError"
+import * as OperationsError from "@longrunning/http/OperationsError"
 import type * as Policy from "@longrunning/polling/Policy"
 import type * as Operation from "@longrunning/schema/Operation"
+import * as OperationName from "@longrunning/schema/OperationName"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as Path from "node:path"
 import * as Exit from "./exit.js"
@@ -32,14 +33,24 @@ import * as Output from "./output.js"
 // -----------------------------------------------------------------------------
 
 /** `--durable` or `lro worker` was asked for, but `@longrunning/durable` or its driver is not installed. */
-export class DurableNotInstalled extends Data.TaggedError("DurableNotInstalled")<{
-  readonly message: string
-  /** The line that installs what is missing. */
-  readonly installLine: string
-}> {}
+export class DurableNotInstalled extends Schema.TaggedError<DurableNotInstalled>("@longrunning/cli/DurableNotInstalled")(
+  "DurableNotInstalled",
+  {
+    message: Schema.String,
+    /** The line that installs what is missing. */
+    installLine: Schema.String
+  }
+) {
+  readonly [Exit.TypeId]: Exit.TypeId = Exit.TypeId
+}
 
 /** The store could not be opened or reached (a file that cannot be written, a database that refuses). */
-export class StoreFailed extends Data.TaggedError("StoreFailed")<{ readonly message: string }> {}
+export class StoreFailed extends Schema.TaggedError<StoreFailed>("@longrunning/cli/StoreFailed")(
+  "StoreFailed",
+  { message: Schema.String }
+) {
+  readonly [Exit.TypeId]: Exit.TypeId = Exit.TypeId
+}
 
 // -----------------------------------------------------------------------------
 // packaging
@@ -176,6 +187,8 @@ export interface WaitFlags {
   readonly maxDelay: Option.Option<string>
   readonly multiplier: Option.Option<number>
   readonly backoff: "proportional" | "exponential"
+  readonly service: Option.Option<string>
+  readonly apiVersion: Option.Option<string>
   readonly endpoint: Option.Option<string>
   readonly accessToken: Option.Option<Redacted.Redacted<string>>
   readonly quotaProject: Option.Option<string>
@@ -194,6 +207,8 @@ const policyFlags = (flags: WaitFlags): ReadonlyArray<string> => [
 ]
 
 const clientFlags = (flags: WaitFlags): ReadonlyArray<string> => [
+  ...(Option.isSome(flags.service) ? ["--service"] : []),
+  ...(Option.isSome(flags.apiVersion) ? ["--api-version"] : []),
   ...(Option.isSome(flags.endpoint) ? ["--endpoint"] : []),
   ...(Option.isSome(flags.accessToken) ? ["--access-token"] : []),
   ...(Option.isSome(flags.quotaProject) ? ["--quota-project"] : []),
@@ -226,8 +241,18 @@ const storeFailed = (store: Store) => (error: unknown): StoreFailed =>
 // lro wait --durable
 // -----------------------------------------------------------------------------
 
-/** What a durable wait can fail with; the done operation (failed included) is a snapshot. */
-export type WaitFailure = DurableWait.WaitError | OperationsError.InvalidName
+/**
+ * What a durable wait fails with besides a done operation (a failed one included, which is a snapshot):
+ * `DurableWait.WaitError`, seen through its tag and message so that the CLI's public types do not name
+ * `@longrunning/durable`, which may not be installed.
+ */
+export interface WaitFailed {
+  readonly _tag: "OperationNotFound" | "WaitTimeout" | "PollingFailed"
+  readonly message: string
+}
+
+/** What the snapshots of a durable wait can fail with. */
+export type WaitFailure = WaitFailed | OperationsError.InvalidName
 
 /**
  * The client for the wait's polls, passing each running snapshot to `seen` so that the wait shows progress
@@ -274,6 +299,12 @@ export const wait = <ES, RS, EC>(
           "be resumed; `lro cancel NAME` cancels the operation"
       })
     }
+    // A malformed name is refused before the store is opened, as DurableWait would refuse it after.
+    yield* Either.match(OperationName.parse(flags.name), {
+      onLeft: (error) =>
+        Effect.fail(new OperationsError.InvalidName({ method: "get", input: flags.name, reason: error.message })),
+      onRight: () => Effect.void
+    })
     const store = yield* parseStore(Option.getOrElse(flags.store, () => defaultStore))
     if (store._tag === "Postgres") {
       const ignored = [...policyFlags(flags), ...clientFlags(flags)]

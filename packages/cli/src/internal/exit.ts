@@ -86,7 +86,14 @@ const ownTags = new Set([
   "DurableNotInstalled"
 ])
 
-const usageTags = new Set(["UsageError", "InvalidName", "InvalidEndpoint", "InvalidHeader", "DurableNotInstalled"])
+const usageTags = new Set([
+  "UsageError",
+  "InvalidName",
+  "InvalidEndpoint",
+  "InvalidHeader",
+  "Unsupported",
+  "DurableNotInstalled"
+])
 const apiTags = new Set([
   "ApiError",
   "TransportError",

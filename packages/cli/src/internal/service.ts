@@ -1,8 +1,8 @@
-import * as Endpoint from "@longrunning/http/Endpoint"
 import type * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as OperationsError from "@longrunning/http/OperationsError"
 import * as ServiceProfile from "@longrunning/http/ServiceProfile"
 import * as OperationName from "@longrunning/schema/OperationName"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -27,10 +27,6 @@ export interface Target {
   readonly origin: Option.Option<string>
 }
 
-/** The operation name in what was given: a full URL's path after its version, or the name as it is. */
-export const nameOf = (target: Target, input: string): string =>
-  Option.isSome(target.origin) ? input.slice(target.origin.value.length + target.version.length + 2) : input
-
 const quoted = (text: string): string => Format.escape(JSON.stringify(text))
 
 const usage = (message: string) => new Exit.UsageError({ message })
@@ -44,7 +40,7 @@ const apiVersionPattern = /^v[0-9][a-z0-9]*$/
 const anyShape = OperationName.grammar({ nestedIds: true, colons: true, encodedSlashes: true, bareIds: true })
 
 /** The ids `--service` takes, as an unknown one lists them. */
-export const known = (): string => ServiceProfile.all.map((profile) => profile.id).join(", ")
+const known = (): string => ServiceProfile.all.map((profile) => profile.id).join(", ")
 
 const byFlag = (service: Option.Option<string>) =>
   Option.match(service, {
@@ -57,8 +53,8 @@ const byFlag = (service: Option.Option<string>) =>
   })
 
 /**
- * The API the flags and the name (an operation name, a full operation URL, or nothing for `list` and `start`)
- * describe. A URL's host names its service (`us-central1-aiplatform.googleapis.com` is Vertex AI) and its
+ * The API the flags and the name (an operation name or collection, the full URL of one, or nothing for
+ * `start`) describe. A URL's host names its service (`us-central1-aiplatform.googleapis.com` is Vertex AI) and its
  * first segment the version; a `--service` or `--api-version` that says otherwise is a usage error, as is a
  * service or version the profiles do not know.
  */
@@ -73,7 +69,12 @@ export const resolve = (flags: Flags, reference: string | undefined): Effect.Eff
       return yield* usage(`--api-version: ${quoted(version)} is not an API version (such as v1, v1beta1)`)
     }
     // A URL that does not parse is left to the name check, which says what is wrong with it.
-    const parsed = reference === undefined ? undefined : Either.getOrUndefined(OperationName.parseReference(reference, anyShape))
+    const parsed = reference === undefined ? undefined : Either.getOrUndefined(
+      Either.orElse(
+        OperationName.parseReference(reference, anyShape),
+        () => OperationName.parseCollectionReference(reference, anyShape)
+      )
+    )
     const url = parsed !== undefined && Option.isSome(parsed.host) && Option.isSome(parsed.version) && Option.isSome(parsed.origin)
       ? { host: parsed.host.value, version: parsed.version.value, origin: parsed.origin.value }
       : undefined
@@ -117,38 +118,60 @@ export interface Request {
   readonly body?: unknown
 }
 
-/** What a call of an operations method adds to its request line. */
+/** What a list call adds to its request line. */
 export interface LineOptions {
-  /** Where requests go instead of the profile's host (`--endpoint`, `LRO_ENDPOINT`). */
-  readonly endpoint: Endpoint.Endpoint | undefined
   readonly filter?: string | undefined
   readonly pageSize?: number | undefined
 }
 
 /**
- * The request an operations method would send: the name checked under the service's grammar, the path of
- * the service's version, the host of its rule (or the endpoint given, or a full URL's own). A name the
- * service refuses is `InvalidName`, as the client says it; a method or version the service lacks is a usage
- * error. Nothing is sent.
+ * The request an operations method would send, from the client's own builder (`OperationsClient.requests`
+ * of the options the client is made with): the name checked under the service's grammar, the path of the
+ * service's version, the host of its rule (or the endpoint given, or a full URL's own). A name the service
+ * refuses is `InvalidName`, as the client says it; a method the service lacks is a usage error. Nothing is sent.
  */
 export const operationRequest = (
-  target: Target,
+  requests: ServiceProfile.Requests,
   method: "get" | "list" | "cancel" | "delete",
   name: string,
-  options: LineOptions
+  options: LineOptions = {}
 ): Either.Either<Request, Exit.UsageError | OperationsError.InvalidName> =>
   Either.mapLeft(
-    ServiceProfile.requestLine(target.profile, method, name, {
-      version: target.version,
-      endpoint: options.endpoint,
-      filter: options.filter,
-      pageSize: options.pageSize
-    }),
+    requests.requestLine(method, name, { filter: options.filter, pageSize: options.pageSize }),
     (error): Exit.UsageError | OperationsError.InvalidName =>
       error.reason === "InvalidName"
         ? new OperationsError.InvalidName({ method, input: name, reason: error.detail })
-        : usage(Format.escape(`${error.detail} (service ${target.profile.id})`))
+        : usage(Format.escape(`${error.detail} (service ${error.service})`))
   )
+
+/**
+ * The first request of `lro wait`, sent at once: where the service has `:wait`, the long poll the poller
+ * makes first (`POST {name}:wait`, asking for one attempt less 2 s, bounded by `--timeout`, as the client
+ * computes it); a get otherwise, and for a durable wait, which polls with get.
+ */
+export const waitRequest = (
+  requests: ServiceProfile.Requests,
+  name: string,
+  options: {
+    readonly longPoll: boolean
+    readonly timeout: Duration.Duration | undefined
+    readonly attemptTimeout: Duration.Duration
+  }
+): Either.Either<Request, Exit.UsageError | OperationsError.InvalidName> => {
+  const target = options.longPoll ? requests.target("wait", name) : undefined
+  if (target !== undefined && Either.isRight(target)) {
+    const timeout = ServiceProfile.waitTimeout({
+      remaining: options.timeout ?? Duration.infinity,
+      attemptTimeout: options.attemptTimeout
+    })
+    if (Option.isSome(timeout)) {
+      const line = requests.line("wait", target.right, { timeout: timeout.value })
+      if (Either.isRight(line)) return Either.right(line.right)
+    }
+  }
+  // A service without `:wait`, or a name it refuses: the poller falls back to get, which says what is wrong.
+  return operationRequest(requests, "get", name)
+}
 
 /** A request line as printed: `GET https://...`, the body's JSON after the URL when there is one. */
 export const formatRequest = (format: "text" | "json", request: Request): string =>
@@ -162,33 +185,30 @@ export const formatRequest = (format: "text" | "json", request: Request): string
     )
   )
 
-// The client's rule for a start path: URL-safe segments, a `:verb` only at the end.
+// The client's check of a start path (URL-safe segments, a `:verb` only at the end), said before the dry
+// run prints a URL the client would refuse.
 const segment = "[A-Za-z0-9._~!$&'()*+,;=@-]+"
 const startPath = new RegExp(`^${segment}(?:/${segment})*(?::[A-Za-z][A-Za-z0-9]*)?$`)
 
-const pathLocation = (path: string): Option.Option<string> => {
-  const match = /(?:^|\/)(?:regions|locations)\/([^/:]+)/.exec(path)
-  return match === null ? Option.none() : Option.some(match[1]!)
-}
-
-const queryString = (query: OperationsClient.StartRequest["query"]): string => {
-  const pairs: Array<string> = []
+/** A start call's query as the client sends it: in the order given, an array as the parameter repeated. */
+const queryPairs = (query: OperationsClient.StartRequest["query"]): ReadonlyArray<readonly [string, string]> => {
+  const pairs: Array<readonly [string, string]> = []
   for (const key in query) {
     const value = query[key]
     if (value === undefined) continue
-    const values = typeof value === "string" || typeof value === "number" || typeof value === "boolean"
-      ? [String(value)]
-      : value
-    for (const item of values) pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`)
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      pairs.push([key, String(value)])
+    } else {
+      for (const item of value) pairs.push([key, item])
+    }
   }
-  return pairs.length === 0 ? "" : `?${pairs.join("&")}`
+  return pairs
 }
 
-/** The request `lro start` would send: the method, the URL under the service's host and version, the body. */
+/** The request `lro start` would send, its URL from the client's builder: the method, the URL, the body. */
 export const startRequest = (
-  target: Target,
-  request: OperationsClient.StartRequest,
-  endpoint: Endpoint.Endpoint | undefined
+  requests: ServiceProfile.Requests,
+  request: OperationsClient.StartRequest
 ): Either.Either<Request, Exit.UsageError | OperationsError.InvalidName> => {
   if (!startPath.test(request.path)) {
     return Either.left(
@@ -199,9 +219,8 @@ export const startRequest = (
       })
     )
   }
-  const base = Endpoint.baseUrl(endpoint ?? ServiceProfile.endpoint(target.profile), pathLocation(request.path))
-  if (Either.isLeft(base)) return Either.left(usage(Format.escape(base.left.message)))
-  const url = `${base.right}${target.version}/${request.path}${queryString(request.query)}`
+  const url = requests.url(request.path, queryPairs(request.query))
+  if (Either.isLeft(url)) return Either.left(usage(Format.escape(url.left.message)))
   const method = request.method ?? "POST"
-  return Either.right(request.body === undefined ? { method, url } : { method, url, body: request.body })
+  return Either.right(request.body === undefined ? { method, url: url.right } : { method, url: url.right, body: request.body })
 }

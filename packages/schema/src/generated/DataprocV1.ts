@@ -5937,7 +5937,7 @@ function decodeAnalyzeOperationMetadata(u: unknown): AnalyzeOperationMetadata | 
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.AnalyzeOperationMetadata") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const AppSummaryFields = {
@@ -9517,7 +9517,7 @@ function decodeBatchOperationMetadata(u: unknown): BatchOperationMetadata | unde
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.BatchOperationMetadata") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const ExprFields = {
@@ -12444,7 +12444,7 @@ function decodeClusterOperationMetadata(u: unknown): ClusterOperationMetadata | 
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.ClusterOperationMetadata") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const ClusterSelectorFields = {
@@ -13021,7 +13021,7 @@ function decodeDiagnoseClusterResults(u: unknown): DiagnoseClusterResults | unde
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.DiagnoseClusterResults") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const DriverSchedulingConfigFields = {
@@ -13108,7 +13108,7 @@ function decodeEmpty(u: unknown): Empty | undefined {
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.protobuf.Empty") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const ResourceInformationFields = {
@@ -15521,7 +15521,7 @@ function decodeJobMetadata(u: unknown): JobMetadata | undefined {
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.JobMetadata") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const JobsSummaryFields = {
@@ -17326,7 +17326,7 @@ function decodeNodeGroupOperationMetadata(u: unknown): NodeGroupOperationMetadat
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.NodeGroupOperationMetadata") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const NodePoolFields = {
@@ -19282,7 +19282,7 @@ function decodeSessionOperationMetadata(u: unknown): SessionOperationMetadata | 
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.SessionOperationMetadata") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const SetIamPolicyRequestFields = {
@@ -21548,7 +21548,7 @@ function decodeWorkflowMetadata(u: unknown): WorkflowMetadata | undefined {
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.WorkflowMetadata") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const WriteSessionSparkApplicationContextRequestFields = {
@@ -21857,7 +21857,7 @@ function decodePackedBatch(u: unknown): PackedBatch | undefined {
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.Batch") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const PackedClusterSchema = Any.message("google.cloud.dataproc.v1.Cluster", ClusterFields).annotations({
@@ -21942,7 +21942,7 @@ function decodePackedCluster(u: unknown): PackedCluster | undefined {
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.Cluster") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const PackedJobSchema = Any.message("google.cloud.dataproc.v1.Job", JobFields).annotations({
@@ -22118,7 +22118,7 @@ function decodePackedJob(u: unknown): PackedJob | undefined {
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.Job") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const PackedNodeGroupSchema = Any.message("google.cloud.dataproc.v1.NodeGroup", NodeGroupFields).annotations({
@@ -22168,7 +22168,7 @@ function decodePackedNodeGroup(u: unknown): PackedNodeGroup | undefined {
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.NodeGroup") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 const PackedSessionSchema = Any.message("google.cloud.dataproc.v1.Session", SessionFields).annotations({
@@ -22302,7 +22302,7 @@ function decodePackedSession(u: unknown): PackedSession | undefined {
   }
   const type = u["@type"]
   if (type !== "type.googleapis.com/google.cloud.dataproc.v1.Session") return undefined
-  return { ...out, "@type": type }
+  return F.withTypeUrl(out, type)
 }
 
 /**
