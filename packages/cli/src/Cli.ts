@@ -654,7 +654,7 @@ const waitCommand = Command.make("wait", { ...common, ...waitFlags, ...Durable.w
       attemptTimeout: prepared.requestTimeout ?? defaultRequestTimeout
     })
     if (Durable.requested(options) && !options.dryRun) {
-      return yield* Durable.wait({ ...options, name }, {
+      return yield* Durable.wait({ ...options, name: Service.operationNameOf(options.name) }, {
         schedule,
         timeout: prepared.timeout,
         client: clientLayer(options, prepared, undefined),

@@ -106,6 +106,16 @@ export const resolve = (flags: Flags, reference: string | undefined): Effect.Eff
     return { profile, version: chosen, origin: url === undefined ? Option.none() : Option.some(url.origin) }
   })
 
+/**
+ * The operation name a reference gives: the name itself, or the name inside a full URL (so that a durable
+ * wait on the URL and one on the name are the same execution).
+ */
+export const operationNameOf = (reference: string): string =>
+  Either.match(OperationName.parseReference(reference, anyShape), {
+    onLeft: () => reference,
+    onRight: (parsed) => parsed.name
+  })
+
 // Speech v1 and v2 share a host: a host is a profile's when its first label is the profile's service.
 const isHostOf = (profile: ServiceProfile.ServiceProfile, host: string): boolean =>
   Option.isSome(ServiceProfile.forHost(host, undefined, [profile]))
