@@ -494,24 +494,13 @@ export interface FaultOptions extends Omit<OperationStore.RuleOptions, "methods"
 }
 
 /**
- * One request as the emulator received it.
+ * One request as the emulator received it (`url` is the raw request target, path and query; the bearer
+ * token is kept as a `Redacted`: compare it with {@link hasBearer}).
  *
  * @since 0.1.0
  * @category models
  */
-export interface RecordedRequest {
-  readonly method: string
-  /** The raw request target, path and query. */
-  readonly url: string
-  readonly path: string
-  readonly query: Readonly<Record<string, string>>
-  /**
-   * Header names lowercased. Secret values are not kept: `authorization` reads `Bearer <redacted>` (the
-   * scheme stays), `cookie`, `x-api-key` and the like read `<redacted>`, so a printed log never shows a token.
-   */
-  readonly headers: Readonly<Record<string, string>>
-  /** The bearer token sent in `Authorization`, if any; it prints as `<redacted>`. Compare with {@link hasBearer}. */
-  readonly bearer?: Redacted.Redacted<string> | undefined
+export interface RecordedRequest extends OperationStore.HttpRequest {
   /** Arrival time in epoch milliseconds, on the emulator's Clock. */
   readonly time: number
   /**
@@ -755,12 +744,7 @@ const settle = (store: OperationStore.OperationStore.Service, name: string, chan
 
 const recorded = (call: OperationStore.Call): ReadonlyArray<RecordedRequest> =>
   call.http === undefined ? [] : [{
-    method: call.http.method,
-    url: call.http.url,
-    path: call.http.path,
-    query: call.http.query,
-    headers: call.http.headers,
-    ...(call.http.bearer === undefined ? {} : { bearer: call.http.bearer }),
+    ...call.http,
     time: call.time,
     route: call.route,
     ...(call.fault === undefined ? {} : { fault: call.fault })
