@@ -34,7 +34,14 @@ export {
    * @since 0.1.0
    * @category errors
    */
-  StartFailed
+  StartFailed,
+  /**
+   * Tells whether a value is a {@link StartFailed} (its type id, not its `_tag` alone).
+   *
+   * @since 0.1.0
+   * @category guards
+   */
+  isStartFailed
 } from "./internal/errors.js"
 
 // -----------------------------------------------------------------------------

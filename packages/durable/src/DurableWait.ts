@@ -66,6 +66,50 @@ export {
   WaitTimeout
 } from "./internal/errors.js"
 
+export {
+  /**
+   * Marks the errors of durable waits; the guards test it.
+   *
+   * @since 0.1.0
+   * @category type ids
+   */
+  DurableErrorTypeId,
+  /**
+   * Tells whether a value is one of the errors of durable waits and starts.
+   *
+   * @example
+   * ```ts
+   * import { DurableWait } from "@longrunning/durable"
+   *
+   * DurableWait.isDurableError(new DurableWait.OperationNotFound({ operation: "operations/o", polls: 1 })) // true
+   * ```
+   *
+   * @since 0.1.0
+   * @category guards
+   */
+  isDurableError,
+  /**
+   * @since 0.1.0
+   * @category guards
+   */
+  isOperationFailed,
+  /**
+   * @since 0.1.0
+   * @category guards
+   */
+  isOperationNotFound,
+  /**
+   * @since 0.1.0
+   * @category guards
+   */
+  isPollingFailed,
+  /**
+   * @since 0.1.0
+   * @category guards
+   */
+  isWaitTimeout
+} from "./internal/errors.js"
+
 // -----------------------------------------------------------------------------
 // options
 // -----------------------------------------------------------------------------

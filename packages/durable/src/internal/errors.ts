@@ -4,7 +4,23 @@
  */
 import * as Status from "@longrunning/schema/Status"
 import * as Duration from "effect/Duration"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+
+/**
+ * Marks the errors of durable waits and starts; the guards test it, so a look-alike with the same `_tag`
+ * (`OperationPoller.OperationFailed`, say) is not taken for one of them.
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const DurableErrorTypeId: unique symbol = Symbol.for("@longrunning/durable/DurableError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type DurableErrorTypeId = typeof DurableErrorTypeId
 
 /**
  * The operation ended in error (cancelled included); `status` is its google.rpc.Status. The same tag as
@@ -27,6 +43,7 @@ export class OperationFailed extends Schema.TaggedError<OperationFailed>("@longr
   "OperationFailed",
   { operation: Schema.String, status: Status.Status }
 ) {
+  readonly [DurableErrorTypeId]: DurableErrorTypeId = DurableErrorTypeId
   override get message(): string {
     return `operation ${this.operation} failed: ${Status.format(this.status)}`
   }
@@ -42,6 +59,7 @@ export class OperationNotFound extends Schema.TaggedError<OperationNotFound>("@l
   "OperationNotFound",
   { operation: Schema.String, polls: Schema.Number }
 ) {
+  readonly [DurableErrorTypeId]: DurableErrorTypeId = DurableErrorTypeId
   override get message(): string {
     return this.polls > 1
       ? `operation ${this.operation} was not found after ${this.polls} polls: it may have expired or been deleted`
@@ -59,6 +77,7 @@ export class WaitTimeout extends Schema.TaggedError<WaitTimeout>("@longrunning/d
   "WaitTimeout",
   { operation: Schema.String, timeout: Schema.Duration, polls: Schema.Number }
 ) {
+  readonly [DurableErrorTypeId]: DurableErrorTypeId = DurableErrorTypeId
   override get message(): string {
     const polls = `${this.polls} ${this.polls === 1 ? "poll" : "polls"}`
     return Duration.isFinite(this.timeout)
@@ -84,6 +103,7 @@ export class PollingFailed extends Schema.TaggedError<PollingFailed>("@longrunni
     code: Schema.optional(Schema.Number)
   }
 ) {
+  readonly [DurableErrorTypeId]: DurableErrorTypeId = DurableErrorTypeId
   override get message(): string {
     return `polling ${this.operation} failed: ${this.detail}`
   }
@@ -134,7 +154,51 @@ export class StartFailed extends Schema.TaggedError<StartFailed>("@longrunning/d
     code: Schema.optional(Schema.Number)
   }
 ) {
+  readonly [DurableErrorTypeId]: DurableErrorTypeId = DurableErrorTypeId
   override get message(): string {
     return `starting ${this.path} (${this.key}) failed: ${this.detail}`
   }
 }
+
+/**
+ * Tells whether a value is one of the errors of durable waits and starts.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isDurableError = (
+  u: unknown
+): u is OperationFailed | OperationNotFound | WaitTimeout | PollingFailed | StartFailed =>
+  Predicate.hasProperty(u, DurableErrorTypeId)
+
+const guard = <Tag extends string>(tag: Tag) => (u: unknown): boolean => isDurableError(u) && u._tag === tag
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isOperationFailed = (u: unknown): u is OperationFailed => guard("OperationFailed")(u)
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isOperationNotFound = (u: unknown): u is OperationNotFound => guard("OperationNotFound")(u)
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isWaitTimeout = (u: unknown): u is WaitTimeout => guard("WaitTimeout")(u)
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isPollingFailed = (u: unknown): u is PollingFailed => guard("PollingFailed")(u)
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isStartFailed = (u: unknown): u is StartFailed => guard("StartFailed")(u)
