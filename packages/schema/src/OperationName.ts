@@ -811,9 +811,18 @@ const urlProblem = (input: string): string | { readonly origin: string; readonly
 export const parseReference = (
   input: string,
   allow: Grammar = standard
-): Either.Either<Reference, ParseResult.ParseError> => {
+): Either.Either<Reference, ParseResult.ParseError> => readReference(input, (name) => parse(name, allow))
+
+// A plain name, or a full URL's parts with its name read by `read`: the one reader of both references.
+const readReference = <N>(
+  input: string,
+  read: (name: string) => Either.Either<N, ParseResult.ParseError>
+): Either.Either<
+  { readonly name: N; readonly origin: Option.Option<string>; readonly host: Option.Option<string>; readonly version: Option.Option<string> },
+  ParseResult.ParseError
+> => {
   if (!/^https?:\/\//i.test(input)) {
-    return Either.map(parse(input, allow), (name) => ({
+    return Either.map(read(input), (name) => ({
       name,
       origin: Option.none(),
       host: Option.none(),
@@ -824,7 +833,7 @@ export const parseReference = (
   if (typeof url === "string") {
     return Either.left(ParseResult.parseError(new ParseResult.Type(Schema.String.ast, input, url)))
   }
-  return Either.map(parse(url.name, allow), (name) => ({
+  return Either.map(read(url.name), (name) => ({
     name,
     origin: Option.some(url.origin),
     host: Option.some(url.host),
@@ -852,26 +861,8 @@ export const parseReference = (
 export const parseCollectionReference = (
   input: string,
   allow: Grammar = standard
-): Either.Either<CollectionReference, ParseResult.ParseError> => {
-  if (!/^https?:\/\//i.test(input)) {
-    return Either.map(parseCollection(input, allow), (name) => ({
-      name,
-      origin: Option.none(),
-      host: Option.none(),
-      version: Option.none()
-    }))
-  }
-  const url = urlProblem(input)
-  if (typeof url === "string") {
-    return Either.left(ParseResult.parseError(new ParseResult.Type(Schema.String.ast, input, url)))
-  }
-  return Either.map(parseCollection(url.name, allow), (name) => ({
-    name,
-    origin: Option.some(url.origin),
-    host: Option.some(url.host),
-    version: Option.some(url.version)
-  }))
-}
+): Either.Either<CollectionReference, ParseResult.ParseError> =>
+  readReference(input, (name) => parseCollection(name, allow))
 
 /**
  * A collection of operations named by a full URL or by a plain collection name, as
