@@ -639,14 +639,14 @@ export const fromTransport = (transport: Transport, options?: TransportOptions):
   const spans = options?.spans === true
   const lines = options?.requests ?? ServiceProfile.requests()
 
-  const decode = <A>(method: OperationsError.Method, name: string, decoder: internal.Decoder<A>) => (answer: Answer) =>
-    Either.match(decoder(answer.json), {
-      onLeft: (malformed) =>
-        Effect.fail(
-          new OperationsError.MalformedResponse({ method, operation: name, httpStatus: answer.httpStatus, ...malformed })
-        ),
-      onRight: (value) => Effect.succeed(value)
-    })
+  const decode = <A>(method: OperationsError.Method, name: string, decoder: internal.Decoder<A>) => (answer: Answer) => {
+    const decoded = internal.decodeBody(answer.json, decoder)
+    return Either.isRight(decoded)
+      ? Effect.succeed(decoded.right)
+      : Effect.fail(
+        new OperationsError.MalformedResponse({ method, operation: name, httpStatus: answer.httpStatus, ...decoded.left })
+      )
+  }
 
   // Spans only when a real tracer is installed: a poll with no one watching pays nothing for them.
   // The poll path: the name is checked before any effect runs, so a valid name costs no step for it.
@@ -820,7 +820,7 @@ export const fromTransport = (transport: Transport, options?: TransportOptions):
   function start<M, R, I>(request: StartRequest, schema?: Schema.Schema<Operation.Operation<M, R>, I>) {
     return schema === undefined
       ? startWith(request, internal.untypedDecoder)
-      : startWith(request, internal.fromSchema(schema))
+      : startWith(request, internal.typedDecoder(schema))
   }
 
   return OperationsClient.of({ start, get, list, listAll, cancel: emptyCall("cancel"), delete: emptyCall("delete"), wait })

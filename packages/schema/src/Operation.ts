@@ -10,7 +10,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Any from "./Any.js"
 import * as Fast from "./internal/fast.js"
-import { guarded } from "./internal/guard.js"
+import { fastOf, guarded } from "./internal/guard.js"
 import * as Proto from "./Proto.js"
 import * as Status from "./Status.js"
 
@@ -360,6 +360,56 @@ export function schema(
     fastOperation(fieldDecoder(metadata), fieldDecoder(response))
   )
 }
+
+/**
+ * A straight-line decoder of an operation schema's JSON: the very value the schema decodes the input to, or
+ * `undefined` when it cannot tell (a value the schema may refuse, a spelling only the schema reads); the
+ * schema then decodes it, or gives the exact `ParseError`. It does not check the nesting limit: call it only
+ * on values `Proto.tooDeep` passes, as the schema does before calling it.
+ *
+ * @example
+ * ```ts
+ * import { Operation } from "@longrunning/schema"
+ * import { Option } from "effect"
+ *
+ * const decode: Operation.FastDecoder<Operation.Operation> = Option.getOrThrow(Operation.fastDecoder(Operation.Operation))
+ * decode({ name: "operations/1" })?._tag // "Running"
+ * decode({ name: 1 }) // undefined: the schema says why
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type FastDecoder<A> = (json: unknown) => A | undefined
+
+/**
+ * The straight-line decoder an operation schema runs before its schema: `Some` for {@link Operation}, the
+ * schemas made by {@link schema} (the generated `Dataproc.Operations.*` and `Dataproc.DataprocOperation`),
+ * and the same with other annotations (`.annotations(...)`); `None` for any other schema, one derived from an
+ * operation schema (`Schema.typeSchema`) included. The decoder travels with the schema as one of its
+ * annotations. `Schema.decodeUnknown(schema)` runs it already, after the nesting check; this is for a
+ * caller that checks the nesting itself and decodes many answers, as `OperationsClient` does, going to the
+ * schema only when the decoder returns `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { Dataproc, Operation, Proto } from "@longrunning/schema"
+ * import { Either, Option, Schema } from "effect"
+ *
+ * const schema = Dataproc.Operations.clustersCreate
+ * const fast = Operation.fastDecoder(schema)
+ * const decode = (json: unknown) => {
+ *   const value = Option.isSome(fast) && Proto.tooDeep(json) === undefined ? fast.value(json) : undefined
+ *   return value === undefined ? Schema.decodeUnknownEither(schema)(json) : Either.right(value)
+ * }
+ * decode({ name: "projects/p/regions/r/operations/1" }) // Either.right({ _tag: "Running", ... })
+ * ```
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const fastDecoder = <A, I, R>(schema: Schema.Schema<A, I, R>): Option.Option<FastDecoder<A>> =>
+  Option.fromNullable(fastOf(schema))
 
 /**
  * The response of `ListOperations`: a page of operations, the token of the next page (empty on the last),

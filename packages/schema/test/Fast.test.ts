@@ -3,6 +3,7 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as Equal from "effect/Equal"
 import * as FastCheck from "effect/FastCheck"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
@@ -24,8 +25,9 @@ const subjects: ReadonlyArray<readonly [string, Schema.Schema.AnyNoContext]> = [
   )
 ]
 
+// The straight-line decoder through the public accessor, and the wire schema behind the declaration.
 const split = (schema: Schema.Schema.AnyNoContext) => {
-  const fast: Fast.Fast<unknown> | undefined = Fast.fastDecoderOf(schema)
+  const fast: Fast.Fast<unknown> | undefined = Option.getOrUndefined(Operation.fastDecoder(schema))
   const ast = schema.ast
   if (fast === undefined || !SchemaAST.isDeclaration(ast) || ast.typeParameters[0] === undefined) {
     throw new Error("expected an operation schema with a fast path")
@@ -120,6 +122,36 @@ describe("the fast path agrees with the schema", () => {
     const viaFast = fast(json)
     assert.isDefined(viaFast)
     assert.deepStrictEqual(Schema.decodeUnknownSync(Dataproc.Operations.clustersCreate)(json), viaFast)
+  })
+})
+
+describe("Operation.fastDecoder", () => {
+  const json = () => fixture("operation-unknown-fields.json")
+
+  it("is the decoder the schema carries, kept by .annotations(...), and Schema.decodeUnknown runs it", () => {
+    const schema = Dataproc.Operations.clustersCreate
+    const fast = Option.getOrThrow(Operation.fastDecoder(schema))
+    assert.strictEqual(Option.getOrThrow(Operation.fastDecoder(schema.annotations({ title: "mine" }))), fast)
+    assert.isTrue(Option.isSome(Operation.fastDecoder(Operation.schema({ metadata: Dataproc.ClusterOperationMetadata }))))
+    assert.isTrue(Option.isSome(Operation.fastDecoder(Operation.Operation)))
+    const value = fast(json())
+    assert.isDefined(value)
+    assert.deepStrictEqual(Schema.decodeUnknownSync(schema)(json()), value)
+  })
+
+  it("is None for any other schema, and for one derived from an operation schema", () => {
+    const schema = Dataproc.Operations.clustersCreate
+    // The type side keeps the declaration's annotations but decodes decoded values: the wire decoder would
+    // take what it refuses.
+    const typeSide = Schema.typeSchema(schema)
+    assert.isTrue(Option.isNone(Operation.fastDecoder(typeSide)))
+    assert.isTrue(Either.isLeft(Schema.decodeUnknownEither(typeSide)(json())))
+    assert.isDefined(Option.getOrThrow(Operation.fastDecoder(schema))(json()))
+    assert.isTrue(Option.isNone(Operation.fastDecoder(Schema.encodedSchema(schema))))
+    assert.isTrue(Option.isNone(Operation.fastDecoder(schema.pipe(Schema.filter(() => true)))))
+    assert.isTrue(Option.isNone(Operation.fastDecoder(Operation.ListOperationsResponse)))
+    assert.isTrue(Option.isNone(Operation.fastDecoder(Operation.OperationJson)))
+    assert.isTrue(Option.isNone(Operation.fastDecoder(Schema.Unknown)))
   })
 })
 

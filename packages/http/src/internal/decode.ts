@@ -139,11 +139,26 @@ const checkName = <M, R>(decode: Decoder<Operation.Operation<M, R>>, name: strin
 /** @internal The decoder of untyped operations (`Operation.Operation`), with its fast path. */
 export const untypedOperationDecoder = (name: string): Decoder<Operation.Operation> => checkName(untypedDecoder, name)
 
+/**
+ * @internal The decoder of a typed operation schema: the schema's own straight-line decoder
+ * (`Operation.fastDecoder`), on a body whose nesting `decodeBody` has checked, and the schema itself only
+ * when that decoder cannot tell, for the value or the exact error the schema gives.
+ */
+export const typedDecoder = <M, R, I>(schema: Schema.Schema<Operation.Operation<M, R>, I>): Decoder<Operation.Operation<M, R>> => {
+  const fast = Operation.fastDecoder(schema)
+  if (Option.isNone(fast)) return fromSchema(schema)
+  const decode = fast.value
+  return (json) => {
+    const value = decode(json)
+    return value === undefined ? fromSchema(schema)(json) : Either.right(value)
+  }
+}
+
 /** @internal */
 export const operationDecoder = <M, R, I>(
   schema: Schema.Schema<Operation.Operation<M, R>, I>,
   name: string
-): Decoder<Operation.Operation<M, R>> => checkName(fromSchema(schema), name)
+): Decoder<Operation.Operation<M, R>> => checkName(typedDecoder(schema), name)
 
 // Each operation of a page goes through the answer rules a get applies (but for the name, which a page has no
 // one to ask for): another API's operation is refused at its place in the page, a result without `done` is done.
@@ -180,19 +195,26 @@ export const emptyDecoder: Decoder<void> = (json) =>
 
 
 /**
- * The text of a 2xx answer as JSON (`undefined` for an empty body): not JSON, or nested deeper than
- * `Proto.maxNestingDepth` (schema's one nesting limit), is malformed before anything else touches it.
+ * The text of a 2xx answer as JSON (`undefined` for an empty body); not JSON is malformed. Its nesting is
+ * checked with every other transport's answers, by {@link decodeBody}.
  */
 export const parseJson = (text: string): Either.Either<unknown, Malformed> => {
   if (text === "") return Either.right(undefined)
-  let json: unknown
   try {
-    json = JSON.parse(text)
+    return Either.right(JSON.parse(text))
   } catch (cause) {
     return Either.left({ path: "$", detail: `the body is not JSON: ${excerpt(text)}`, cause })
   }
+}
+
+/**
+ * A transport's answer decoded: nested deeper than `Proto.maxNestingDepth` (schema's one nesting limit) is
+ * malformed, naming the path, before any decoder reads it, whatever the transport. So the decoders may
+ * assume the limit holds: the straight-line ones read no further than it.
+ */
+export const decodeBody = <A>(json: unknown, decoder: Decoder<A>): Either.Either<A, Malformed> => {
   const deep = Proto.tooDeep(json)
   return deep === undefined
-    ? Either.right(json)
+    ? decoder(json)
     : Either.left({ path: renderPath(deep), detail: `the body nests deeper than ${Proto.maxNestingDepth} levels` })
 }

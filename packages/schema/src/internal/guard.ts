@@ -1,5 +1,6 @@
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import { FastDecoderAnnotationId } from "./fastId.js"
 import * as Nesting from "./nesting.js"
 
@@ -46,4 +47,20 @@ export const guarded = <A, I>(
     equivalence: (param) => param,
     ...options.annotations
   })
+}
+
+/**
+ * The straight-line decoder of a schema made by `guarded`, if it has one and decoding that schema runs it.
+ * A declaration derived from it by `Schema.typeSchema` keeps its annotations but decodes the type side
+ * (its parameter is no longer the wire schema's transformation) without the straight-line decoder, so it
+ * has none; `Schema.encodedSchema` drops the annotations.
+ */
+export const fastOf = <A, I, R>(schema: Schema.Schema<A, I, R>): ((input: unknown) => A | undefined) | undefined => {
+  const ast = schema.ast
+  if (!SchemaAST.isDeclaration(ast)) return undefined
+  const param = ast.typeParameters[0]
+  if (param === undefined || !SchemaAST.isTransformation(param)) return undefined
+  // Annotations are not typed by their key: the decoder under this one was put there for this schema.
+  const found = SchemaAST.getAnnotation<(input: unknown) => A | undefined>(ast, FastDecoderAnnotationId)
+  return found._tag === "Some" ? found.value : undefined
 }
