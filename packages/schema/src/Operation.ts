@@ -220,10 +220,18 @@ const fieldDecoder = (input: Any.FieldInput): Fast.Fast<unknown> => {
     const schema = Any.field(input)
     return Fast.fastDecoderOf(schema) ?? Fast.viaSchema(schema)
   }
-  const byUrl = new Map<string, Fast.Fast<unknown>>()
-  for (const m of messages) {
-    byUrl.set(Option.getOrElse(Any.typeUrlOf(m), () => m.typeUrl), Fast.fastDecoderOf(m) ?? Fast.viaSchema(m))
+  const urlOf = (m: Any.AnyMessageSchema) => Option.getOrElse(Any.typeUrlOf(m), () => m.typeUrl)
+  const decoderOf = (m: Any.AnyMessageSchema) => Fast.fastDecoderOf(m) ?? Fast.viaSchema(m)
+  // One type (a typed operation's usual metadata): a comparison, not a Map lookup that hashes the text of
+  // each answer's `@type` anew.
+  const [only] = messages
+  if (only !== undefined && messages.length === 1) {
+    const url = urlOf(only)
+    const decode = decoderOf(only)
+    return (u) => (Any.isAny(u) ? (u["@type"] === url ? decode(u) : u) : undefined)
   }
+  const byUrl = new Map<string, Fast.Fast<unknown>>()
+  for (const m of messages) byUrl.set(urlOf(m), decoderOf(m))
   return (u) => {
     if (!Any.isAny(u)) return undefined
     const decode = byUrl.get(u["@type"])
