@@ -85,15 +85,11 @@ const timestampValue = (seconds: number, nanos: number): TimestampValue => {
   return value
 }
 
-// The number written by the `n` digits of `text` from `at`, or -1 if one of them is not a digit.
-const digits = (text: string, at: number, n: number): number => {
-  let value = 0
-  for (let i = at; i < at + n; i++) {
-    const digit = text.charCodeAt(i) - 48
-    if (!(digit >= 0 && digit <= 9)) return -1
-    value = value * 10 + digit
-  }
-  return value
+// The number written by the two digits of `text` from `at`, or -1 if one of them is not a digit.
+const twoDigits = (text: string, at: number): number => {
+  const tens = text.charCodeAt(at) - 48
+  const ones = text.charCodeAt(at + 1) - 48
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1
 }
 
 /**
@@ -107,8 +103,10 @@ export const timestamp = (u: unknown): TimestampValue | undefined => {
     u.charCodeAt(4) !== 45 || u.charCodeAt(7) !== 45 || (u.charCodeAt(10) | 32) !== 116 ||
     u.charCodeAt(13) !== 58 || u.charCodeAt(16) !== 58
   ) return undefined
-  const year = digits(u, 0, 4), month = digits(u, 5, 2), day = digits(u, 8, 2)
-  const hour = digits(u, 11, 2), minute = digits(u, 14, 2), second = digits(u, 17, 2)
+  const century = twoDigits(u, 0), yearOf = twoDigits(u, 2)
+  const year = century < 0 || yearOf < 0 ? -1 : century * 100 + yearOf
+  const month = twoDigits(u, 5), day = twoDigits(u, 8)
+  const hour = twoDigits(u, 11), minute = twoDigits(u, 14), second = twoDigits(u, 17)
   if (
     year < 0 || month < 1 || month > 12 || day < 1 || day > Proto3.daysInMonth(year, month) || hour < 0 ||
     hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59
@@ -130,7 +128,7 @@ export const timestamp = (u: unknown): TimestampValue | undefined => {
   if ((zone | 32) === 122) {
     if (at + 1 !== u.length) return undefined
   } else if ((zone === 43 || zone === 45) && at + 6 === u.length && u.charCodeAt(at + 3) === 58) {
-    const offsetHours = digits(u, at + 1, 2), offsetMinutes = digits(u, at + 4, 2)
+    const offsetHours = twoDigits(u, at + 1), offsetMinutes = twoDigits(u, at + 4)
     if (offsetHours < 0 || offsetHours > 23 || offsetMinutes < 0 || offsetMinutes > 59) return undefined
     const offset = (offsetHours * 60 + offsetMinutes) * 60
     seconds += zone === 43 ? -offset : offset
