@@ -1,10 +1,10 @@
 /**
  * Figures 1-3: client CPU per poll and the throughput ceiling, against the fixed server in another process.
- * Contenders alternate within each round (the order rotates), and ratios are taken round by round.
+ * Each contender runs in a process of its own (servers/contender.ts), which measures its own CPU: sharing one
+ * process, a contender paid for the garbage and the recompilations of the one before it. Contenders alternate
+ * within each round (the order rotates), and ratios are taken round by round.
  */
-import * as Contenders from "./contenders.js"
-import { operationName } from "./fixture.js"
-import { type Child, measure, spawn } from "./lib.js"
+import { type Child, type Measured, spawn } from "./lib.js"
 
 export interface CpuSample {
   readonly contender: string
@@ -35,20 +35,20 @@ export const run = async (options: {
   readonly log: (line: string) => void
 }): Promise<CpuResults> => {
   const { child: server, ready } = await spawn<{ port: number }>("servers/fixed.ts")
-  const origin = `http://127.0.0.1:${ready.port}`
-  const names = Array.from({ length: 64 }, (_, i) => operationName(i))
-  const contenders: Array<Contenders.Contender> = [
-    Contenders.rawUndici(origin),
-    await Contenders.oursLean(origin),
-    await Contenders.oursPlatform(origin),
-    Contenders.gax(ready.port),
-    await Contenders.oursTyped(origin)
-  ]
+  const contenders: Array<{ readonly name: string; readonly child: Child }> = []
+  for (const which of ["raw", "ours", "platform", "gax", "typed"]) {
+    const { child, ready: contender } = await spawn<{ name: string }>("servers/contender.ts", {
+      args: [which, String(ready.port)]
+    })
+    contenders.push({ name: contender.name, child })
+  }
+  const run = (contender: { readonly child: Child }, n: number, inFlight: number) =>
+    contender.child.ask<{ measured: Measured }>({ run: { n, inFlight } }, "measured").then((reply) => reply.measured)
   const samples: Array<CpuSample> = []
   try {
     // Warm-up: JIT, connections.
     for (const contender of contenders) {
-      for (const inFlight of options.inFlight) await contender.run(names, 2000, inFlight)
+      for (const inFlight of options.inFlight) await run(contender, 2000, inFlight)
     }
     for (let round = 0; round < options.rounds; round++) {
       for (const inFlight of options.inFlight) {
@@ -56,7 +56,7 @@ export const run = async (options: {
         const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!)
         for (const contender of order) {
           const before = await serverCpu(server)
-          const result = await measure(() => contender.run(names, n, inFlight))
+          const result = await run(contender, n, inFlight)
           const after = await serverCpu(server)
           samples.push({
             contender: contender.name,
@@ -72,7 +72,7 @@ export const run = async (options: {
       options.log(`  cpu round ${round + 1}/${options.rounds} done`)
     }
   } finally {
-    for (const contender of contenders) await contender.close()
+    for (const contender of contenders) await contender.child.stop()
     await server.stop()
   }
   return { contenders: contenders.map((c) => c.name), samples }
