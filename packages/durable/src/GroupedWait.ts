@@ -276,8 +276,12 @@ const makeWith = <M, R, I>(
           Watch: (envelope) =>
             Effect.gen(function*() {
               const { deadline, operation, timeout, token } = envelope.payload
-              const waiter: Waiter = { token, released: yield* Deferred.make<void>() }
               const others = waiters.get(operation)
+              // The same message again (the cluster hands an unanswered message over again after 10 minutes; it
+              // skips those in progress, but a second waiter would run the hook twice): join the first.
+              const same = others?.find((w) => w.token === token)
+              if (same !== undefined) return yield* Deferred.await(same.released)
+              const waiter: Waiter = { token, released: yield* Deferred.make<void>() }
               waiters.set(operation, [...(others ?? []), waiter])
               if (others === undefined) yield* Queue.offer(incoming, operation)
               if (deadline !== undefined) {
