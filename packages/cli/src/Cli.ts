@@ -651,8 +651,9 @@ const waitCommand = Command.make("wait", { ...common, ...waitFlags, ...Durable.w
       attemptTimeout: prepared.requestTimeout ?? OperationsClient.defaultTimeout
     })
     if (Durable.requested(options) && !options.dryRun) {
-      return yield* Durable.wait({ ...options, name: Service.operationNameOf(options.name) }, {
+      return yield* Durable.wait({ ...options, name: Service.operationNameOf(options.name), reference: options.name }, {
         schedule,
+        grammar: prepared.target.profile.grammar,
         timeout: prepared.timeout,
         client: clientLayer(options, prepared, undefined),
         show: (snapshots) => showWait(options, options.name, () => snapshots)
