@@ -16,7 +16,6 @@ import * as DurableDeferred from "@effect/workflow/DurableDeferred"
 import * as Workflow from "@effect/workflow/Workflow"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import type * as OperationsClient from "@longrunning/http/OperationsClient"
-import * as OperationsError from "@longrunning/http/OperationsError"
 import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
 import type * as Any from "@longrunning/schema/Any"
@@ -38,6 +37,7 @@ import * as Stream from "effect/Stream"
 import type * as DurableWait from "./DurableWait.js"
 import { OperationFailed, OperationNotFound, PollingFailed, WaitError, WaitTimeout } from "./internal/errors.js"
 import * as Loop from "./internal/loop.js"
+import * as Names from "./internal/names.js"
 
 /**
  * Options of a grouped wait's definition. Every process that runs or awaits it must build it with the same
@@ -63,6 +63,8 @@ export interface Options<M, R, I> {
   readonly groups?: number | undefined
   /** Requests in flight at most per batch of a group's operations (`watchAll`'s `concurrency`). Defaults to 16. */
   readonly concurrency?: number | undefined
+  /** As `DurableWait`'s: the grammar names are checked with (full operation URLs taken too). */
+  readonly grammar?: OperationName.Grammar | undefined
 }
 
 /**
@@ -333,16 +335,9 @@ const makeWith = <M, R, I>(
     return Layer.merge(registered, groupLayer(layerOptions?.onComplete))
   }
 
+  const grammar = options.grammar ?? OperationName.standard
   const payloadOf = (operation: string, waitOptions: DurableWait.WaitOptions | undefined) =>
-    Either.match(OperationName.parse(operation), {
-      onLeft: (error) => Effect.fail(new OperationsError.InvalidName({ method: "get", input: operation, reason: error.message })),
-      onRight: (valid) =>
-        Effect.succeed(
-          waitOptions?.timeout === undefined
-            ? { operation: valid }
-            : { operation: valid, timeout: Loop.toMillis(waitOptions.timeout) }
-        )
-    })
+    Names.payloadOf(operation, grammar, waitOptions?.timeout)
 
   const wait: GroupedWait<M, R, I>["wait"] = (operation, waitOptions) =>
     Effect.gen(function*() {
