@@ -154,9 +154,6 @@ const formatOption = Options.text("format").pipe(
   )
 )
 
-// The client's default, which a `:wait` needs to know for its timeout.
-const defaultRequestTimeout = Duration.seconds(30)
-
 const requestTimeoutOption = Options.text("request-timeout").pipe(
   Options.withDescription(
     "Give up on one HTTP attempt after this long, e.g. 10s (default 30s); transient failures are tried again."
@@ -651,11 +648,12 @@ const waitCommand = Command.make("wait", { ...common, ...waitFlags, ...Durable.w
     const request = yield* Service.waitRequest(prepared.requests, options.name, {
       longPoll: !Durable.requested(options),
       timeout: prepared.timeout,
-      attemptTimeout: prepared.requestTimeout ?? defaultRequestTimeout
+      attemptTimeout: prepared.requestTimeout ?? OperationsClient.defaultTimeout
     })
     if (Durable.requested(options) && !options.dryRun) {
-      return yield* Durable.wait({ ...options, name: Service.operationNameOf(options.name) }, {
+      return yield* Durable.wait({ ...options, name: Service.operationNameOf(options.name), reference: options.name }, {
         schedule,
+        grammar: prepared.target.profile.grammar,
         timeout: prepared.timeout,
         client: clientLayer(options, prepared, undefined),
         show: (snapshots) => showWait(options, options.name, () => snapshots)

@@ -13,6 +13,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Durable from "../src/internal/durable.js"
 import * as Exit from "../src/internal/exit.js"
+import { json, loopback } from "./loopback.js"
 import { fetchJson, lines, lro } from "./support.js"
 
 const tempDir = Effect.acquireRelease(
@@ -83,6 +84,27 @@ describe("lro wait --durable (SQLite, in-process)", () => {
       const missing = yield* lro(["wait", "projects/demo/regions/us-central1/operations/missing", ...endpoint, ...store])
       assert.strictEqual(missing.code, 3)
       assert.include(missing.stderr, "was not found")
+    })), 120_000)
+})
+
+describe("lro wait --durable: names of every service", () => {
+  it.live("a name of another service's grammar (Service Management's colon) is waited on, stored and found again", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const name = "operations/serviceConfigs.svc:1f2e"
+      const server = yield* loopback(() => json(200, { name, done: true, response: { "@type": "type.googleapis.com/google.protobuf.Empty" } }))
+      const args = ["wait", name, "--service", "servicemanagement", "--endpoint", server.url, "--durable", "--store", Path.join(dir, "w.sqlite")]
+      const r = yield* lro(args)
+      assert.strictEqual(r.code, 0, r.stderr)
+      assert.match(r.stdout, /^SUCCEEDED /)
+      assert.deepStrictEqual(server.seen.map((seen) => `${seen.method} ${seen.url}`), [`GET /v1/${name}`])
+      const again = yield* lro(args)
+      assert.strictEqual(again.code, 0, again.stderr)
+      assert.strictEqual(server.seen.length, 1, "the stored outcome, without a poll")
+      // the same name under Dataproc's grammar is refused before the store is opened
+      const refused = yield* lro(["wait", name, "--endpoint", server.url, "--durable", "--store", Path.join(dir, "x.sqlite")])
+      assert.strictEqual(refused.code, 2)
+      assert.isFalse(Fs.existsSync(Path.join(dir, "x.sqlite")))
     })), 120_000)
 })
 

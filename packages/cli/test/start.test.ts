@@ -40,6 +40,28 @@ describe("lro start", () => {
       assert.strictEqual(r.stdout, get.stdout, "start prints the operation exactly as get does")
     }))
 
+  it.scoped("the request id goes where the library's Dataproc calls put it; elsewhere only when given, in the query", () =>
+    Effect.gen(function*() {
+      const base = "http://127.0.0.1:9"
+      const dry = (args: ReadonlyArray<string>) =>
+        Effect.map(lro([...args, "--endpoint", base, "--dry-run"]), (r) => {
+          assert.strictEqual(r.code, 0, `${args.join(" ")}: ${r.stderr}`)
+          return r.stdout.trim()
+        })
+      const id = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+      const sessions = "projects/demo/locations/us-central1/sessions"
+      const group = `${clusters}/c1/nodeGroups/g1`
+      assert.match(yield* dry(["start", `${sessions}/s1:terminate`]), new RegExp(`^POST ${base}/v1/${sessions}/s1:terminate \\{"requestId":"${id}"\\}$`))
+      assert.match(yield* dry(["start", `${sessions}/s1`, "--method", "DELETE"]), new RegExp(`^DELETE ${base}/v1/${sessions}/s1\\?requestId=${id}$`))
+      assert.match(yield* dry(["start", `${group}:resize`, "--data", "{\"size\":2}"]), new RegExp(`^POST ${base}/v1/${group}:resize \\{"size":2,"requestId":"${id}"\\}$`))
+      // not a start method of Dataproc's: nothing added
+      assert.strictEqual(yield* dry(["start", `${clusters}/c1:diagnose`]), `POST ${base}/v1/${clusters}/c1:diagnose`)
+      // another service: only a given id, as a query parameter, even on a custom method named like Dataproc's
+      const run = "projects/demo/locations/us-central1/services/s1:start"
+      assert.strictEqual(yield* dry(["start", run, "--service", "run"]), `POST ${base}/v2/${run}`)
+      assert.strictEqual(yield* dry(["start", run, "--service", "run", "--request-id", "r-9"]), `POST ${base}/v2/${run}?requestId=r-9`)
+    }))
+
   it.scoped("--format json prints the server's JSON of the operation it started", () =>
     Effect.gen(function*() {
       const { emulator, endpoint } = yield* setup

@@ -14,6 +14,7 @@
  *
  *   node --import tsx packages/durable/bench/durable.ts --child <operations> [contenders, separated by "|"]
  *     [--gap=MS] [--after=MS] [--spread=MS]
+ * Without the flags the settings grow with the operations past 1,000 (`settingsFor`).
  */
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as OperationsClient from "@longrunning/http/OperationsClient"
@@ -52,9 +53,17 @@ export interface DurableResult {
   readonly detectionP50Millis: number
   readonly detectionP99Millis: number
   readonly gapMillis: number
+  readonly afterMillis: number
+  readonly spreadMillis: number
   /** How long submitting every wait took, and its CPU per operation (durable contenders). */
   readonly submitSeconds: number | undefined
   readonly submitCpuMicrosPerOperation: number | undefined
+  /**
+   * Grouped: how long until every wait was handed over (its `Watch` message stored), and the CPU per
+   * operation until then (the engine's hand-over work and the polling of those already handed over).
+   */
+  readonly handoverSeconds: number | undefined
+  readonly handoverCpuMicrosPerOperation: number | undefined
 }
 
 /** The polling gap, and when the operations are done: `afterMillis` + their share of `spreadMillis` after creation. */
@@ -65,6 +74,18 @@ export interface Settings {
 }
 
 export const defaultSettings: Settings = { gapMillis: 2_000, afterMillis: 40_000, spreadMillis: 10_000 }
+
+/**
+ * The settings for `operations` when not given: those above up to 1,000 operations; past that, the gap
+ * grows so that `watchAll` makes about 333 polls per second (the emulator and this process share 2 cores),
+ * and the operations are done late enough for every wait to be handed over first (at about 50 per second,
+ * as measured on one SQLite runner), spread over a quarter of that.
+ */
+export const settingsFor = (operations: number): Settings => ({
+  gapMillis: Math.max(defaultSettings.gapMillis, operations * 3),
+  afterMillis: Math.max(defaultSettings.afterMillis, operations * 24),
+  spreadMillis: Math.max(defaultSettings.spreadMillis, operations * 6)
+})
 
 const cpuMicros = () => {
   const usage = process.cpuUsage()
@@ -135,6 +156,14 @@ const countRows = (filename: string) =>
     return { polling, other }
   }).pipe(Effect.provide(SqliteClient.layer({ filename, readonly: true })), Effect.orDie, Effect.runPromise)
 
+/** The `Watch` messages in the store: the waits handed over to their groups. */
+const handedOver = (filename: string) =>
+  Effect.gen(function*() {
+    const sql = yield* SqliteClient.SqliteClient
+    const rows = yield* sql<{ readonly n: number }>`SELECT count(*) AS n FROM cluster_messages WHERE entity_type LIKE '%/Group'`
+    return Number(rows[0]?.n ?? 0)
+  }).pipe(Effect.provide(SqliteClient.layer({ filename, readonly: true })), Effect.orDie)
+
 const runOne = async (contender: Contender, operations: number, settings: Settings): Promise<DurableResult> => {
   const gap = Duration.millis(settings.gapMillis)
   const limit = Duration.millis(settings.afterMillis + settings.spreadMillis + 15 * 60_000)
@@ -151,6 +180,14 @@ const runOne = async (contender: Contender, operations: number, settings: Settin
   const cpu = cpuMicros()
   const start = performance.now()
   let submitted: { readonly seconds: number; readonly cpuMicros: number } | undefined
+  let handover: { readonly seconds: number; readonly cpuMicros: number } | undefined
+  let submitting = 0
+  // a line every 30 s: the large runs take many minutes
+  const progress = setInterval(() => {
+    const at = ((performance.now() - start) / 1000).toFixed(0)
+    const spent = ((cpuMicros() - cpu) / 1e6).toFixed(1)
+    process.stderr.write(`  ${at} s: ${Wait === undefined ? "" : `${submitting} submitted, `}${seen.size} done, ${spent} s CPU\n`)
+  }, 30_000)
   try {
     if (Wait === undefined) {
       await rt.runPromise(
@@ -167,14 +204,23 @@ const runOne = async (contender: Contender, operations: number, settings: Settin
     } else {
       await rt.runPromise(
         Effect.gen(function*() {
-          yield* Effect.forEach(names, (name) => Wait.submit(name), { concurrency: 64, discard: true })
+          yield* Effect.forEach(names, (name) => Effect.tap(Wait.submit(name), () => Effect.sync(() => submitting++)), {
+            concurrency: 64,
+            discard: true
+          })
           submitted = { seconds: (performance.now() - start) / 1000, cpuMicros: cpuMicros() - cpu }
+          if (contender === "grouped") {
+            // handed over: the wait's `Watch` message is in the store
+            while ((yield* handedOver(filename)) < names.length) yield* Effect.sleep("200 millis")
+            handover = { seconds: (performance.now() - start) / 1000, cpuMicros: cpuMicros() - cpu }
+          }
           while (seen.size < names.length) yield* Effect.sleep("200 millis")
         }).pipe(Effect.timeout(limit), Effect.ignore)
       )
     }
   } finally {
     clearInterval(counter)
+    clearInterval(progress)
   }
   const seconds = (performance.now() - start) / 1000
   const spentMicros = cpuMicros() - cpu
@@ -196,8 +242,12 @@ const runOne = async (contender: Contender, operations: number, settings: Settin
     detectionP50Millis: percentile(delays, 50),
     detectionP99Millis: percentile(delays, 99),
     gapMillis: settings.gapMillis,
+    afterMillis: settings.afterMillis,
+    spreadMillis: settings.spreadMillis,
     submitSeconds: submitted?.seconds,
-    submitCpuMicrosPerOperation: submitted === undefined ? undefined : submitted.cpuMicros / operations
+    submitCpuMicrosPerOperation: submitted === undefined ? undefined : submitted.cpuMicros / operations,
+    handoverSeconds: handover?.seconds,
+    handoverCpuMicrosPerOperation: handover === undefined ? undefined : handover.cpuMicros / operations
   }
 }
 
@@ -211,14 +261,19 @@ if (process.argv[2] === "--child") {
     const value = process.argv.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3)
     return value === undefined ? fallback : Number(value)
   }
+  const defaults = settingsFor(operations)
   const settings: Settings = {
-    gapMillis: setting("gap", defaultSettings.gapMillis),
-    afterMillis: setting("after", defaultSettings.afterMillis),
-    spreadMillis: setting("spread", defaultSettings.spreadMillis)
+    gapMillis: setting("gap", defaults.gapMillis),
+    afterMillis: setting("after", defaults.afterMillis),
+    spreadMillis: setting("spread", defaults.spreadMillis)
   }
   const results: Array<DurableResult> = []
   for (const contender of wanted) {
-    process.stderr.write(`figure 8: ${contender}, ${operations} operations, gap ${settings.gapMillis} ms\n`)
+    process.stderr.write(
+      `figure 8: ${contender}, ${operations} operations, gap ${settings.gapMillis} ms, done ${settings.afterMillis}-${
+        settings.afterMillis + settings.spreadMillis
+      } ms after creation\n`
+    )
     results.push(await runOne(contender, operations, settings))
   }
   if (process.send === undefined) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)

@@ -8,13 +8,12 @@
 import * as Workflow from "@effect/workflow/Workflow"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import type * as OperationsClient from "@longrunning/http/OperationsClient"
-import * as OperationsError from "@longrunning/http/OperationsError"
+import type * as OperationsError from "@longrunning/http/OperationsError"
 import type * as Any from "@longrunning/schema/Any"
 import * as Operation from "@longrunning/schema/Operation"
 import * as OperationName from "@longrunning/schema/OperationName"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import type * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -22,6 +21,7 @@ import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import { OperationFailed, WaitError } from "./internal/errors.js"
 import * as Loop from "./internal/loop.js"
+import * as Names from "./internal/names.js"
 
 // -----------------------------------------------------------------------------
 // errors
@@ -157,6 +157,13 @@ export interface Options<M, R, I> {
   readonly inMemoryThreshold?: Duration.DurationInput | undefined
   /** The failure backoff's longest gap, as `OperationPoller`'s `failureBackoff`. Defaults to 45 seconds. */
   readonly failureBackoff?: Duration.DurationInput | false | undefined
+  /**
+   * The grammar operation names are checked with before a wait is stored (the service's:
+   * `ServiceProfile.grammar`). Defaults to `OperationName.standard`. A full operation URL
+   * (`https://{host}/{version}/{name}`) is taken too, its name under this grammar; the client polls it at
+   * its own host and version, and it is another execution than its plain name's.
+   */
+  readonly grammar?: OperationName.Grammar | undefined
 }
 
 /**
@@ -295,16 +302,9 @@ const makeWith = <M, R, I>(
     )
   }
 
-  const payloadOf = (operation: string, options: WaitOptions | undefined) =>
-    Either.match(OperationName.parse(operation), {
-      onLeft: (error) => Effect.fail(new OperationsError.InvalidName({ method: "get", input: operation, reason: error.message })),
-      onRight: (valid) =>
-        Effect.succeed(
-          options?.timeout === undefined
-            ? { operation: valid }
-            : { operation: valid, timeout: Loop.toMillis(options.timeout) }
-        )
-    })
+  const grammar = options.grammar ?? OperationName.standard
+  const payloadOf = (operation: string, waitOptions: WaitOptions | undefined) =>
+    Names.payloadOf(operation, grammar, waitOptions?.timeout)
 
   const wait: DurableWait<M, R, I>["wait"] = (operation, waitOptions) =>
     Effect.gen(function*() {

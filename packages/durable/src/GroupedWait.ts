@@ -2,8 +2,9 @@
  * Durable waits for many operations at once: each wait is a thin workflow that hands
  * its operation to a group and suspends on a durable deferred; each group is a sharded entity of
  * `@effect/cluster` that polls its operations with `OperationPoller.watchAll` in memory and completes an
- * operation's deferred when it is done. Rows are written when a wait starts and when it ends, not per poll,
- * and a poll costs what `watchAll`'s does. Same calls and outcomes as `DurableWait`.
+ * operation's deferred when it is done. Rows are written when a wait starts and when it ends (six per wait:
+ * the run, the `Watch` message and the deferred's result, each with its reply), not per poll, and a poll
+ * costs what `watchAll`'s does. Same calls and outcomes as `DurableWait`.
  *
  * @since 0.1.0
  */
@@ -11,12 +12,10 @@ import * as ClusterSchema from "@effect/cluster/ClusterSchema"
 import * as Entity from "@effect/cluster/Entity"
 import type * as Sharding from "@effect/cluster/Sharding"
 import * as Rpc from "@effect/rpc/Rpc"
-import * as Activity from "@effect/workflow/Activity"
 import * as DurableDeferred from "@effect/workflow/DurableDeferred"
 import * as Workflow from "@effect/workflow/Workflow"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import type * as OperationsClient from "@longrunning/http/OperationsClient"
-import * as OperationsError from "@longrunning/http/OperationsError"
 import * as OperationPoller from "@longrunning/polling/OperationPoller"
 import * as Policy from "@longrunning/polling/Policy"
 import type * as Any from "@longrunning/schema/Any"
@@ -26,7 +25,6 @@ import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Hash from "effect/Hash"
 import * as Layer from "effect/Layer"
@@ -37,7 +35,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as DurableWait from "./DurableWait.js"
 import { OperationFailed, OperationNotFound, PollingFailed, WaitError, WaitTimeout } from "./internal/errors.js"
-import * as Loop from "./internal/loop.js"
+import * as Names from "./internal/names.js"
 
 /**
  * Options of a grouped wait's definition. Every process that runs or awaits it must build it with the same
@@ -63,6 +61,8 @@ export interface Options<M, R, I> {
   readonly groups?: number | undefined
   /** Requests in flight at most per batch of a group's operations (`watchAll`'s `concurrency`). Defaults to 16. */
   readonly concurrency?: number | undefined
+  /** As `DurableWait`'s: the grammar names are checked with (full operation URLs taken too). */
+  readonly grammar?: OperationName.Grammar | undefined
 }
 
 /**
@@ -75,7 +75,9 @@ export interface GroupedWait<M, R, I> {
   readonly workflow: Workflow.Workflow<string, typeof Payload, Schema.Schema<Operation.Operation<M, R>, I>, typeof WaitError>
   /**
    * Registers the workflow and the group entity: the runner side. It needs the cluster's `Sharding` (both
-   * `SqliteEngine.layer` and `PgEngine.layer` give it). `onComplete` runs as `DurableWait`'s does.
+   * `SqliteEngine.layer` and `PgEngine.layer` give it). `onComplete` runs in the group when the wait ends,
+   * before the wait is resumed: at least once (again after a crash before the wait was resumed), with an
+   * `idempotencyKey` derived from the execution id, the same on every run; a defect of it is logged.
    */
   readonly layer: <RC = never>(options?: {
     readonly onComplete?: ((completion: DurableWait.Completion<M, R>) => Effect.Effect<void, never, RC>) | undefined
@@ -182,137 +184,158 @@ const makeWith = <M, R, I>(
     readonly released: Deferred.Deferred<void>
   }
 
-  const groupLayer = Group.toLayer(
-    Effect.gen(function*() {
-      const scope = yield* Effect.scope
-      const context = yield* Effect.context<WorkflowEngine.WorkflowEngine | OperationsClient.OperationsClient>()
-      const waiters = new Map<string, Array<Waiter>>()
-      const polls = new Map<string, number>()
-      const incoming = yield* Queue.unbounded<string>()
+  // The completion hook's key, from the execution id the deferred's token carries (hashed as
+  // `Activity.idempotencyKey("complete")` hashes it in a workflow).
+  const completionKey = (token: string) =>
+    Effect.promise(async () => {
+      const parsed = Schema.decodeUnknownOption(DurableDeferred.TokenParsed.FromString)(token)
+      const key = `${Option.match(parsed, { onNone: () => token, onSome: (p) => p.executionId })}-complete`
+      const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)))
+      return Array.from(digest.subarray(0, 16), (byte) => byte.toString(16).padStart(2, "0")).join("")
+    })
 
-      const release = (operation: string, waiter: Waiter, exit: Exit.Exit<Operation.Operation<M, R>, WaitError>) =>
-        Effect.zipRight(
-          DurableDeferred.done(Done, { token: DurableDeferred.Token.make(waiter.token), exit }),
-          Deferred.succeed(waiter.released, undefined)
-        ).pipe(Effect.zipLeft(Effect.sync(() => {
-          const rest = (waiters.get(operation) ?? []).filter((w) => w !== waiter)
-          if (rest.length === 0) waiters.delete(operation)
-          else waiters.set(operation, rest)
-        })))
+  const groupLayer = <RC>(
+    onComplete: ((completion: DurableWait.Completion<M, R>) => Effect.Effect<void, never, RC>) | undefined
+  ) =>
+    Group.toLayer(
+      Effect.gen(function*() {
+        const scope = yield* Effect.scope
+        const context = yield* Effect.context<WorkflowEngine.WorkflowEngine | OperationsClient.OperationsClient | RC>()
+        const waiters = new Map<string, Array<Waiter>>()
+        const polls = new Map<string, number>()
+        const incoming = yield* Queue.unbounded<string>()
 
-      const finish = (operation: string, exit: Exit.Exit<Operation.Operation<M, R>, WaitError>) =>
-        Effect.forEach(waiters.get(operation) ?? [], (waiter) => release(operation, waiter, exit), { discard: true })
-
-      const onEvent = (event: OperationPoller.WatchAllEvent<M, R>) =>
-        Effect.suspend(() => {
-          const count = (polls.get(event.name) ?? 0) + 1
-          polls.set(event.name, count)
-          if (event._tag === "WatchFailed") {
-            polls.delete(event.name)
-            return finish(event.name, Exit.fail(toWaitError(event.name, event.error, count)))
-          }
-          if (!Operation.isDone(event.operation)) return Effect.void
-          polls.delete(event.name)
-          return finish(event.name, Exit.succeed(event.operation))
-        })
-
-      // Operations handed over together are watched together: one watchAll per batch, each batch started as
-      // soon as the previous one is, so a burst of waits is one scheduler and a trickle costs a small one each.
-      yield* Queue.takeBetween(incoming, 1, Number.MAX_SAFE_INTEGER).pipe(
-        Effect.flatMap((batch) =>
-          OperationPoller.watchAll(batch, {
-            schema,
-            schedule: options.policy ?? Policy.defaultPolicy,
-            failureBackoff: options.failureBackoff,
-            concurrency: options.concurrency ?? 16
-          }).pipe(Stream.runForEach(onEvent), Effect.provide(context), Effect.forkIn(scope))
-        ),
-        Effect.forever,
-        Effect.forkIn(scope)
-      )
-
-      return Group.of({
-        Watch: (envelope) =>
-          Effect.gen(function*() {
-            const { deadline, operation, timeout, token } = envelope.payload
-            const waiter: Waiter = { token, released: yield* Deferred.make<void>() }
-            const others = waiters.get(operation)
-            waiters.set(operation, [...(others ?? []), waiter])
-            if (others === undefined) yield* Queue.offer(incoming, operation)
-            if (deadline !== undefined) {
-              const now = yield* Clock.currentTimeMillis
-              // after a restart the deadline may have passed already: it ends the wait at once
-              yield* Effect.sleep(Duration.millis(Math.max(0, deadline - now))).pipe(
-                Effect.zipRight(Effect.suspend(() =>
-                  release(
-                    operation,
-                    waiter,
-                    Exit.fail(
-                      new WaitTimeout({
-                        operation,
-                        timeout: timeout === undefined ? Duration.infinity : Duration.millis(timeout),
-                        polls: polls.get(operation) ?? 0
-                      })
-                    )
-                  )
-                )),
-                Effect.provide(context),
-                Effect.forkIn(scope)
-              )
-            }
-            yield* Deferred.await(waiter.released)
+        /** Takes the waiter out: true for the first caller only (the end of the polling and a deadline may race). */
+        const claim = (operation: string, waiter: Waiter) =>
+          Effect.sync(() => {
+            const all = waiters.get(operation) ?? []
+            if (!all.includes(waiter)) return false
+            const rest = all.filter((w) => w !== waiter)
+            if (rest.length === 0) waiters.delete(operation)
+            else waiters.set(operation, rest)
+            return true
           })
-      })
-    }),
-    { concurrency: "unbounded", mailboxCapacity: "unbounded" }
-  )
+
+        // The hook runs here, before the deferred is completed and the `Watch` answered: a crash in between
+        // hands the operation to the group again, which ends the wait again and runs the hook again with the
+        // same key (at least once, with a key, as DurableWait's). Each release runs in a fiber of its own so
+        // that a slow hook does not hold the polling of the others.
+        const deliver = (operation: string, waiter: Waiter, exit: Exit.Exit<Operation.Operation<M, R>, WaitError>) =>
+          Effect.gen(function*() {
+            if (onComplete !== undefined) {
+              const idempotencyKey = yield* completionKey(waiter.token)
+              yield* onComplete({
+                operation,
+                exit: Exit.flatMap(exit, (op) =>
+                  Operation.isDone(op) ? Exit.succeed(op) : Exit.die("a grouped wait ended on a running operation")),
+                idempotencyKey
+              }).pipe(Effect.catchAllDefect((defect) => Effect.logError("the completion hook of a grouped wait died", defect)))
+            }
+            yield* DurableDeferred.done(Done, { token: DurableDeferred.Token.make(waiter.token), exit })
+            yield* Deferred.succeed(waiter.released, undefined)
+          }).pipe(Effect.provide(context))
+
+        const release = (operation: string, waiter: Waiter, exit: Exit.Exit<Operation.Operation<M, R>, WaitError>) =>
+          Effect.flatMap(
+            claim(operation, waiter),
+            (claimed) => (claimed ? Effect.asVoid(Effect.forkIn(deliver(operation, waiter, exit), scope)) : Effect.void)
+          )
+
+        const finish = (operation: string, exit: Exit.Exit<Operation.Operation<M, R>, WaitError>) =>
+          Effect.forEach(waiters.get(operation) ?? [], (waiter) => release(operation, waiter, exit), { discard: true })
+
+        const onEvent = (event: OperationPoller.WatchAllEvent<M, R>) =>
+          Effect.suspend(() => {
+            const count = (polls.get(event.name) ?? 0) + 1
+            polls.set(event.name, count)
+            if (event._tag === "WatchFailed") {
+              polls.delete(event.name)
+              return finish(event.name, Exit.fail(toWaitError(event.name, event.error, count)))
+            }
+            if (!Operation.isDone(event.operation)) return Effect.void
+            polls.delete(event.name)
+            return finish(event.name, Exit.succeed(event.operation))
+          })
+
+        // Operations handed over together are watched together: one watchAll per batch, each batch started as
+        // soon as the previous one is, so a burst of waits is one scheduler and a trickle costs a small one each.
+        yield* Queue.takeBetween(incoming, 1, Number.MAX_SAFE_INTEGER).pipe(
+          Effect.flatMap((batch) =>
+            OperationPoller.watchAll(batch, {
+              schema,
+              schedule: options.policy ?? Policy.defaultPolicy,
+              failureBackoff: options.failureBackoff,
+              concurrency: options.concurrency ?? 16
+            }).pipe(Stream.runForEach(onEvent), Effect.provide(context), Effect.forkIn(scope))
+          ),
+          Effect.forever,
+          Effect.forkIn(scope)
+        )
+
+        return Group.of({
+          Watch: (envelope) =>
+            Effect.gen(function*() {
+              const { deadline, operation, timeout, token } = envelope.payload
+              const others = waiters.get(operation)
+              // The same message again (the cluster hands an unanswered message over again after 10 minutes; it
+              // skips those in progress, but a second waiter would run the hook twice): join the first.
+              const same = others?.find((w) => w.token === token)
+              if (same !== undefined) return yield* Deferred.await(same.released)
+              const waiter: Waiter = { token, released: yield* Deferred.make<void>() }
+              waiters.set(operation, [...(others ?? []), waiter])
+              if (others === undefined) yield* Queue.offer(incoming, operation)
+              if (deadline !== undefined) {
+                const now = yield* Clock.currentTimeMillis
+                // after a restart the deadline may have passed already: it ends the wait at once
+                yield* Effect.sleep(Duration.millis(Math.max(0, deadline - now))).pipe(
+                  Effect.zipRight(Effect.suspend(() =>
+                    release(
+                      operation,
+                      waiter,
+                      Exit.fail(
+                        new WaitTimeout({
+                          operation,
+                          timeout: timeout === undefined ? Duration.infinity : Duration.millis(timeout),
+                          polls: polls.get(operation) ?? 0
+                        })
+                      )
+                    )
+                  )),
+                  Effect.provide(context),
+                  Effect.forkIn(scope)
+                )
+              }
+              yield* Deferred.await(waiter.released)
+            })
+        })
+      }),
+      { concurrency: "unbounded", mailboxCapacity: "unbounded" }
+    )
 
   const layer: GroupedWait<M, R, I>["layer"] = (layerOptions) => {
-    const onComplete = layerOptions?.onComplete
     const registered = workflow.toLayer((payload) =>
       Effect.gen(function*() {
         const token = yield* DurableDeferred.token(Done)
-        // One activity: the deadline counts from the time the operation is handed to its group.
-        yield* Activity.make({
-          name: "watch",
-          execute: Effect.gen(function*() {
-            const at = yield* Clock.currentTimeMillis
-            const deadline = payload.timeout === undefined ? {} : { deadline: at + payload.timeout, timeout: payload.timeout }
-            const client = yield* Group.client
-            yield* Effect.orDie(
-              client(groupOf(payload.operation)).Watch({ operation: payload.operation, token, ...deadline }, { discard: true })
-            )
-          })
-        })
-        const outcome = yield* Effect.either(DurableDeferred.await(Done))
-        if (onComplete !== undefined) {
-          yield* Loop.complete((idempotencyKey) =>
-            onComplete({
-              operation: payload.operation,
-              exit: Either.match(outcome, {
-                onLeft: Exit.fail,
-                onRight: (op) => Operation.isDone(op) ? Exit.succeed(op) : Exit.die("a grouped wait ended on a running operation")
-              }),
-              idempotencyKey
-            })
-          )
-        }
-        return yield* outcome
+        // The hand-over is the `Watch` message itself, keyed by the deferred's token: a replay of this body
+        // sends it again and the store drops the copy, so the payload (and the deadline in it, counted from
+        // the first hand-over) is the first one's. No activity records it: that would be one more message,
+        // and one more read of the store, per wait.
+        const at = yield* Clock.currentTimeMillis
+        const deadline = payload.timeout === undefined ? {} : { deadline: at + payload.timeout, timeout: payload.timeout }
+        const client = yield* Group.client
+        yield* Effect.orDie(
+          client(groupOf(payload.operation)).Watch({ operation: payload.operation, token, ...deadline }, { discard: true })
+        )
+        // the group ran the completion hook before completing the deferred
+        return yield* DurableDeferred.await(Done)
       })
     )
-    return Layer.merge(registered, groupLayer)
+    return Layer.merge(registered, groupLayer(layerOptions?.onComplete))
   }
 
+  const grammar = options.grammar ?? OperationName.standard
   const payloadOf = (operation: string, waitOptions: DurableWait.WaitOptions | undefined) =>
-    Either.match(OperationName.parse(operation), {
-      onLeft: (error) => Effect.fail(new OperationsError.InvalidName({ method: "get", input: operation, reason: error.message })),
-      onRight: (valid) =>
-        Effect.succeed(
-          waitOptions?.timeout === undefined
-            ? { operation: valid }
-            : { operation: valid, timeout: Loop.toMillis(waitOptions.timeout) }
-        )
-    })
+    Names.payloadOf(operation, grammar, waitOptions?.timeout)
 
   const wait: GroupedWait<M, R, I>["wait"] = (operation, waitOptions) =>
     Effect.gen(function*() {

@@ -2,7 +2,7 @@ import { WorkflowEngine } from "@effect/workflow"
 import { assert, describe, it } from "@effect/vitest"
 import { DurableWait } from "@longrunning/durable"
 import { Policy } from "@longrunning/polling"
-import { Operation, Status } from "@longrunning/schema"
+import { Operation, OperationName, Status } from "@longrunning/schema"
 import { TestOperations } from "@longrunning/testing"
 import { Chunk, Duration, Effect, Exit, Fiber, Layer, Option, Ref, Schema, TestClock, TestServices } from "effect"
 
@@ -30,6 +30,13 @@ const suspended = <M, R, I>(wait: DurableWait.DurableWait<M, R, I>, operation: s
   })
 
 const TestLayer = layerWith(Wait.layer())
+
+const Colons = DurableWait.make({
+  name: "TestWaitColons",
+  schema: ClusterOperation,
+  policy: Policy.fixed("10 seconds"),
+  grammar: OperationName.grammar({ colons: true })
+})
 
 /**
  * Forks `effect` and returns once it has registered `sleeps` more sleeps on the TestClock. The engine hashes
@@ -87,6 +94,31 @@ describe("DurableWait", () => {
       const error = yield* Effect.flip(Wait.wait("projects/demo/../operations/x"))
       assert.strictEqual(error._tag, "InvalidName")
       assert.deepStrictEqual(yield* TestOperations.calls, [])
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("names of another grammar: refused by default, stored under the service's grammar", () =>
+    Effect.gen(function*() {
+      const colon = "operations/serviceConfigs.svc:1f2e"
+      const error = yield* Effect.flip(Wait.submit(colon))
+      assert.strictEqual(error._tag, "InvalidName")
+      assert.strictEqual(yield* Colons.submit(colon), yield* Colons.executionId(colon))
+      // a URL with credentials is refused whatever the grammar, and they are not echoed
+      const url = yield* Effect.flip(Colons.submit("https://u:pw@servicemanagement.googleapis.com/v1/operations/a:b"))
+      assert.strictEqual(url._tag, "InvalidName")
+      assert.notInclude(url.message, "pw@")
+      assert.deepStrictEqual((yield* TestOperations.calls).filter((c) => c.name !== colon), [])
+    }).pipe(Effect.provide(layerWith(Layer.merge(Wait.layer(), Colons.layer())))))
+
+  it.effect("a full operation URL is waited on as given: polled at its host and version", () =>
+    Effect.gen(function*() {
+      const url = `https://dataproc.googleapis.com/v1/${name}`
+      yield* TestOperations.create(name)
+      yield* Clusters.completeAt(name, "15 seconds", { clusterName: "c1" })
+      const fiber = yield* forkStarted(Wait.result(url))
+      yield* TestClock.adjust("1 minute")
+      assert.deepStrictEqual(yield* Fiber.join(fiber), Option.some({ clusterName: "c1" }))
+      assert.deepStrictEqual(yield* pollTimes, [0, 10_000, 20_000])
+      assert.notStrictEqual(yield* Wait.executionId(url), yield* Wait.executionId(name))
     }).pipe(Effect.provide(TestLayer)))
 
   it.effect("the timeout ends the wait at its deadline with WaitTimeout", () =>

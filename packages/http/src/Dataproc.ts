@@ -357,6 +357,53 @@ export const workflowTemplates = {
     )
 }
 
+// The start methods above, by HTTP method and path: one pattern each, where the method takes its request id.
+const segmentOf = "[^/:]+"
+const regionPath = `projects/${segmentOf}/regions/${segmentOf}`
+const locationPath = `projects/${segmentOf}/locations/${segmentOf}`
+const clusterPath = `${regionPath}/clusters/${segmentOf}`
+const startPaths: ReadonlyArray<readonly ["POST" | "PATCH" | "DELETE", RegExp, "query" | "body"]> = [
+  ["POST", new RegExp(`^${regionPath}/clusters$`), "query"],
+  ["PATCH", new RegExp(`^${clusterPath}$`), "query"],
+  ["DELETE", new RegExp(`^${clusterPath}$`), "query"],
+  ["POST", new RegExp(`^${clusterPath}:(?:start|stop|repair)$`), "body"],
+  ["POST", new RegExp(`^${clusterPath}/nodeGroups$`), "query"],
+  ["POST", new RegExp(`^${clusterPath}/nodeGroups/${segmentOf}:(?:resize|repair)$`), "body"],
+  ["POST", new RegExp(`^${locationPath}/batches$`), "query"],
+  ["POST", new RegExp(`^${locationPath}/sessions$`), "query"],
+  ["POST", new RegExp(`^${locationPath}/sessions/${segmentOf}:terminate$`), "body"],
+  ["DELETE", new RegExp(`^${locationPath}/sessions/${segmentOf}$`), "query"],
+  ["POST", new RegExp(`^${regionPath}/workflowTemplates/${segmentOf}:instantiate$`), "body"],
+  ["POST", new RegExp(`^${regionPath}/workflowTemplates:instantiateInline$`), "query"]
+]
+
+/**
+ * Where a Dataproc start method takes its request id, found by its HTTP method and path (relative to the
+ * version root, as a `StartRequest`'s): the same place the calls of this module put it. `undefined` for a
+ * request that is not one of them, e.g. a call of `lro start` to another method.
+ *
+ * @example
+ * ```ts
+ * import * as Dataproc from "@longrunning/http/Dataproc"
+ *
+ * Dataproc.requestIdLocation("POST", "projects/p/regions/r/clusters/c:stop") // { in: "body" }
+ * Dataproc.requestIdLocation("POST", "projects/p/regions/r/clusters") // { in: "query" }
+ * Dataproc.requestIdLocation("GET", "projects/p/regions/r/clusters") // undefined
+ * ```
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const requestIdLocation = (
+  method: string,
+  path: string
+): OperationsClient.RequestIdLocation | undefined => {
+  for (const [httpMethod, pattern, place] of startPaths) {
+    if (httpMethod === method && pattern.test(path)) return { in: place }
+  }
+  return undefined
+}
+
 /**
  * Sends a start call with the client of the context: its path parameters are checked first (each one URL
  * path segment, else `InvalidName` and nothing is sent), then `OperationsClient.start` sends it and decodes

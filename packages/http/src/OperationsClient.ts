@@ -264,7 +264,7 @@ export interface Options {
   readonly apiClient?: string | undefined
   /** More headers for every request. Names and values are checked when the client is made (`InvalidHeader`). */
   readonly headers?: Readonly<Record<string, string>> | undefined
-  /** The time one attempt may take, reading the body included. Defaults to 30 seconds. */
+  /** The time one attempt may take, reading the body included. Defaults to {@link defaultTimeout} (30 seconds). */
   readonly timeout?: Duration.DurationInput | undefined
   /**
    * The time one call may take, every attempt and wait between them included. Defaults to
@@ -287,6 +287,22 @@ export interface Options {
    */
   readonly spans?: boolean | undefined
 }
+
+/**
+ * The default time one attempt may take, reading the body included: 30 seconds.
+ *
+ * @example
+ * ```ts
+ * import { OperationsClient } from "@longrunning/http"
+ * import { Duration } from "effect"
+ *
+ * Duration.toSeconds(OperationsClient.defaultTimeout) // 30
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
 /**
  * The default time one call may take, retries included: 3 minutes.
@@ -374,7 +390,7 @@ export const makeWith = Effect.fnUntraced(function*(exchange: HttpExchange.Servi
   }
   for (const name in headers) yield* Errors.checkHeader(name, headers[name]!)
   const spans = options.spans === true
-  const attemptTimeout = Duration.decode(options.timeout ?? Duration.seconds(30))
+  const attemptTimeout = Duration.decode(options.timeout ?? defaultTimeout)
   const send = Sender.make({
     exchange,
     credentials,

@@ -300,8 +300,12 @@ export const isMalformedResponse = (u: unknown): u is MalformedResponse =>
 const printableQuote = (text: string): string =>
   JSON.stringify(text).replace(/[^\x20-\x7e]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`)
 
+// `scheme://user:password@host...`: the userinfo of a URL given as a name, up to the first `@` before the path.
+const userinfo = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i
+
 /**
- * A name or collection refused before any request was sent. `reason` says why, as text.
+ * A name or collection refused before any request was sent. `reason` says why, as text. A URL's userinfo
+ * (`user:password@`) is not kept: `input` holds `***@` in its place, so the error can be logged.
  *
  * @example
  * ```ts
@@ -323,6 +327,13 @@ export class InvalidName extends Schema.TaggedError<InvalidName>("@longrunning/h
    * @since 0.1.0
    */
   readonly [TypeId]: TypeId = TypeId
+
+  constructor(
+    props: { readonly method: Method; readonly input: string; readonly reason: string },
+    options?: Schema.MakeOptions
+  ) {
+    super({ ...props, input: props.input.replace(userinfo, "$1***@") }, options)
+  }
 
   override get message(): string {
     const shown = this.input.length > 200 ? `${this.input.slice(0, 200)}...` : this.input

@@ -219,4 +219,45 @@ describe("starting operations", () => {
         assert.match(String(id), /^[0-9a-f-]{36}$/, call.method)
       })
     }))
+
+  it("requestIdLocation finds, from the HTTP method and path alone, where each call of the module puts its request id", () => {
+    const cluster = { ...region, clusterName: "c1" }
+    const group = { ...cluster, nodeGroup: "g1" }
+    const location = { projectId: "p", location: "us-central1" }
+    const calls: ReadonlyArray<{ readonly method: string; readonly request: OperationsClient.StartRequest }> = [
+      Dataproc.clusters.create(region, { clusterName: "c1" }),
+      Dataproc.clusters.update({ ...cluster, updateMask: "labels" }, {}),
+      Dataproc.clusters.delete(cluster),
+      Dataproc.clusters.start(cluster),
+      Dataproc.clusters.stop(cluster),
+      Dataproc.clusters.repair(cluster, {}),
+      Dataproc.nodeGroups.create(cluster, {}),
+      Dataproc.nodeGroups.resize(group, { size: 2 }),
+      Dataproc.nodeGroups.repair(group, {}),
+      Dataproc.batches.create(location, {}),
+      Dataproc.sessions.create({ ...location, sessionId: "s1" }, {}),
+      Dataproc.sessions.terminate({ ...location, session: "s1" }),
+      Dataproc.sessions.delete({ ...location, session: "s1" }),
+      Dataproc.workflowTemplates.instantiate({ ...region, template: "t1" }),
+      Dataproc.workflowTemplates.instantiateInline(region, {})
+    ]
+    for (const call of calls) {
+      assert.isDefined(call.request.requestId, call.method)
+      assert.deepStrictEqual(Dataproc.requestIdLocation(call.request.method ?? "POST", call.request.path), call.request.requestId, call.method)
+    }
+    // Not a start method of the module: another HTTP method, a read, a custom method without an id, a deeper path.
+    for (
+      const [method, path] of [
+        ["GET", "projects/p/regions/r/clusters"],
+        ["POST", "projects/p/regions/r/clusters/c1"],
+        ["POST", "projects/p/regions/r/clusters/c1:diagnose"],
+        ["DELETE", "projects/p/locations/l/batches/b1"],
+        ["POST", "projects/p/regions/r/clusters/c1/extra"],
+        ["POST", "projects/p/regions/r/clusters/c1:start/x"],
+        ["POST", "v1/projects/p/regions/r/clusters"]
+      ] as const
+    ) {
+      assert.isUndefined(Dataproc.requestIdLocation(method, path), `${method} ${path}`)
+    }
+  })
 })

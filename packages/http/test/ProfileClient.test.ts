@@ -10,6 +10,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
 import { Credentials, Endpoint, OperationsClient, OperationsError, ServiceProfile } from "../src/index.js"
 import { cases } from "./profileCases.js"
 
@@ -257,6 +258,25 @@ describe("the client takes a service profile", () => {
         const { exit, sent } = yield* withClient({}, (c) => c.cancel("https://run.googleapis.com/v2/projects/p/locations/l/operations/o"))
         assert.strictEqual(failure(exit)._tag, "Unsupported")
         assert.deepStrictEqual(sent, [])
+      }))
+
+    it.effect("a URL's user:password is refused and kept out of the error: its input, message and encoding", () =>
+      Effect.gen(function*() {
+        const url = "https://alice:s3cr3t-pw@dataproc.googleapis.com/v1/projects/p/regions/r/operations/o"
+        const calls = [
+          (c: OperationsClient.Service) => Effect.asVoid(c.get(url)),
+          (c: OperationsClient.Service) => Effect.asVoid(c.list(url))
+        ]
+        for (const call of calls) {
+          const { exit, sent } = yield* withClient({}, call)
+          const error = failure(exit)
+          assert.deepStrictEqual(sent, [])
+          if (!OperationsError.isInvalidName(error)) return assert.fail(`expected InvalidName, got ${error._tag}`)
+          const seen = JSON.stringify(Schema.encodeSync(OperationsError.InvalidName)(error)) + error.message + error.input
+          assert.notInclude(seen, "s3cr3t-pw")
+          assert.notInclude(seen, "alice")
+          assert.include(seen, "https://***@dataproc.googleapis.com/v1/projects/p/regions/r/operations/o")
+        }
       }))
 
     it.effect("a host outside the universe domain, or plain http, is refused: the token goes nowhere else", () =>

@@ -15,7 +15,6 @@ import * as OperationName from "@longrunning/schema/OperationName"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
@@ -179,7 +178,10 @@ const parseStore = (text: string) =>
 
 /** What `lro wait` was given, as far as a durable wait cares. */
 export interface WaitFlags {
+  /** The operation's name (a full URL's name: this process's client is made for the URL's host). */
   readonly name: string
+  /** The operation as given: the name, or its full URL. */
+  readonly reference: string
   readonly durable: boolean
   readonly store: Option.Option<string>
   readonly cancelOnInterrupt: boolean
@@ -284,6 +286,8 @@ export const wait = <ES, RS, EC>(
   flags: WaitFlags,
   context: {
     readonly schedule: Policy.Policy
+    /** The service's name grammar: the name was checked with it already, and the wait checks it again. */
+    readonly grammar: OperationName.Grammar
     readonly timeout: Duration.Duration | undefined
     readonly client: Layer.Layer<OperationsClient.OperationsClient, EC, HttpClient.HttpClient>
     readonly show: (snapshots: Stream.Stream<Operation.Operation, WaitFailure>) => Effect.Effect<void, ES, RS>
@@ -299,12 +303,6 @@ export const wait = <ES, RS, EC>(
           "be resumed; `lro cancel NAME` cancels the operation"
       })
     }
-    // A malformed name is refused before the store is opened, as DurableWait would refuse it after.
-    yield* Either.match(OperationName.parse(flags.name), {
-      onLeft: (error) =>
-        Effect.fail(new OperationsError.InvalidName({ method: "get", input: flags.name, reason: error.message })),
-      onRight: () => Effect.void
-    })
     const store = yield* parseStore(Option.getOrElse(flags.store, () => defaultStore))
     if (store._tag === "Postgres") {
       const ignored = [...policyFlags(flags), ...clientFlags(flags)]
@@ -316,19 +314,20 @@ export const wait = <ES, RS, EC>(
         })
       }
       const [Durable, Pg] = yield* loadPostgres("lro wait --durable")
-      const Wait = Durable.make({ name: sharedWorkflow })
+      const Wait = Durable.make({ name: sharedWorkflow, grammar: context.grammar })
       const engine = Pg.layer({ url: store.url, runner: false, shardingConfig })
       return yield* Effect.scoped(Effect.gen(function*() {
         const mailbox = yield* Mailbox.make<Operation.Operation, WaitFailure>()
         const workflows = yield* Effect.mapError(Layer.build(engine), storeFailed(store))
-        const awaited = Effect.flatMap(Wait.wait(flags.name, { timeout: context.timeout }), (done) => mailbox.offer(done))
+        // The workers poll with their own client: a full URL keeps its host and version for them.
+        const awaited = Effect.flatMap(Wait.wait(flags.reference, { timeout: context.timeout }), (done) => mailbox.offer(done))
         yield* Effect.forkScoped(Effect.provide(Mailbox.into(awaited, mailbox), workflows))
         return yield* context.show(Mailbox.toStream(mailbox))
       }))
     }
 
     const [Durable, Sqlite] = yield* loadSqlite("lro wait --durable")
-    const Wait = Durable.make({ name: workflowName(flags), policy: context.schedule })
+    const Wait = Durable.make({ name: workflowName(flags), policy: context.schedule, grammar: context.grammar })
     return yield* Effect.scoped(Effect.gen(function*() {
       const mailbox = yield* Mailbox.make<Operation.Operation, WaitFailure>()
       const client = Context.get(yield* Layer.build(context.client), OperationsClient.OperationsClient)

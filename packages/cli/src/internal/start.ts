@@ -1,4 +1,5 @@
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Dataproc from "@longrunning/http/Dataproc"
 import type * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -22,32 +23,24 @@ export interface Input {
   /** `KEY=VALUE`, in order; a key given twice is sent twice. */
   readonly params: ReadonlyArray<string>
   readonly requestId: Option.Option<string>
-  /** Whether the path is Dataproc's, whose methods above are known to take a request id. */
+  /** Whether the call goes to Dataproc, whose start methods are known to take a request id. */
   readonly dataproc: boolean
 }
 
-// Dataproc's methods that start an operation and take a request id (AIP-155): creates and deletes of
-// clusters, batches, sessions and node groups, and their custom methods.
-const takesRequestId = /(?:^|\/)(?:clusters|batches|sessions|nodeGroups|workflowTemplates)(?:\/[^/:]+)?(?::[A-Za-z]+)?$/
-
-// Custom methods whose request message carries the id in the body (StartClusterRequest and the like);
-// every other method takes it as the `requestId` query parameter.
-const idInBody = /:(?:start|stop|repair|resize|instantiate)$/
-
 /**
- * Where the call takes its request id: the custom methods above in the body, other methods in the query;
- * `undefined` for a path not known to take one (any path of another service), unless `--request-id` was given.
+ * Where the call takes its request id: a Dataproc start method where `Dataproc.requestIdLocation` says (the
+ * place the library's typed calls use); any other call with `--request-id` in the query; `undefined` for a
+ * call not known to take one (another service's, or another Dataproc method) without `--request-id`.
  */
 export const requestIdLocation = (
+  method: Method,
   path: string,
   given: boolean,
   dataproc: boolean
-): OperationsClient.RequestIdLocation | undefined =>
-  !given && !(dataproc && takesRequestId.test(path))
-    ? undefined
-    : idInBody.test(path)
-    ? { in: "body" }
-    : { in: "query" }
+): OperationsClient.RequestIdLocation | undefined => {
+  const known = dataproc ? Dataproc.requestIdLocation(method, path) : undefined
+  return known ?? (given ? { in: "query" } : undefined)
+}
 
 const paramKey = /^[A-Za-z_][A-Za-z0-9_.]*$/
 
@@ -115,7 +108,7 @@ export const request = (input: Input): Effect.Effect<OperationsClient.StartReque
     }
     let body = Option.isSome(input.data) ? yield* readData(input.data.value) : undefined
     const query = yield* readParams(input.params)
-    const location = requestIdLocation(input.path, Option.isSome(input.requestId), input.dataproc)
+    const location = requestIdLocation(input.method, input.path, Option.isSome(input.requestId), input.dataproc)
     if (Option.isSome(input.requestId)) {
       const id = input.requestId.value
       if (!printable.test(id)) {
