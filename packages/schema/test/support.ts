@@ -91,9 +91,11 @@ export const issuePaths = (error: ParseResult.ParseError): ReadonlyArray<string>
 
 /**
  * A copy without `undefined`-valued keys: an optional field set to `undefined` and an absent one are the
- * same value on the wire. Only plain objects and arrays are copied; class instances are kept.
+ * same value on the wire; so are `-0` and `0` (JSON writes both as `0`). Only plain objects and arrays are
+ * copied; class instances are kept.
  */
 export const dropUndefined = (value: unknown): unknown => {
+  if (Object.is(value, -0)) return 0
   if (Array.isArray(value)) return value.map(dropUndefined)
   if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value
   const out: Record<string, unknown> = {}
