@@ -1,7 +1,8 @@
 /**
  * A few of figure 1's contenders against each other, interleaved round by round in one process (not part of
  * `pnpm bench`): for checking one change on a loaded machine, where only ratios taken in the same round mean
- * anything.
+ * anything. In one process a contender also pays for what the one before it left (garbage, recompiled shared
+ * code): `pnpm bench` runs each contender of figures 1-3 in its own process (`servers/contender.ts`).
  *
  *   pnpm build
  *   node --import tsx bench/compare.ts [in flight = 32] [rounds = 10] [requests = 4000] [contenders = raw,ours,typed]
