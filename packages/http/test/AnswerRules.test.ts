@@ -6,15 +6,7 @@ import * as Exit from "effect/Exit"
 import * as Stream from "effect/Stream"
 import * as fs from "node:fs"
 import * as path from "node:path"
-
-// A client whose every get answers `json`.
-const answering = (json: unknown) =>
-  OperationsClient.fromTransport({
-    get: () => Effect.succeed({ json, httpStatus: 200 }),
-    list: () => Effect.die("unused"),
-    cancel: () => Effect.die("unused"),
-    delete: () => Effect.die("unused")
-  })
+import { answering } from "./fake.js"
 
 // Compute Engine's own Operation type, as recorded (schema's fixtures/payloads-multi holds the file).
 const compute = {

@@ -1,5 +1,4 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as Answer from "@longrunning/schema/Answer"
 import * as Dataproc from "@longrunning/schema/Dataproc"
 import * as Operation from "@longrunning/schema/Operation"
@@ -15,21 +14,13 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { answering } from "./fake.js"
 
 // The typed get: `OperationsClient.get(name, schema)` decodes with the schema's straight-line decoder
 // (`Operation.fastDecoder`) and goes to the schema only when that cannot tell. These tests hold it to what
 // the schema itself answers, and show that a typical body never reaches the schema.
 
 const asked = "projects/my-project/regions/us-central1/operations/op-1"
-
-/** A client over a test transport whose every get answers `json`. */
-const answering = (json: unknown) =>
-  OperationsClient.fromTransport({
-    get: () => Effect.succeed({ json, httpStatus: 200 }),
-    list: () => Effect.die("unused"),
-    cancel: () => Effect.die("unused"),
-    delete: () => Effect.die("unused")
-  })
 
 const renderPath = (keys: ReadonlyArray<PropertyKey>): string =>
   "$" + keys.map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("")
@@ -133,7 +124,8 @@ const underAsked = (json: unknown): unknown => (Predicate.isObject(json) ? { ...
 describe("the typed get decodes exactly as the schema does", () => {
   const subjects = [
     ["Dataproc.Operations.clustersCreate", Dataproc.Operations.clustersCreate],
-    ["Dataproc.DataprocOperation", Dataproc.DataprocOperation]
+    ["Dataproc.DataprocOperation", Dataproc.DataprocOperation],
+    ["Operation.Operation (the untyped get's)", Operation.Operation]
   ] as const
 
   for (const [label, schema] of subjects) {
@@ -193,6 +185,10 @@ describe("a typical typed body takes the straight-line decoder, and only it", ()
       const op = yield* answering({ ...(typical() as object), probe }).get(asked, Dataproc.Operations.clustersCreate)
       assert.strictEqual(op._tag, "Running")
       assert.strictEqual(reads, 1)
+      reads = 0
+      const untyped = yield* answering({ ...(typical() as object), probe }).get(asked)
+      assert.strictEqual(untyped._tag, "Running")
+      assert.strictEqual(reads, 1, "the untyped get takes Operation.Operation's straight-line decoder too")
       reads = 0
       Schema.decodeUnknownSync(Dataproc.Operations.clustersCreate)({ ...(typical() as object), probe })
       assert.strictEqual(reads, 1, "the schema's decode checks the nesting once itself")

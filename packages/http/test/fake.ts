@@ -2,6 +2,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as OperationsClient from "@longrunning/http/OperationsClient"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -71,3 +72,12 @@ export const json = (status: number, value: unknown, headers?: Record<string, st
   body: JSON.stringify(value),
   ...(headers === undefined ? {} : { headers })
 })
+
+/** A client over a test transport whose every get answers `json` (a 200 with that body, already parsed). */
+export const answering = (json: unknown) =>
+  OperationsClient.fromTransport({
+    get: () => Effect.succeed({ json, httpStatus: 200 }),
+    list: () => Effect.die("unused"),
+    cancel: () => Effect.die("unused"),
+    delete: () => Effect.die("unused")
+  })

@@ -6,6 +6,8 @@ import type { AddressInfo } from "node:net"
 export interface Seen {
   readonly method: string
   readonly url: string
+  /** The request body as text ("" when there was none). */
+  readonly body: string
 }
 
 /** A server on 127.0.0.1 answering with `handler` (which may never answer), closed with the scope. */
@@ -14,9 +16,13 @@ export const server = (handler: (request: Http.IncomingMessage, response: Http.S
     Effect.async<{ readonly url: string; readonly seen: Array<Seen>; readonly server: Http.Server }>((resume) => {
       const seen: Array<Seen> = []
       const s = Http.createServer((request, response) => {
-        request.resume()
+        let body = ""
+        request.setEncoding("utf8")
+        request.on("data", (chunk: string) => {
+          body += chunk
+        })
         request.on("end", () => {
-          seen.push({ method: request.method ?? "", url: request.url ?? "" })
+          seen.push({ method: request.method ?? "", url: request.url ?? "", body })
           handler(request, response)
         })
       })

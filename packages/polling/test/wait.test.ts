@@ -9,9 +9,7 @@ import * as UndiciHttpClient from "@longrunning/http/UndiciHttpClient"
 import { OperationPoller, Policy } from "@longrunning/polling"
 import { Code, Status } from "@longrunning/schema"
 import { Clock, Duration, Effect, Fiber, Layer, Option, Schedule, Stream, TestClock } from "effect"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
-import { json } from "./loopback.js"
+import { json, server } from "./loopback.js"
 
 const name = "projects/p/locations/us-central1/operations/o"
 const runningAs = (name: string) => ({ name, metadata: { "@type": "type.googleapis.com/google.cloud.run.v2.Job" } })
@@ -189,33 +187,17 @@ describe(":wait where the profile has it", () => {
 })
 
 describe(":wait over a loopback socket, with the real client", () => {
-  // A loopback server that records `METHOD URL BODY` and answers with `handler`.
+  // The loopback server, answering with `handler`; what it was sent as `METHOD URL BODY`.
   const recordingServer = (handler: (method: string, url: string) => readonly [number, unknown]) =>
-    Effect.acquireRelease(
-      Effect.async<{ readonly url: string; readonly seen: Array<string>; readonly server: Http.Server }>((resume) => {
-        const seen: Array<string> = []
-        const s = Http.createServer((request, response) => {
-          let body = ""
-          request.setEncoding("utf8")
-          request.on("data", (chunk: string) => {
-            body += chunk
-          })
-          request.on("end", () => {
-            seen.push(`${request.method} ${request.url}${body === "" ? "" : ` ${body}`}`)
-            const [status, answer] = handler(request.method ?? "", request.url ?? "")
-            json(response, status, answer)
-          })
-        })
-        s.listen(0, "127.0.0.1", () => {
-          const { port } = s.address() as AddressInfo
-          resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, seen, server: s }))
-        })
+    Effect.map(
+      server((request, response) => {
+        const [status, answer] = handler(request.method ?? "", request.url ?? "")
+        json(response, status, answer)
       }),
-      ({ server: s }) =>
-        Effect.async<void>((resume) => {
-          s.closeAllConnections()
-          s.close(() => resume(Effect.void))
-        })
+      (s) => ({
+        url: s.url,
+        lines: () => s.seen.map((r) => `${r.method} ${r.url}${r.body === "" ? "" : ` ${r.body}`}`)
+      })
     )
 
   const client = (url: string, profile: ServiceProfile.ServiceProfile) =>
@@ -231,7 +213,7 @@ describe(":wait over a loopback socket, with the real client", () => {
       const result = yield* OperationPoller.wait(name, { timeout: "1 minute" }).pipe(Effect.provide(client(s.url, ServiceProfile.cloudRun)))
       assert.strictEqual(result._tag, "Succeeded")
       // one attempt is 30 s by default: the server is asked for 28 s, leaving 2 for the answer
-      assert.deepStrictEqual(s.seen, [`POST /v2/${name}:wait {"timeout":"28s"}`, `GET /v2/${name}`])
+      assert.deepStrictEqual(s.lines(), [`POST /v2/${name}:wait {"timeout":"28s"}`, `GET /v2/${name}`])
     })))
 
   it.live("Vertex AI: the timeout as a query parameter; a done answer ends the wait in one request", () =>
@@ -241,10 +223,10 @@ describe(":wait over a loopback socket, with the real client", () => {
         Effect.provide(client(s.url, ServiceProfile.vertexAi))
       )
       assert.strictEqual(result._tag, "Succeeded")
-      assert.strictEqual(s.seen.length, 1)
-      assert.match(s.seen[0]!, new RegExp(`^POST /v1/${name}:wait\\?timeout=[0-9.]+s$`))
+      assert.strictEqual(s.lines().length, 1)
+      assert.match(s.lines()[0]!, new RegExp(`^POST /v1/${name}:wait\\?timeout=[0-9.]+s$`))
       // what is left of the 10 seconds, less the 2 s margin
-      const asked = Number(/timeout=([0-9.]+)s/.exec(s.seen[0]!)![1])
+      const asked = Number(/timeout=([0-9.]+)s/.exec(s.lines()[0]!)![1])
       assert.isAbove(asked, 5)
       assert.isAtMost(asked, 8)
     })))

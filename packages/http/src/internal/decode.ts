@@ -1,5 +1,4 @@
 import * as Answer from "@longrunning/schema/Answer"
-import * as Any from "@longrunning/schema/Any"
 import * as Operation from "@longrunning/schema/Operation"
 import * as OperationName from "@longrunning/schema/OperationName"
 import * as Proto from "@longrunning/schema/Proto"
@@ -70,55 +69,25 @@ export const fromSchema = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => {
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && Object.getPrototypeOf(u) === Object.prototype
 
-// The result is built on the object of unknown fields, in place: V8 keeps a copy made by spreading a
-// non-empty object into a literal with more fields alive through young-generation collections.
-const tags: {
-  readonly Running: { readonly _tag: "Running" }
-  readonly Succeeded: { readonly _tag: "Succeeded" }
-  readonly Failed: { readonly _tag: "Failed" }
-  readonly DoneWithoutResult: { readonly _tag: "DoneWithoutResult" }
-} = {
-  Running: { _tag: "Running" },
-  Succeeded: { _tag: "Succeeded" },
-  Failed: { _tag: "Failed" },
-  DoneWithoutResult: { _tag: "DoneWithoutResult" }
-}
-
 /**
- * The untyped `Operation.Operation` decoded by hand, for the shapes that need no checking beyond their
- * types: Anys for metadata and response, no `error`, no `_tag`. It builds what the schema builds (the same
- * fields in the same order, the Anys by reference); any other input is left to the schema, which then also
- * reports the errors.
+ * @internal The decoder of a typed operation schema: the schema's own straight-line decoder
+ * (`Operation.fastDecoder`), on a body whose nesting `decodeBody` has checked, and the schema itself only
+ * when that decoder cannot tell, for the value or the exact error the schema gives.
  */
-const fastUntyped = (json: unknown): Operation.Operation | undefined => {
-  if (!isPlainObject(json) || Object.hasOwn(json, "_tag")) return undefined
-  const { done, error, metadata, name, response } = json
-  if (name != null && typeof name !== "string") return undefined
-  if (metadata != null && !Any.isAny(metadata)) return undefined
-  if (done != null && typeof done !== "boolean") return undefined
-  if (error != null) return undefined
-  if (response != null && (done !== true || !Any.isAny(response))) return undefined
-  const rest: Record<string, unknown> = {}
-  for (const key in json) {
-    // assigned, "__proto__" would set the prototype of the result: the schema keeps it as a field
-    if (key === "__proto__") return undefined
-    if (key !== "name" && key !== "metadata" && key !== "done" && key !== "error" && key !== "response") {
-      rest[key] = json[key]
-    }
+export const typedDecoder = <M, R, I>(schema: Schema.Schema<Operation.Operation<M, R>, I>): Decoder<Operation.Operation<M, R>> => {
+  const fast = Operation.fastDecoder(schema)
+  if (Option.isNone(fast)) return fromSchema(schema)
+  const decode = fast.value
+  // A typed get makes its decoder per call: the schema's is made only when the straight-line one cannot tell.
+  let slow: Decoder<Operation.Operation<M, R>> | undefined
+  return (json) => {
+    const value = decode(json)
+    return value === undefined ? (slow ??= fromSchema(schema))(json) : Either.right(value)
   }
-  const common = { name: name ?? "", ...(metadata == null ? {} : { metadata }) }
-  if (done !== true) return Object.assign(rest, tags.Running, common)
-  if (response != null) return Object.assign(rest, tags.Succeeded, common, { response })
-  return Object.assign(rest, tags.DoneWithoutResult, common)
 }
 
-const untypedSchemaDecoder = fromSchema(Operation.Operation)
-
-/** @internal The decoder of untyped operations, with its fast path, whatever their name. */
-export const untypedDecoder: Decoder<Operation.Operation> = (json) => {
-  const fast = fastUntyped(json)
-  return fast === undefined ? untypedSchemaDecoder(json) : Either.right(fast)
-}
+/** @internal The decoder of untyped operations: `Operation.Operation`'s, with its straight-line decoder. */
+export const untypedDecoder: Decoder<Operation.Operation> = typedDecoder(Operation.Operation)
 
 // The answer rules (schema's Answer module) first: another API's own operation type is refused, a nameless
 // answer is the one asked for, a result without `done` is done. Then the operation must be the one asked for
@@ -138,21 +107,6 @@ const checkName = <M, R>(decode: Decoder<Operation.Operation<M, R>>, name: strin
 
 /** @internal The decoder of untyped operations (`Operation.Operation`), with its fast path. */
 export const untypedOperationDecoder = (name: string): Decoder<Operation.Operation> => checkName(untypedDecoder, name)
-
-/**
- * @internal The decoder of a typed operation schema: the schema's own straight-line decoder
- * (`Operation.fastDecoder`), on a body whose nesting `decodeBody` has checked, and the schema itself only
- * when that decoder cannot tell, for the value or the exact error the schema gives.
- */
-export const typedDecoder = <M, R, I>(schema: Schema.Schema<Operation.Operation<M, R>, I>): Decoder<Operation.Operation<M, R>> => {
-  const fast = Operation.fastDecoder(schema)
-  if (Option.isNone(fast)) return fromSchema(schema)
-  const decode = fast.value
-  return (json) => {
-    const value = decode(json)
-    return value === undefined ? fromSchema(schema)(json) : Either.right(value)
-  }
-}
 
 /** @internal */
 export const operationDecoder = <M, R, I>(
