@@ -596,7 +596,7 @@ const poll = <M, R, I>(
           if (Either.isRight(result)) return Effect.succeed([result, 1] as const)
           waiting = false
           // refused before any request: no poll spent
-          const spent = OperationsError.isUnsupported(result.left) || result.left._tag === "InvalidName" ? 0 : 1
+          const spent = OperationsError.isUnsupported(result.left) || OperationsError.isInvalidName(result.left) ? 0 : 1
           return Effect.zipRight(
             spent === 0 ? Effect.void : Effect.logDebug(`:wait on ${name} failed, polling instead: ${result.left.message}`),
             Effect.map(get, (polled) => [polled, spent + 1] as const)
